@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '../core/config';
+import { openInfrastructure } from '../core/infrastructure';
+import { createServices } from '../core/services';
+
+export const DEMO_USER = { email: 'demo@rapport.local', password: 'rapport-demo-password', name: 'Demo User', timezone: 'Europe/London' };
+
+/** Creates the demo account on a development database, once. Prints its credentials. */
+async function main() {
+  const config = loadConfigOrExit();
+  if (config.env === 'production') {
+    process.stderr.write('refusing to seed a demo user with NODE_ENV=production\n');
+    process.exit(1);
+  }
+  const infra = await openInfrastructure({ ...config, log: { level: 'warn', pretty: false } }, 'cli');
+  try {
+    const services = createServices(infra);
+    const existing = await services.users.findForLogin(DEMO_USER.email);
+    if (!existing) {
+      await services.auth.register(DEMO_USER, { ip: 'seed', userAgent: 'seed-demo' });
+    }
+    process.stdout.write(
+      `${existing ? 'Demo user' : 'Created demo user'}: ${DEMO_USER.email} / ${DEMO_USER.password}\n`,
+    );
+  } finally {
+    await infra.close();
+  }
+}
+
+void main();

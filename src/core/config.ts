@@ -1,0 +1,218 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL starting with ${protocols.join(' or ')}//`);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: int(0, 65535).default(4000),
+    PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:4000'),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+
+    DATABASE_URL: url(['postgres:', 'postgresql:']),
+    DATABASE_POOL_SIZE: int(1, 200).default(10),
+    DATABASE_SSL: bool.default(false),
+    DATABASE_STATEMENT_TIMEOUT_MS: int(0, 600_000).default(15_000),
+
+    REDIS_URL: url(['redis:', 'rediss:']),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]+$/, 'may contain only letters, digits, _ and -')
+      .default('rapport'),
+
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -base64 48`)'),
+    ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(900),
+    REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
+
+    ARGON2_MEMORY_KIB: int(1024, 1_048_576).default(19_456),
+    ARGON2_TIME_COST: int(1, 10).default(2),
+    ARGON2_PARALLELISM: int(1, 16).default(1),
+
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
+    LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
+    LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),
+    REGISTRATIONS_PER_IP_PER_HOUR: int(1, 100_000).default(20),
+
+    CORS_ORIGINS: list.default([]),
+    REQUEST_BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
+      .default('100kb'),
+    GRAPHQL_INTROSPECTION: bool.optional(),
+    GRAPHQL_MAX_DEPTH: int(2, 50).default(12),
+    GRAPHQL_MAX_ALIASES: int(1, 500).default(15),
+    GRAPHQL_MAX_TOKENS: int(50, 100_000).default(2000),
+    GRAPHQL_MAX_COST: int(100, 1_000_000).default(10_000),
+    PLAYGROUND_ENABLED: bool.default(true),
+
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: bool.default(false),
+
+    MAIL_TRANSPORT: z.enum(['smtp', 'file']).default('file'),
+    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+    MAIL_DIR: z.string().min(1).default('.mail'),
+    MAIL_FROM_ADDRESS: z.email({ message: 'must be an email address' }).default('rapport@localhost'),
+    MAIL_FROM_NAME: z.string().min(1).default('Rapport'),
+
+    WORKER_CONCURRENCY: int(1, 500).default(10),
+    WORKER_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when MAIL_TRANSPORT=smtp' });
+    }
+  });
+
+export type Env = z.infer<typeof schema>;
+
+/** The validated, typed configuration every part of Rapport reads. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    trustProxy: boolean | number | string;
+    corsOrigins: string[];
+    bodyLimit: string;
+    playground: boolean;
+  };
+  db: { url: string; poolSize: number; ssl: boolean; statementTimeoutMs: number };
+  redis: { url: string; prefix: string };
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    argon2: { memoryCost: number; timeCost: number; parallelism: number };
+    throttle: {
+      maxFailuresPerAccount: number;
+      maxFailuresPerIp: number;
+      windowSeconds: number;
+      registrationsPerIpPerHour: number;
+    };
+  };
+  graphql: {
+    introspection: boolean;
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxCost: number;
+  };
+  log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  mail: {
+    transport: Env['MAIL_TRANSPORT'];
+    smtpUrl?: string;
+    dir: string;
+    fromAddress: string;
+    fromName: string;
+  };
+  worker: { concurrency: number; shutdownTimeoutMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
+  const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        return input[key] === undefined && issue.code === 'invalid_type'
+          ? `${key} is required`
+          : `${key} ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+      trustProxy: e.TRUST_PROXY,
+      corsOrigins: e.CORS_ORIGINS,
+      bodyLimit: e.REQUEST_BODY_LIMIT,
+      playground: e.PLAYGROUND_ENABLED,
+    },
+    db: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      ssl: e.DATABASE_SSL,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
+    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+      throttle: {
+        maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+        windowSeconds: e.LOGIN_THROTTLE_WINDOW_SECONDS,
+        registrationsPerIpPerHour: e.REGISTRATIONS_PER_IP_PER_HOUR,
+      },
+    },
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+    },
+    log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    mail: {
+      transport: e.MAIL_TRANSPORT,
+      smtpUrl: e.SMTP_URL,
+      dir: e.MAIL_DIR,
+      fromAddress: e.MAIL_FROM_ADDRESS,
+      fromName: e.MAIL_FROM_NAME,
+    },
+    worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS },
+  };
+}
+
+/** For process entry points: load the config or print what is wrong and exit. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

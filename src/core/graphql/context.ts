@@ -1,0 +1,26 @@
+import type { Request } from 'express';
+import type { AuthUser } from '../../modules/auth/access-tokens';
+import type { RequestMeta } from '../../modules/auth/auth.service';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+
+/** Per-request GraphQL context. `user` comes only from a verified access token. */
+export interface Context {
+  user: AuthUser | null;
+  services: Services;
+  meta: RequestMeta;
+  requestId: string;
+  logger: Logger;
+}
+
+export function buildContext(req: Request, services: Services): Context {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return {
+    user: match ? services.accessTokens.verify(match[1]) : null,
+    services,
+    meta: { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] ?? null },
+    requestId: String(req.id),
+    logger: req.log,
+  };
+}

@@ -1,0 +1,54 @@
+import { validate, type ValidationError as ClassValidationError } from 'class-validator';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema, type AuthChecker, type ValidatorFn } from 'type-graphql';
+import { AuthResolver } from '../../modules/auth/auth.resolver';
+import { UserResolver } from '../../modules/users/user.resolver';
+import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldError } from '../errors';
+import type { Context } from './context';
+
+export const RESOLVERS = [AuthResolver, UserResolver] as const;
+
+const authChecker: AuthChecker<Context> = ({ context }, roles) => {
+  if (!context.user) throw new UnauthenticatedError();
+  if (roles.length && !roles.includes(context.user.role)) throw new ForbiddenError();
+  return true;
+};
+
+function flatten(errors: ClassValidationError[], prefix: string): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      // class-validator's default messages start with the property name; the field says it.
+      message: message.startsWith(`${e.property} `) ? message.slice(e.property.length + 1) : message,
+    }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/** class-validator on every input object, reported as BAD_USER_INPUT naming `arg.path` fields. */
+const validateArgument: ValidatorFn = async (value, _type, resolverData) => {
+  if (value === null || typeof value !== 'object') return;
+  const argName = Object.entries(resolverData.args).find(([, v]) => v === value)?.[0] ?? 'input';
+  const items = Array.isArray(value) ? value : [value];
+  const fields: FieldError[] = [];
+  for (const [index, item] of items.entries()) {
+    if (item === null || typeof item !== 'object') continue;
+    const errors = await validate(item as object, {
+      skipMissingProperties: true,
+      forbidUnknownValues: false,
+      validationError: { target: false, value: false },
+    });
+    fields.push(...flatten(errors, Array.isArray(value) ? `${argName}[${index}]` : argName));
+  }
+  if (fields.length) throw new ValidationError(fields);
+};
+
+export function createSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    authChecker,
+    validateFn: validateArgument,
+    emitSchemaFile: false,
+  });
+}

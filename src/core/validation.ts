@@ -1,0 +1,52 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { IANAZone } from 'luxon';
+
+function rule(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName,
+      options: { message, ...options },
+      validator: { validate: (value) => value === undefined || value === null || test(value) },
+    });
+}
+
+// Also accepts plain UTC, which IANA lists but without a slash.
+export const isIanaTimeZone = (v: string) => v === 'UTC' || (v.includes('/') && IANAZone.isValidZone(v));
+
+/** A zone name from the IANA database, e.g. `Europe/Paris` or `UTC` (not an offset like `+02:00`). */
+export const IsIanaTimeZone = (options?: ValidationOptions) =>
+  rule(
+    'isIanaTimeZone',
+    (v) => typeof v === 'string' && isIanaTimeZone(v),
+    'must be an IANA time zone name such as Europe/London',
+    options,
+  );
+
+/** A local wall-clock time `HH:mm`, 00:00–24:00. */
+export const IsLocalTime = (options?: ValidationOptions) =>
+  rule(
+    'isLocalTime',
+    (v) => typeof v === 'string' && /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/.test(v),
+    'must be a time of day as HH:mm',
+    options,
+  );
+
+// C0 controls and DEL; names and titles never need them and they break headers and logs.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export const NoControlCharacters = (options?: ValidationOptions) =>
+  rule('noControlCharacters', (v) => typeof v === 'string' && !CONTROL.test(v), 'must not contain control characters', options);
+
+export const hasControlCharacters = (v: string) => CONTROL.test(v);
+
+export function minutesToLocalTime(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+export function localTimeToMinutes(value: string): number {
+  const [h, m] = value.split(':').map(Number);
+  return h * 60 + m;
+}

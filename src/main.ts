@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from './core/config';
+import { createHttpApp } from './core/http/app';
+import { openInfrastructure } from './core/infrastructure';
+
+async function main() {
+  const config = loadConfigOrExit();
+  const infra = await openInfrastructure(config, 'api');
+  const http = await createHttpApp(infra);
+  const port = await http.listen();
+  infra.logger.info({ port, graphql: `${config.http.publicUrl}/graphql` }, 'API ready');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    infra.logger.info({ signal }, 'API shutting down');
+    const timer = setTimeout(() => {
+      infra.logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, 15_000).unref();
+    await http.close();
+    await infra.close();
+    clearTimeout(timer);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`API failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

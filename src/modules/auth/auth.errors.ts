@@ -1,0 +1,26 @@
+import { ErrorCode, AppError } from '../../core/errors';
+
+export enum AuthErrorReason {
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  INVALID_REFRESH_TOKEN = 'INVALID_REFRESH_TOKEN',
+  ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED',
+}
+
+export class AuthError extends AppError {
+  static invalidCredentials() {
+    // One answer for an unknown email and a wrong password, so accounts cannot be probed.
+    return new AuthError(ErrorCode.UNAUTHENTICATED, 'Invalid email or password', {
+      reason: AuthErrorReason.INVALID_CREDENTIALS,
+    });
+  }
+
+  static invalidRefreshToken() {
+    return new AuthError(ErrorCode.UNAUTHENTICATED, 'The refresh token is invalid, expired or already used; sign in again', {
+      reason: AuthErrorReason.INVALID_REFRESH_TOKEN,
+    });
+  }
+
+  static suspended() {
+    return new AuthError(ErrorCode.FORBIDDEN, 'This account is suspended', { reason: AuthErrorReason.ACCOUNT_SUSPENDED });
+  }
+}

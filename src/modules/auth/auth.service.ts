@@ -1,0 +1,136 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import type { Config } from '../../core/config';
+import type { Logger } from '../../core/logger';
+import { User } from '../users/user.entity';
+import { normalizeEmail, type UserService } from '../users/user.service';
+import type { AccessTokens } from './access-tokens';
+import { AuthError } from './auth.errors';
+import type { RegisterInput } from './auth.inputs';
+import type { AuthPayload } from './auth.types';
+import type { LoginThrottle } from './login-throttle';
+import { passwordTooLong, type PasswordHasher } from './password-hasher';
+import { RefreshToken } from './refresh-token.entity';
+
+/** Where a request came from, for throttling and for the refresh-token record. */
+export interface RequestMeta {
+  ip: string;
+  userAgent: string | null;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest();
+
+export class AuthService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly users: UserService,
+    private readonly hasher: PasswordHasher,
+    private readonly accessTokens: AccessTokens,
+    private readonly throttle: LoginThrottle,
+    private readonly config: Config['auth'],
+    private readonly logger: Logger,
+  ) {}
+
+  async register(input: RegisterInput, meta: RequestMeta): Promise<AuthPayload> {
+    await this.throttle.consumeRegistration(meta.ip);
+    const passwordHash = await this.hasher.hash(input.password);
+    const payload = await this.ds.transaction(async (m) => {
+      const user = await this.users.create(m, { ...input, passwordHash });
+      return this.issue(m, user, randomUUID(), meta);
+    });
+    this.logger.info({ userId: payload.user.id }, 'user registered');
+    return payload;
+  }
+
+  async login(email: string, password: string, meta: RequestMeta): Promise<AuthPayload> {
+    const key = normalizeEmail(email).slice(0, 254);
+    await this.throttle.assertAllowed(key, meta.ip);
+    const user = passwordTooLong(password) ? null : await this.users.findForLogin(key);
+    const ok = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyNothing(password.slice(0, 128));
+    if (!user || !ok) {
+      await this.throttle.recordFailure(key, meta.ip);
+      throw AuthError.invalidCredentials();
+    }
+    if (user.suspendedAt) throw AuthError.suspended();
+    await this.throttle.recordSuccess(key);
+    return this.ds.transaction((m) => this.issue(m, user, randomUUID(), meta));
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. A token that was already exchanged means it
+   * leaked (or a client raced itself): the whole family is revoked and the caller must sign in.
+   */
+  async refresh(token: string, meta: RequestMeta): Promise<AuthPayload> {
+    const outcome = await this.ds.transaction(async (m) => {
+      const tokens = m.getRepository(RefreshToken);
+      const row = await tokens.findOne({ where: { tokenHash: hashToken(token) }, lock: { mode: 'pessimistic_write' } });
+      if (!row || row.revokedAt) return null;
+      if (row.rotatedAt) {
+        await this.revokeFamily(m, row.familyId);
+        this.logger.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reused; family revoked');
+        return null;
+      }
+      if (row.expiresAt.getTime() <= Date.now()) return null;
+      const user = await m.getRepository(User).findOneBy({ id: row.userId });
+      if (!user || user.suspendedAt) {
+        await this.revokeFamily(m, row.familyId);
+        return null;
+      }
+      await tokens.update({ id: row.id }, { rotatedAt: () => 'now()' });
+      return this.issue(m, user, row.familyId, meta);
+    });
+    // Thrown after commit, so a revocation is not rolled back with the error.
+    if (!outcome) throw AuthError.invalidRefreshToken();
+    return outcome;
+  }
+
+  /** Ends the session the token belongs to. Unknown tokens are ignored: the result is the same. */
+  async logout(token: string): Promise<boolean> {
+    await this.ds.transaction(async (m) => {
+      const row = await m.getRepository(RefreshToken).findOneBy({ tokenHash: hashToken(token) });
+      if (row) await this.revokeFamily(m, row.familyId);
+    });
+    return true;
+  }
+
+  /** Revokes every session of a user (used on suspension and account deletion). */
+  async revokeAll(userId: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.ds.manager).update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+
+  /** Deletes tokens that can no longer be used; run daily by the worker. */
+  async purgeExpired(): Promise<number> {
+    const result = await this.ds
+      .createQueryBuilder()
+      .delete()
+      .from(RefreshToken)
+      .where("expires_at < now() - interval '1 day'")
+      .orWhere("revoked_at < now() - interval '1 day'")
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  private async revokeFamily(m: EntityManager, familyId: string): Promise<void> {
+    await m.update(RefreshToken, { familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+
+  private async issue(m: EntityManager, user: User, familyId: string, meta: RequestMeta): Promise<AuthPayload> {
+    const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+    const refreshTokenExpiresAt = new Date(Date.now() + this.config.refreshTokenTtlDays * 86_400_000);
+    await m.getRepository(RefreshToken).insert({
+      userId: user.id,
+      familyId,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: refreshTokenExpiresAt,
+      userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    });
+    const access = this.accessTokens.sign({ id: user.id, role: user.role });
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken,
+      refreshTokenExpiresAt,
+      user,
+    };
+  }
+}

@@ -1,0 +1,90 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { minutesToLocalTime } from '../../core/validation';
+
+export enum Role {
+  USER = 'USER',
+  ADMIN = 'ADMIN',
+}
+registerEnumType(Role, { name: 'Role', description: 'What a user may do: ADMIN adds the administration API.' });
+
+export const USER_DEFAULTS = {
+  sendingWindowStartMinute: 8 * 60,
+  sendingWindowEndMinute: 20 * 60,
+  thankYouDelayMinutes: 120,
+  followUpDelayDays: 14,
+  prepReminderHoursBefore: 24,
+  weeklyMeetingGoal: 5,
+} as const;
+
+@ObjectType({ description: 'A person using Rapport, with the settings that time their emails.' })
+@Entity('users')
+export class User {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Field({ description: 'Lower-cased; unique.' })
+  @Index('users_email_key', { unique: true })
+  @Column('text')
+  email: string;
+
+  @Field()
+  @Column('text')
+  name: string;
+
+  @Column('text', { select: false })
+  passwordHash: string;
+
+  @Field(() => Role)
+  @Column({ type: 'enum', enum: Role, enumName: 'user_role', default: Role.USER })
+  role: Role;
+
+  @Field({ description: 'IANA time zone the user lives in; every email time is computed in it.' })
+  @Column('text')
+  timezone: string;
+
+  @Column('smallint', { default: USER_DEFAULTS.sendingWindowStartMinute })
+  sendingWindowStartMinute: number;
+
+  @Column('smallint', { default: USER_DEFAULTS.sendingWindowEndMinute })
+  sendingWindowEndMinute: number;
+
+  @Field(() => String, { description: 'Local time (HH:mm) from which emails may be sent. Default 08:00.' })
+  get sendingWindowStart(): string {
+    return minutesToLocalTime(this.sendingWindowStartMinute);
+  }
+
+  @Field(() => String, { description: 'Local time (HH:mm) until which emails may be sent. Default 20:00.' })
+  get sendingWindowEnd(): string {
+    return minutesToLocalTime(this.sendingWindowEndMinute);
+  }
+
+  @Field(() => Int, { description: 'Minutes after a meeting ends that the thank-you email goes out. Default 120.' })
+  @Column('integer', { default: USER_DEFAULTS.thankYouDelayMinutes })
+  thankYouDelayMinutes: number;
+
+  @Field(() => Int, { description: 'Days after a meeting that the follow-up email goes out. Default 14.' })
+  @Column('integer', { default: USER_DEFAULTS.followUpDelayDays })
+  followUpDelayDays: number;
+
+  @Field(() => Int, { description: 'Hours before a meeting that the prep reminder arrives. Default 24.' })
+  @Column('integer', { default: USER_DEFAULTS.prepReminderHoursBefore })
+  prepReminderHoursBefore: number;
+
+  @Field(() => Int, { description: 'Informational interviews the user aims to hold each week.' })
+  @Column('integer', { default: USER_DEFAULTS.weeklyMeetingGoal })
+  weeklyMeetingGoal: number;
+
+  @Field(() => Date, { nullable: true, description: 'Set when an administrator suspended the account.' })
+  @Column('timestamptz', { nullable: true })
+  suspendedAt: Date | null;
+
+  @Field(() => Date)
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field(() => Date)
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,55 @@
+import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
+import { Field, InputType, Int } from 'type-graphql';
+import { IsIanaTimeZone, IsLocalTime, NoControlCharacters } from '../../core/validation';
+
+@InputType({ description: 'Only the fields given are changed.' })
+export class UpdateProfileInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @Length(1, 100)
+  @NoControlCharacters()
+  name?: string;
+
+  @Field({ nullable: true, description: 'IANA zone name, e.g. America/New_York.' })
+  @IsOptional()
+  @IsIanaTimeZone()
+  timezone?: string;
+
+  @Field({ nullable: true, description: 'HH:mm local time; must be before sendingWindowEnd.' })
+  @IsOptional()
+  @IsLocalTime()
+  sendingWindowStart?: string;
+
+  @Field({ nullable: true, description: 'HH:mm local time (24:00 allowed); must be after sendingWindowStart.' })
+  @IsOptional()
+  @IsLocalTime()
+  sendingWindowEnd?: string;
+
+  @Field(() => Int, { nullable: true, description: '0 to 10080 (one week).' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  thankYouDelayMinutes?: number;
+
+  @Field(() => Int, { nullable: true, description: '1 to 365.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  followUpDelayDays?: number;
+
+  @Field(() => Int, { nullable: true, description: '1 to 336 (two weeks).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(336)
+  prepReminderHoursBefore?: number;
+
+  @Field(() => Int, { nullable: true, description: '0 to 100.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  weeklyMeetingGoal?: number;
+}

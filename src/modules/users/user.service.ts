@@ -1,0 +1,98 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../core/errors';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
+import { localTimeToMinutes } from '../../core/validation';
+import type { AuthUser } from '../auth/access-tokens';
+import { Role, User } from './user.entity';
+import type { UpdateProfileInput } from './user.inputs';
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  timezone: string;
+  passwordHash: string;
+  role?: Role;
+}
+
+export class UserService {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Inserts a user inside the caller's transaction; a taken email is a CONFLICT on `input.email`. */
+  async create(manager: EntityManager, data: NewUser): Promise<User> {
+    const repo = manager.getRepository(User);
+    try {
+      const inserted = await repo.insert({ ...data, email: normalizeEmail(data.email), name: data.name.trim() });
+      return await repo.findOneByOrFail({ id: inserted.identifiers[0].id as string });
+    } catch (err) {
+      if (isPgError(err, PG_UNIQUE_VIOLATION)) {
+        throw new ConflictError('An account with this email already exists', {
+          fields: [{ field: 'input.email', message: 'is already registered' }],
+        });
+      }
+      throw err;
+    }
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.ds.getRepository(User).findOneBy({ id });
+  }
+
+  async get(authUser: AuthUser): Promise<User> {
+    const user = await this.findById(authUser.id);
+    if (!user) throw new NotFoundError('User');
+    return user;
+  }
+
+  /** The user with its password hash, for sign-in only. */
+  findForLogin(email: string): Promise<User | null> {
+    return this.ds
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email: normalizeEmail(email) })
+      .getOne();
+  }
+
+  async updateProfile(authUser: AuthUser, input: UpdateProfileInput): Promise<User> {
+    const problems: FieldError[] = [];
+    for (const [key, value] of Object.entries(input)) {
+      if (value === null) problems.push({ field: `input.${key}`, message: 'cannot be null; leave it out to keep it' });
+    }
+    if (problems.length) throw new ValidationError(problems);
+
+    return this.ds.transaction(async (m) => {
+      const repo = m.getRepository(User);
+      const user = await repo.findOne({ where: { id: authUser.id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('User');
+      const start = input.sendingWindowStart !== undefined ? localTimeToMinutes(input.sendingWindowStart) : user.sendingWindowStartMinute;
+      const end = input.sendingWindowEnd !== undefined ? localTimeToMinutes(input.sendingWindowEnd) : user.sendingWindowEndMinute;
+      if (end - start < 30) {
+        throw new ValidationError([
+          { field: 'input.sendingWindowStart', message: 'must be at least 30 minutes before sendingWindowEnd' },
+          { field: 'input.sendingWindowEnd', message: 'must be at least 30 minutes after sendingWindowStart' },
+        ]);
+      }
+      Object.assign(user, {
+        name: input.name?.trim() ?? user.name,
+        timezone: input.timezone ?? user.timezone,
+        sendingWindowStartMinute: start,
+        sendingWindowEndMinute: end,
+        thankYouDelayMinutes: input.thankYouDelayMinutes ?? user.thankYouDelayMinutes,
+        followUpDelayDays: input.followUpDelayDays ?? user.followUpDelayDays,
+        prepReminderHoursBefore: input.prepReminderHoursBefore ?? user.prepReminderHoursBefore,
+        weeklyMeetingGoal: input.weeklyMeetingGoal ?? user.weeklyMeetingGoal,
+      });
+      return repo.save(user);
+    });
+  }
+
+  /** For the `promote-admin` CLI. Returns false when no user has that email. */
+  async setRole(email: string, role: Role): Promise<boolean> {
+    const result = await this.ds.getRepository(User).update({ email: normalizeEmail(email) }, { role });
+    return (result.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { loadConfig, type Config } from '../../src/core/config';
+import { createHttpApp, type HttpApp } from '../../src/core/http/app';
+import { openInfrastructure } from '../../src/core/infrastructure';
+import type { Infrastructure } from '../../src/core/services';
+import { ensureDatabase, truncateAll } from './database';
+import { baseTestEnv } from './test-env';
+
+export interface TestApp {
+  url: string;
+  config: Config;
+  infra: Infrastructure;
+  http: HttpApp;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API on a loopback port, against this jest worker's own database (emptied) and
+ * Redis logical database (flushed). Call in beforeAll, close in afterAll.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const merged = { ...baseTestEnv(), ...env };
+  const config = loadConfig(merged);
+  await ensureDatabase(new URL(config.db.url).pathname.slice(1));
+  const infra = await openInfrastructure(config, 'api');
+  await truncateAll(infra.ds);
+  await infra.redis.flushdb();
+  const http = await createHttpApp(infra);
+  const port = await http.listen(0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    infra,
+    http,
+    close: async () => {
+      await http.close();
+      await infra.close();
+    },
+  };
+}
