@@ -8,7 +8,6 @@ async function main() {
   const infra = await openInfrastructure(config, 'api');
   const http = await createHttpApp(infra);
   const port = await http.listen();
-  infra.logger.info({ port, graphql: `${config.http.publicUrl}/graphql` }, 'API ready');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -26,6 +25,8 @@ async function main() {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Logged only once a signal would be handled gracefully.
+  infra.logger.info({ port, graphql: `${config.http.publicUrl}/graphql` }, 'API ready');
 }
 
 main().catch((err) => {

@@ -28,7 +28,6 @@ async function main() {
     w.on('error', (err) => logger.error({ queue: w.name, err }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  logger.info({ queues: workers.map((w) => w.name), concurrency: config.worker.concurrency }, 'worker ready');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -51,6 +50,8 @@ async function main() {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Logged only once a signal would be handled gracefully.
+  logger.info({ queues: workers.map((w) => w.name), concurrency: config.worker.concurrency }, 'worker ready');
 }
 
 main().catch((err) => {

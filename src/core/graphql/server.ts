@@ -30,7 +30,9 @@ export function createApolloServer(schema: GraphQLSchema, config: Config['graphq
   const armor = new ApolloArmor({
     maxDepth: { n: config.maxDepth, ignoreIntrospection: false, flattenFragments: true },
     maxAliases: { n: config.maxAliases },
-    maxTokens: { n: config.maxTokens },
+    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's token plugin
+    // throws from an Apollo hook, which Apollo 5 reports as a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 10 },
     costLimit: { maxCost: config.maxCost, ignoreIntrospection: false, flattenFragments: true },
     // Field suggestions leak the schema when introspection is off.
@@ -43,8 +45,12 @@ export function createApolloServer(schema: GraphQLSchema, config: Config['graphq
     nodeEnv: 'production',
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT and stops the HTTP server first; Apollo's own handlers
+    // would race it and re-raise the signal mid-shutdown.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: config.maxTokens },
     formatError,
     validationRules: armor.validationRules,
     plugins: [

@@ -1,0 +1,66 @@
+import { startTestApp, type TestApp } from '../helpers/app';
+import { startProcess, within } from '../helpers/processes';
+
+// The test app migrates and empties this worker's database for the processes below.
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app.close());
+
+describe('worker process', () => {
+  it('connects, registers its queues, logs readiness and stops cleanly on SIGTERM', async () => {
+    const worker = startProcess('worker');
+    const ready = await worker.waitForLog('worker ready');
+    expect(ready.queues).toEqual(['maintenance']);
+
+    // Its periodic jobs are registered in Redis under the configured prefix.
+    const schedulers = await app.infra.redis.keys(`${app.config.redis.prefix}:maintenance:repeat*`);
+    expect(schedulers.length).toBeGreaterThan(0);
+
+    worker.child.kill('SIGTERM');
+    const { code } = await within(worker.exited, 10_000, 'worker shutdown');
+    expect(code).toBe(0);
+    expect(worker.logs.map((l) => l.msg)).toContain('worker stopped');
+  });
+
+  it('also stops cleanly on SIGINT (Ctrl-C)', async () => {
+    const worker = startProcess('worker');
+    await worker.waitForLog('worker ready');
+    worker.child.kill('SIGINT');
+    expect((await within(worker.exited, 10_000, 'worker shutdown')).code).toBe(0);
+  });
+});
+
+describe('API process', () => {
+  it('serves, then drains and exits 0 on SIGTERM even with a keep-alive client connected', async () => {
+    const api = startProcess('main', { PORT: '0', HOST: '127.0.0.1' });
+    const ready = await api.waitForLog('API ready');
+    const base = `http://127.0.0.1:${ready.port as number}`;
+    const health = await fetch(`${base}/healthz`, { headers: { connection: 'keep-alive' } });
+    expect(await health.json()).toEqual({ status: 'ok' });
+
+    api.child.kill('SIGTERM');
+    const { code } = await within(api.exited, 10_000, 'API shutdown');
+    expect(code).toBe(0);
+  });
+});
+
+describe('configuration', () => {
+  it('stops at boot with a message naming each bad variable', async () => {
+    const api = startProcess('main', { JWT_SECRET: 'short', PORT: 'eighty', DATABASE_URL: 'mysql://x' });
+    const { code } = await within(api.exited, 10_000, 'API exit');
+    expect(code).toBe(78);
+    const out = api.output();
+    expect(out).toContain('JWT_SECRET must be at least 32 characters');
+    expect(out).toMatch(/PORT .*number/);
+    expect(out).toContain('DATABASE_URL must be a URL starting with postgres: or postgresql:');
+    expect(out).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
+  it('names a missing required variable', async () => {
+    const api = startProcess('worker', { REDIS_URL: '' });
+    expect((await within(api.exited, 10_000, 'worker exit')).code).toBe(78);
+    expect(api.output()).toContain('REDIS_URL is required');
+  });
+});

@@ -1,0 +1,151 @@
+import { startTestApp, type TestApp } from '../helpers/app';
+import { registerUser } from '../helpers/factories';
+import { errorOf, execute, postRaw } from '../helpers/graphql';
+import { MeDocument } from '../generated/graphql';
+
+let app: TestApp;
+let token: string;
+beforeAll(async () => {
+  app = await startTestApp({ CORS_ORIGINS: 'https://app.rapport.test', GRAPHQL_MAX_DEPTH: '12', GRAPHQL_MAX_ALIASES: '15' });
+  ({ token } = await registerUser(app.url));
+});
+afterAll(() => app.close());
+
+describe('CSRF prevention', () => {
+  it('blocks a simple cross-site request (text/plain body) before it executes', async () => {
+    const res = await postRaw(app.url, JSON.stringify({ query: '{ me { email } }' }), { contentType: 'text/plain', token });
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].message).toMatch(/Cross-Site Request Forgery/);
+    expect(res.data).toBeUndefined();
+  });
+
+  it('blocks a form-encoded POST and a GET without a preflight header', async () => {
+    const form = await postRaw(app.url, 'query=%7B%20me%20%7B%20email%20%7D%20%7D', {
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(400);
+    const get = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ me { email } }')}`);
+    expect(get.status).toBe(400);
+  });
+});
+
+describe('query limits', () => {
+  it('rejects a depth bomb before any resolver runs', async () => {
+    let selection = 'name';
+    for (let i = 0; i < 20; i++) selection = `ofType { ${selection} }`;
+    const res = await postRaw(app.url, { query: `{ me { email } __schema { types { fields { type { ${selection} } } } } }` }, { token });
+    expect(res.status).toBe(400);
+    expect(res.data).toBeUndefined();
+    const depth = res.errors?.find((e) => /depth limit/i.test(e.message));
+    expect(depth?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('rejects an alias flood before any resolver runs', async () => {
+    const aliases = Array.from({ length: 200 }, (_, i) => `a${i}: me { email }`).join(' ');
+    const res = await postRaw(app.url, { query: `{ ${aliases} }` }, { token });
+    expect(res.status).toBe(400);
+    expect(res.data).toBeUndefined();
+    // No `data` at all: Apollo stopped at validation, before execution began.
+    expect(res.errors?.[0].message).toMatch(/aliases/i);
+  });
+
+  it('rejects a document with too many tokens', async () => {
+    const fields = Array.from({ length: 3000 }, () => '__typename').join(' ');
+    const res = await postRaw(app.url, { query: `{ ${fields} }` }, { token });
+    expect(res.status).toBe(400);
+    expect(errorOf(res)).toMatchObject({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    expect(errorOf(res).message).toMatch(/more than \d+ tokens|more that \d+ tokens/);
+  });
+
+  it('refuses batched requests', async () => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify([{ query: '{ me { email } }' }, { query: '{ me { email } }' }]),
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('refuses a body over the size limit with a JSON error', async () => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ me { email } }`, variables: { pad: 'x'.repeat(200_000) } }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ errors: [{ message: 'request body too large', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('still serves ordinary queries', async () => {
+    const res = await execute(app.url, MeDocument, undefined, { token });
+    expect(res.errors).toBeUndefined();
+  });
+});
+
+describe('CORS', () => {
+  it('allows only the configured origins', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${app.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    const allowed = await preflight('https://app.rapport.test');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.rapport.test');
+    const denied = await preflight('https://evil.example');
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('responses', () => {
+  it('echoes a request id for log correlation', async () => {
+    const res = await fetch(`${app.url}/healthz`, { headers: { 'x-request-id': 'trace-123' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-123');
+    const generated = await fetch(`${app.url}/healthz`);
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('returns JSON 404 for unknown paths', async () => {
+    const res = await fetch(`${app.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'not_found' });
+  });
+});
+
+describe('with introspection off (production setting)', () => {
+  let prod: TestApp;
+  beforeAll(async () => {
+    prod = await startTestApp({ GRAPHQL_INTROSPECTION: 'false' });
+  });
+  afterAll(() => prod.close());
+
+  it('refuses introspection and does not suggest field names', async () => {
+    const introspection = await postRaw(prod.url, { query: '{ __schema { types { name } } }' });
+    expect(introspection.status).toBe(400);
+    const typo = await postRaw(prod.url, { query: '{ mee { email } }' });
+    expect(typo.errors?.[0].message).not.toMatch(/Did you mean/);
+  });
+});
+
+describe('unexpected failures', () => {
+  let broken: TestApp;
+  beforeAll(async () => {
+    broken = await startTestApp();
+  });
+  afterAll(async () => {
+    await broken.http.close();
+    await broken.infra.redis.quit();
+  });
+
+  it('are masked as INTERNAL_SERVER_ERROR with no stack, SQL or driver message', async () => {
+    const { token: t } = await registerUser(broken.url);
+    await broken.infra.ds.destroy(); // every query now fails inside TypeORM
+    const res = await execute(broken.url, MeDocument, undefined, { token: t });
+    expect(errorOf(res)).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      locations: [{ line: 2, column: 3 }],
+      path: ['me'],
+    });
+    expect(JSON.stringify(res)).not.toMatch(/SELECT|stack|TypeORM|at /);
+  });
+});
