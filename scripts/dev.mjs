@@ -105,7 +105,11 @@ async function main() {
   const port = env.PORT ?? 4000;
   log('dev', `GraphQL:    http://localhost:${port}/graphql`);
   log('dev', `Playground: http://localhost:${port}/playground`);
-  log('dev', `Emails are written to ${path.relative(root, env.MAIL_DIR) || env.MAIL_DIR}/ as .eml files. Ctrl-C stops everything.`);
+  log('dev', `Make an admin: DATABASE_URL=${env.DATABASE_URL} npm run admin:promote -- <email>`);
+  log(
+    'dev',
+    `Emails are written to ${path.relative(root, env.MAIL_DIR) || env.MAIL_DIR}/ as .eml files. Ctrl-C stops everything.`,
+  );
 }
 
 main().catch(async (err) => {

@@ -33,13 +33,22 @@ async function main() {
   ensureOsPackage('chromium', 'chromium', 'the Playground browser test');
   build();
   log('test', 'type-checking tests…');
-  run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  run(process.execPath, [
+    path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    'tsconfig.json',
+    '--noEmit',
+  ]);
   run(process.execPath, ['scripts/check-generated.mjs']);
 
   tmp = mkdtempSync(path.join(os.tmpdir(), 'rapport-test-'));
   const env = { ...process.env, NODE_ENV: 'test' };
   if (!env.TEST_DATABASE_URL) {
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), persistent: false });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(tmp, 'pg'),
+      port: await freePort(),
+      persistent: false,
+    });
     stops.push(pg.stop);
     env.TEST_DATABASE_URL = pg.url('postgres');
   }
@@ -49,11 +58,15 @@ async function main() {
     env.TEST_REDIS_URL = redis.url;
   }
 
-  const jest = spawnSync(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  });
+  const jest = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)],
+    {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    },
+  );
   return jest.status ?? 1;
 }
 

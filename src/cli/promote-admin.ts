@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '../core/config';
-import { openInfrastructure } from '../core/infrastructure';
-import { createServices } from '../core/services';
+import { dataSourceFromEnv } from '../core/db/cli-data-source';
 import { Role } from '../modules/users/user.entity';
+import { UserService } from '../modules/users/user.service';
 
-/** `npm run admin:promote -- someone@example.com [--demote]`: grants (or removes) the ADMIN role. */
+/**
+ * `npm run admin:promote -- someone@example.com [--demote]`: grants (or removes) the ADMIN
+ * role. Needs only DATABASE_URL. The user signs in again to get a token with the new role.
+ */
 async function main() {
   const email = process.argv[2];
   const role = process.argv.includes('--demote') ? Role.USER : Role.ADMIN;
@@ -12,18 +14,20 @@ async function main() {
     process.stderr.write('usage: npm run admin:promote -- <email> [--demote]\n');
     process.exit(64);
   }
-  const infra = await openInfrastructure({ ...loadConfigOrExit(), log: { level: 'warn', pretty: false } }, 'cli');
+  const ds = await dataSourceFromEnv().initialize();
   try {
-    const found = await createServices(infra).users.setRole(email, role);
-    if (!found) {
+    if (await new UserService(ds).setRole(email, role)) {
+      process.stdout.write(`${email} is now ${role}\n`);
+    } else {
       process.stderr.write(`no user has the email ${email}; register first\n`);
       process.exitCode = 1;
-    } else {
-      process.stdout.write(`${email} is now ${role}\n`);
     }
   } finally {
-    await infra.close();
+    await ds.destroy();
   }
 }
 
-void main();
+main().catch((err) => {
+  process.stderr.write(`admin:promote failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -3,7 +3,12 @@ import { loadConfigOrExit } from '../core/config';
 import { openInfrastructure } from '../core/infrastructure';
 import { createServices } from '../core/services';
 
-export const DEMO_USER = { email: 'demo@rapport.local', password: 'rapport-demo-password', name: 'Demo User', timezone: 'Europe/London' };
+export const DEMO_USER = {
+  email: 'demo@rapport.local',
+  password: 'rapport-demo-password',
+  name: 'Demo User',
+  timezone: 'Europe/London',
+};
 
 /** Creates the demo account on a development database, once. Prints its credentials. */
 async function main() {

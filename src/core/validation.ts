@@ -38,7 +38,12 @@ export const IsLocalTime = (options?: ValidationOptions) =>
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const NoControlCharacters = (options?: ValidationOptions) =>
-  rule('noControlCharacters', (v) => typeof v === 'string' && !CONTROL.test(v), 'must not contain control characters', options);
+  rule(
+    'noControlCharacters',
+    (v) => typeof v === 'string' && !CONTROL.test(v),
+    'must not contain control characters',
+    options,
+  );
 
 export const hasControlCharacters = (v: string) => CONTROL.test(v);
 

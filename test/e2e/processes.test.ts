@@ -1,4 +1,7 @@
+import { LoginDocument } from '../generated/graphql';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { PASSWORD, registerUser } from '../helpers/factories';
+import { execute, ok } from '../helpers/graphql';
 import { startProcess, within } from '../helpers/processes';
 
 // The test app migrates and empties this worker's database for the processes below.
@@ -62,5 +65,21 @@ describe('configuration', () => {
     const api = startProcess('worker', { REDIS_URL: '' });
     expect((await within(api.exited, 10_000, 'worker exit')).code).toBe(78);
     expect(api.output()).toContain('REDIS_URL is required');
+  });
+});
+
+describe('admin:promote CLI', () => {
+  it('makes a registered user an admin, whose next token carries the role', async () => {
+    const { input } = await registerUser(app.url);
+
+    const cli = startProcess('cli/promote-admin', {}, [input.email.toUpperCase()]);
+    expect((await within(cli.exited, 10_000, 'promote-admin')).code).toBe(0);
+    expect(cli.output()).toContain(`${input.email.toUpperCase()} is now ADMIN`);
+    const { login } = ok(await execute(app.url, LoginDocument, { email: input.email, password: PASSWORD }));
+    expect(login.user.role).toBe('ADMIN');
+
+    const unknown = startProcess('cli/promote-admin', {}, ['nobody@example.test']);
+    expect((await within(unknown.exited, 10_000, 'promote-admin')).code).toBe(1);
+    expect(unknown.output()).toContain('no user has the email nobody@example.test');
   });
 });

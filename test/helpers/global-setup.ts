@@ -21,7 +21,9 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const ds = createDataSource({ db: { url: databaseUrl(TEMPLATE_DATABASE), poolSize: 1, ssl: false, statementTimeoutMs: 0 } });
+  const ds = createDataSource({
+    db: { url: databaseUrl(TEMPLATE_DATABASE), poolSize: 1, ssl: false, statementTimeoutMs: 0 },
+  });
   await ds.initialize();
   try {
     await ds.runMigrations({ transaction: 'each' });

@@ -16,8 +16,12 @@ export interface RunningProcess {
 }
 
 /** Starts a compiled Rapport entry point (`npm test` builds dist/ first) with test settings. */
-export function startProcess(script: 'main' | 'worker', env: Record<string, string> = {}): RunningProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', `${script}.js`)], {
+export function startProcess(
+  script: 'main' | 'worker' | 'cli/promote-admin',
+  env: Record<string, string> = {},
+  args: string[] = [],
+): RunningProcess {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', `${script}.js`), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...baseTestEnv(), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +56,10 @@ export function startProcess(script: 'main' | 'worker', env: Record<string, stri
       const seen = logs.find((l) => l.msg === msg);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "${msg}" log within ${timeoutMs} ms; output:\n${text}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no "${msg}" log within ${timeoutMs} ms; output:\n${text}`)),
+          timeoutMs,
+        );
         waiters.push({
           msg,
           resolve: (line) => {

@@ -5,7 +5,9 @@ export function testServerUrls(): { database: string; redis: string } {
   const database = process.env.TEST_DATABASE_URL;
   const redis = process.env.TEST_REDIS_URL;
   if (!database || !redis) {
-    throw new Error('TEST_DATABASE_URL and TEST_REDIS_URL are not set: run the suite with `npm test`, which starts them.');
+    throw new Error(
+      'TEST_DATABASE_URL and TEST_REDIS_URL are not set: run the suite with `npm test`, which starts them.',
+    );
   }
   return { database, redis };
 }

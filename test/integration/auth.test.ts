@@ -19,7 +19,10 @@ afterAll(() => app.close());
 
 describe('register → login → me', () => {
   it('signs a new user in and returns their profile with the default settings', async () => {
-    const registered = await registerUser(app.url, { email: 'Grace.Hopper@Example.test', timezone: 'America/New_York' });
+    const registered = await registerUser(app.url, {
+      email: 'Grace.Hopper@Example.test',
+      timezone: 'America/New_York',
+    });
     expect(registered.user).toMatchObject({
       email: 'grace.hopper@example.test',
       role: 'USER',
@@ -31,7 +34,9 @@ describe('register → login → me', () => {
       prepReminderHoursBefore: 24,
     });
 
-    const { login } = ok(await execute(app.url, LoginDocument, { email: 'GRACE.HOPPER@example.test', password: PASSWORD }));
+    const { login } = ok(
+      await execute(app.url, LoginDocument, { email: 'GRACE.HOPPER@example.test', password: PASSWORD }),
+    );
     expect(login.user.id).toBe(registered.user.id);
 
     const { me } = ok(await execute(app.url, MeDocument, undefined, { token: login.accessToken }));
@@ -47,7 +52,9 @@ describe('register → login → me', () => {
 
   it('refuses a second account with the same email as CONFLICT on input.email', async () => {
     const first = await registerUser(app.url);
-    const res = await execute(app.url, RegisterDocument, { input: { ...first.input, email: first.input.email.toUpperCase() } });
+    const res = await execute(app.url, RegisterDocument, {
+      input: { ...first.input, email: first.input.email.toUpperCase() },
+    });
     expect(errorOf(res).extensions).toMatchObject({ code: 'CONFLICT', fields: [{ field: 'input.email' }] });
   });
 
@@ -67,7 +74,10 @@ describe('login failures', () => {
   it('gives the same answer for an unknown email and a wrong password', async () => {
     const { input } = await registerUser(app.url);
     const wrongPassword = await execute(app.url, LoginDocument, { email: input.email, password: 'not the password' });
-    const unknownEmail = await execute(app.url, LoginDocument, { email: 'nobody@example.test', password: 'not the password' });
+    const unknownEmail = await execute(app.url, LoginDocument, {
+      email: 'nobody@example.test',
+      password: 'not the password',
+    });
     expect(wrongPassword.status).toBe(unknownEmail.status);
     expect(wrongPassword.errors).toEqual(unknownEmail.errors);
     expect(errorOf(wrongPassword)).toMatchObject({
@@ -98,7 +108,9 @@ describe('refresh tokens', () => {
     const { refreshToken: first } = await registerUser(app.url);
     const { refreshToken: second } = ok(await execute(app.url, RefreshTokenDocument, { refreshToken: first }));
     expect(second.refreshToken).not.toBe(first);
-    const { refreshToken: third } = ok(await execute(app.url, RefreshTokenDocument, { refreshToken: second.refreshToken }));
+    const { refreshToken: third } = ok(
+      await execute(app.url, RefreshTokenDocument, { refreshToken: second.refreshToken }),
+    );
 
     // An attacker replays the first token: refused, and the family is gone…
     const replay = await execute(app.url, RefreshTokenDocument, { refreshToken: first });
@@ -110,7 +122,9 @@ describe('refresh tokens', () => {
 
   it('keeps other sessions of the same user when one family is revoked', async () => {
     const registered = await registerUser(app.url);
-    const { login: otherDevice } = ok(await execute(app.url, LoginDocument, { email: registered.input.email, password: PASSWORD }));
+    const { login: otherDevice } = ok(
+      await execute(app.url, LoginDocument, { email: registered.input.email, password: PASSWORD }),
+    );
     ok(await execute(app.url, LogoutDocument, { refreshToken: registered.refreshToken }));
 
     const loggedOut = await execute(app.url, RefreshTokenDocument, { refreshToken: registered.refreshToken });
@@ -120,14 +134,19 @@ describe('refresh tokens', () => {
 
   it('stores refresh tokens only as hashes', async () => {
     const { refreshToken, user } = await registerUser(app.url);
-    const rows = await app.infra.ds.query(`SELECT encode(token_hash, 'hex') AS h FROM refresh_tokens WHERE user_id = $1`, [user.id]);
+    const rows = await app.infra.ds.query(
+      `SELECT encode(token_hash, 'hex') AS h FROM refresh_tokens WHERE user_id = $1`,
+      [user.id],
+    );
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(refreshToken);
   });
 
   it('refuses an expired refresh token', async () => {
     const { refreshToken, user } = await registerUser(app.url);
-    await app.infra.ds.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.id]);
+    await app.infra.ds.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [
+      user.id,
+    ]);
     const res = await execute(app.url, RefreshTokenDocument, { refreshToken });
     expect(errorOf(res).extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -140,7 +159,9 @@ describe('access tokens', () => {
 
   it('rejects an expired token', async () => {
     const { user } = await registerUser(app.url);
-    const token = jwt.sign({ ...claims(user.id), exp: Math.floor(Date.now() / 1000) - 10 }, secret(), { algorithm: 'HS256' });
+    const token = jwt.sign({ ...claims(user.id), exp: Math.floor(Date.now() / 1000) - 10 }, secret(), {
+      algorithm: 'HS256',
+    });
     expect(errorOf(await meWith(token)).extensions?.code).toBe('UNAUTHENTICATED');
   });
 
@@ -174,7 +195,14 @@ describe('updateProfile', () => {
       await execute(
         app.url,
         UpdateProfileDocument,
-        { input: { timezone: 'Asia/Tokyo', sendingWindowStart: '09:30', thankYouDelayMinutes: 30, weeklyMeetingGoal: 8 } },
+        {
+          input: {
+            timezone: 'Asia/Tokyo',
+            sendingWindowStart: '09:30',
+            thankYouDelayMinutes: 30,
+            weeklyMeetingGoal: 8,
+          },
+        },
         { token },
       ),
     );

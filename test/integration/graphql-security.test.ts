@@ -6,14 +6,21 @@ import { MeDocument } from '../generated/graphql';
 let app: TestApp;
 let token: string;
 beforeAll(async () => {
-  app = await startTestApp({ CORS_ORIGINS: 'https://app.rapport.test', GRAPHQL_MAX_DEPTH: '12', GRAPHQL_MAX_ALIASES: '15' });
+  app = await startTestApp({
+    CORS_ORIGINS: 'https://app.rapport.test',
+    GRAPHQL_MAX_DEPTH: '12',
+    GRAPHQL_MAX_ALIASES: '15',
+  });
   ({ token } = await registerUser(app.url));
 });
 afterAll(() => app.close());
 
 describe('CSRF prevention', () => {
   it('blocks a simple cross-site request (text/plain body) before it executes', async () => {
-    const res = await postRaw(app.url, JSON.stringify({ query: '{ me { email } }' }), { contentType: 'text/plain', token });
+    const res = await postRaw(app.url, JSON.stringify({ query: '{ me { email } }' }), {
+      contentType: 'text/plain',
+      token,
+    });
     expect(res.status).toBe(400);
     expect(res.errors?.[0].message).toMatch(/Cross-Site Request Forgery/);
     expect(res.data).toBeUndefined();
@@ -33,7 +40,11 @@ describe('query limits', () => {
   it('rejects a depth bomb before any resolver runs', async () => {
     let selection = 'name';
     for (let i = 0; i < 20; i++) selection = `ofType { ${selection} }`;
-    const res = await postRaw(app.url, { query: `{ me { email } __schema { types { fields { type { ${selection} } } } } }` }, { token });
+    const res = await postRaw(
+      app.url,
+      { query: `{ me { email } __schema { types { fields { type { ${selection} } } } } }` },
+      { token },
+    );
     expect(res.status).toBe(400);
     expect(res.data).toBeUndefined();
     const depth = res.errors?.find((e) => /depth limit/i.test(e.message));
@@ -73,7 +84,9 @@ describe('query limits', () => {
       body: JSON.stringify({ query: `{ me { email } }`, variables: { pad: 'x'.repeat(200_000) } }),
     });
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ errors: [{ message: 'request body too large', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await res.json()).toEqual({
+      errors: [{ message: 'request body too large', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('still serves ordinary queries', async () => {

@@ -7,7 +7,10 @@ import { baseTestEnv, databaseUrl, testServerUrls, workerId } from '../helpers/t
 
 const readyz = async (url: string) => {
   const res = await fetch(`${url}/readyz`);
-  return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { status: string; checks: Record<string, { ok: boolean; detail?: string }> },
+  };
 };
 
 describe('health endpoints', () => {

@@ -1,4 +1,4 @@
-import { DefaultNamingStrategy, Table, type NamingStrategyInterface } from 'typeorm';
+import { DefaultNamingStrategy, type Table, type NamingStrategyInterface } from 'typeorm';
 import { snakeCase } from 'typeorm/util/StringUtils';
 
 const tableName = (t: Table | string) => (typeof t === 'string' ? t : t.name).split('.').pop()!;

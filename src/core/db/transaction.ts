@@ -9,6 +9,10 @@ export function isPgError(err: unknown, code: string): err is { driverError: { c
 }
 
 /** Runs `work` in a transaction, or inside the caller's transaction when one is given. */
-export function inTransaction<T>(ds: DataSource, manager: EntityManager | undefined, work: (m: EntityManager) => Promise<T>) {
+export function inTransaction<T>(
+  ds: DataSource,
+  manager: EntityManager | undefined,
+  work: (m: EntityManager) => Promise<T>,
+) {
   return manager ? work(manager) : ds.transaction(work);
 }

@@ -18,7 +18,10 @@ const logUnexpectedErrors: ApolloServerPlugin<Context> = {
       async didEncounterErrors({ errors, contextValue, operationName }) {
         for (const error of errors) {
           if (!isExpectedError(error)) {
-            contextValue.logger?.error({ err: error.originalError ?? error, operationName, path: error.path }, 'unexpected GraphQL error');
+            contextValue.logger?.error(
+              { err: error.originalError ?? error, operationName, path: error.path },
+              'unexpected GraphQL error',
+            );
           }
         }
       },

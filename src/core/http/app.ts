@@ -69,8 +69,11 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) req.log?.error({ err }, 'unhandled HTTP error');
-    const message = status === 413 ? 'request body too large' : status === 500 ? 'internal server error' : 'bad request';
-    res.status(status).json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+    const message =
+      status === 413 ? 'request body too large' : status === 500 ? 'internal server error' : 'bad request';
+    res
+      .status(status)
+      .json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
   };
   app.use(onError);
 

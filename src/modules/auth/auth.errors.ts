@@ -15,12 +15,18 @@ export class AuthError extends AppError {
   }
 
   static invalidRefreshToken() {
-    return new AuthError(ErrorCode.UNAUTHENTICATED, 'The refresh token is invalid, expired or already used; sign in again', {
-      reason: AuthErrorReason.INVALID_REFRESH_TOKEN,
-    });
+    return new AuthError(
+      ErrorCode.UNAUTHENTICATED,
+      'The refresh token is invalid, expired or already used; sign in again',
+      {
+        reason: AuthErrorReason.INVALID_REFRESH_TOKEN,
+      },
+    );
   }
 
   static suspended() {
-    return new AuthError(ErrorCode.FORBIDDEN, 'This account is suspended', { reason: AuthErrorReason.ACCOUNT_SUSPENDED });
+    return new AuthError(ErrorCode.FORBIDDEN, 'This account is suspended', {
+      reason: AuthErrorReason.ACCOUNT_SUSPENDED,
+    });
   }
 }

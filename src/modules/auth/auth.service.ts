@@ -46,7 +46,9 @@ export class AuthService {
     const key = normalizeEmail(email).slice(0, 254);
     await this.throttle.assertAllowed(key, meta.ip);
     const user = passwordTooLong(password) ? null : await this.users.findForLogin(key);
-    const ok = user ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyNothing(password.slice(0, 128));
+    const ok = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : await this.hasher.verifyNothing(password.slice(0, 128));
     if (!user || !ok) {
       await this.throttle.recordFailure(key, meta.ip);
       throw AuthError.invalidCredentials();
@@ -95,7 +97,11 @@ export class AuthService {
 
   /** Revokes every session of a user (used on suspension and account deletion). */
   async revokeAll(userId: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.ds.manager).update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    await (manager ?? this.ds.manager).update(
+      RefreshToken,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: () => 'now()' },
+    );
   }
 
   /** Deletes tokens that can no longer be used; run daily by the worker. */

@@ -52,7 +52,10 @@ export class LoginThrottle {
     ].filter((x): x is { res: RateLimiterRes; limit: number } => !!x.res && x.res.consumedPoints >= x.limit);
     if (blocked.length) {
       const waitMs = Math.max(...blocked.map((b) => b.res.msBeforeNext));
-      throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)), 'Too many failed sign-in attempts; try again later');
+      throw new RateLimitedError(
+        Math.max(1, Math.ceil(waitMs / 1000)),
+        'Too many failed sign-in attempts; try again later',
+      );
     }
   }
 

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from '
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
 import { localTimeToMinutes } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
-import { Role, User } from './user.entity';
+import { type Role, User } from './user.entity';
 import type { UpdateProfileInput } from './user.inputs';
 
 export function normalizeEmail(email: string): string {
@@ -68,8 +68,12 @@ export class UserService {
       const repo = m.getRepository(User);
       const user = await repo.findOne({ where: { id: authUser.id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFoundError('User');
-      const start = input.sendingWindowStart !== undefined ? localTimeToMinutes(input.sendingWindowStart) : user.sendingWindowStartMinute;
-      const end = input.sendingWindowEnd !== undefined ? localTimeToMinutes(input.sendingWindowEnd) : user.sendingWindowEndMinute;
+      const start =
+        input.sendingWindowStart !== undefined
+          ? localTimeToMinutes(input.sendingWindowStart)
+          : user.sendingWindowStartMinute;
+      const end =
+        input.sendingWindowEnd !== undefined ? localTimeToMinutes(input.sendingWindowEnd) : user.sendingWindowEndMinute;
       if (end - start < 30) {
         throw new ValidationError([
           { field: 'input.sendingWindowStart', message: 'must be at least 30 minutes before sendingWindowEnd' },
