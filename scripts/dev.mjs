@@ -78,7 +78,7 @@ async function main() {
     MAIL_TRANSPORT: process.env.MAIL_TRANSPORT ?? 'file',
     MAIL_DIR: process.env.MAIL_DIR ?? path.join(root, '.mail'),
   };
-  env.JWT_SECRET ??= devSecret();
+  if (!env.JWT_SECRET) env.JWT_SECRET = devSecret();
 
   if (!env.DATABASE_URL) {
     const port = (await portIsFree(54329)) ? 54329 : await freePort();

@@ -24,13 +24,19 @@ export function run(cmd, args, options = {}) {
   }
 }
 
-/** `npm ci` when node_modules is missing or older than the lockfile. */
+/**
+ * Installs npm dependencies when node_modules is missing or older than the lockfile.
+ * `npm install` (which keeps the locked versions) rather than `npm ci`: the registry mirror
+ * this project is built against lacks other platforms' optional binaries (msgpackr-extract,
+ * unrs-resolver), so the lockfile has no entries for them and `npm ci` refuses it as out of
+ * sync. The install leaves package-lock.json unchanged.
+ */
 export function ensureDependencies() {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
-  const lock = path.join(root, 'package-lock.json');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log('setup', 'installing npm dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  const newest = Math.max(...['package.json', 'package-lock.json'].map((f) => statSync(path.join(root, f)).mtimeMs));
+  if (existsSync(marker) && statSync(marker).mtimeMs >= newest) return;
+  log('setup', 'installing npm dependencies…');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 function which(binary) {

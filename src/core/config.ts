@@ -22,70 +22,81 @@ const url = (protocols: string[]) =>
     `must be a URL starting with ${protocols.join(' or ')}//`,
   );
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: int(0, 65535).default(4000),
-    PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:4000'),
-    TRUST_PROXY: z
-      .string()
-      .default('false')
-      .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+const fields = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(4000),
+  PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:4000'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
 
-    DATABASE_URL: url(['postgres:', 'postgresql:']),
-    DATABASE_POOL_SIZE: int(1, 200).default(10),
-    DATABASE_SSL: bool.default(false),
-    DATABASE_STATEMENT_TIMEOUT_MS: int(0, 600_000).default(15_000),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  DATABASE_SSL: bool.default(false),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(0, 600_000).default(15_000),
 
-    REDIS_URL: url(['redis:', 'rediss:']),
-    QUEUE_PREFIX: z
-      .string()
-      .regex(/^[a-zA-Z0-9_-]+$/, 'may contain only letters, digits, _ and -')
-      .default('rapport'),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'may contain only letters, digits, _ and -')
+    .default('rapport'),
 
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -base64 48`)'),
-    ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(900),
-    REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -base64 48`)'),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
 
-    ARGON2_MEMORY_KIB: int(1024, 1_048_576).default(19_456),
-    ARGON2_TIME_COST: int(1, 10).default(2),
-    ARGON2_PARALLELISM: int(1, 16).default(1),
+  ARGON2_MEMORY_KIB: int(1024, 1_048_576).default(19_456),
+  ARGON2_TIME_COST: int(1, 10).default(2),
+  ARGON2_PARALLELISM: int(1, 16).default(1),
 
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
-    LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
-    LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),
-    REGISTRATIONS_PER_IP_PER_HOUR: int(1, 100_000).default(20),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
+  LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),
+  REGISTRATIONS_PER_IP_PER_HOUR: int(1, 100_000).default(20),
 
-    CORS_ORIGINS: list.default([]),
-    REQUEST_BODY_LIMIT: z
-      .string()
-      .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
-      .default('100kb'),
-    GRAPHQL_INTROSPECTION: bool.optional(),
-    GRAPHQL_MAX_DEPTH: int(2, 50).default(12),
-    GRAPHQL_MAX_ALIASES: int(1, 500).default(15),
-    GRAPHQL_MAX_TOKENS: int(50, 100_000).default(2000),
-    GRAPHQL_MAX_COST: int(100, 1_000_000).default(10_000),
-    PLAYGROUND_ENABLED: bool.default(true),
+  CORS_ORIGINS: list.default([]),
+  REQUEST_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
+    .default('100kb'),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_MAX_DEPTH: int(2, 50).default(15),
+  GRAPHQL_MAX_ALIASES: int(1, 500).default(15),
+  GRAPHQL_MAX_TOKENS: int(50, 100_000).default(2000),
+  GRAPHQL_MAX_COST: int(100, 1_000_000).default(10_000),
+  PLAYGROUND_ENABLED: bool.default(true),
 
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_PRETTY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: bool.default(false),
 
-    MAIL_TRANSPORT: z.enum(['smtp', 'file']).default('file'),
-    SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-    MAIL_DIR: z.string().min(1).default('.mail'),
-    MAIL_FROM_ADDRESS: z.email({ message: 'must be an email address' }).default('rapport@localhost'),
-    MAIL_FROM_NAME: z.string().min(1).default('Rapport'),
+  MAIL_TRANSPORT: z.enum(['smtp', 'file']).default('file'),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_DIR: z.string().min(1).default('.mail'),
+  // Loose on purpose: local domains such as rapport@localhost are valid senders in development.
+  MAIL_FROM_ADDRESS: z
+    .string()
+    .regex(/^[^\s@<>"]+@[^\s@<>"]+$/, 'must be an email address')
+    .default('rapport@localhost'),
+  MAIL_FROM_NAME: z.string().min(1).default('Rapport'),
 
-    WORKER_CONCURRENCY: int(1, 500).default(10),
-    WORKER_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
-  })
-  .superRefine((env, ctx) => {
-    if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
-      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when MAIL_TRANSPORT=smtp' });
-    }
-  });
+  WORKER_CONCURRENCY: int(1, 500).default(10),
+  WORKER_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+});
+
+const schema = fields.superRefine((env, ctx) => {
+  if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
+    ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when MAIL_TRANSPORT=smtp' });
+  }
+});
+
+const dbFields = fields.pick({
+  DATABASE_URL: true,
+  DATABASE_POOL_SIZE: true,
+  DATABASE_SSL: true,
+  DATABASE_STATEMENT_TIMEOUT_MS: true,
+});
 
 export type Env = z.infer<typeof schema>;
 
@@ -140,8 +151,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses and validates the environment once; throws ConfigError naming every bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+function parse<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.infer<T> {
   // Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
   const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(input);
@@ -155,7 +165,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       }),
     );
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+function dbConfig(e: z.infer<typeof dbFields>): Config['db'] {
+  return {
+    url: e.DATABASE_URL,
+    poolSize: e.DATABASE_POOL_SIZE,
+    ssl: e.DATABASE_SSL,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+  };
+}
+
+/** Only the database settings, for command-line tools that need no secrets. */
+export function loadDatabaseConfig(source: NodeJS.ProcessEnv = process.env): Pick<Config, 'db'> {
+  return { db: dbConfig(parse(dbFields, source)) };
+}
+
+/** Parses and validates the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const e = parse(schema, source);
   return {
     env: e.NODE_ENV,
     http: {
@@ -167,12 +196,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bodyLimit: e.REQUEST_BODY_LIMIT,
       playground: e.PLAYGROUND_ENABLED,
     },
-    db: {
-      url: e.DATABASE_URL,
-      poolSize: e.DATABASE_POOL_SIZE,
-      ssl: e.DATABASE_SSL,
-      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
-    },
+    db: dbConfig(e),
     redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
     auth: {
       jwtSecret: e.JWT_SECRET,
@@ -206,9 +230,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** For process entry points: load the config or print what is wrong and exit. */
-export function loadConfigOrExit(): Config {
+export function loadConfigOrExit(): Config;
+export function loadConfigOrExit<T>(load: () => T): T;
+export function loadConfigOrExit(load: () => unknown = loadConfig) {
   try {
-    return loadConfig();
+    return load();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);

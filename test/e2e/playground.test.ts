@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page, type Response as PageResponse } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { registerUser } from '../helpers/factories';
 
@@ -48,6 +48,9 @@ describe('GraphQL Playground', () => {
   it('runs an authenticated query from the UI, offline: every request goes to the API itself', async () => {
     const { user, token } = await registerUser(app.url);
     const { page, log } = await openPlayground(browser, app.url);
+    // The Playground introspects on load to power Docs, Schema and autocompletion.
+    const introspection = page.waitForResponse((response) => isIntrospection(response, app.url));
+    await page.goto(`${app.url}/playground`);
 
     // The query editor renders once the bundle has booted.
     const queryEditor = page.locator('.graphiql-wrapper.active .CodeMirror').first();
@@ -57,8 +60,7 @@ describe('GraphQL Playground', () => {
     const headersTab = page.getByRole('button', { name: /^HTTP Headers/ });
     await headersTab.click();
     const headersEditor = headersTab.locator('xpath=../..').locator('.CodeMirror');
-    const headers = JSON.stringify({ Authorization: `Bearer ${token}` });
-    await typeInto(page, headersEditor, headers);
+    await typeInto(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }));
     await typeInto(page, queryEditor, '{ me { email } }');
 
     await page.getByTitle('Execute Query (Ctrl-Enter)').click();
@@ -66,8 +68,9 @@ describe('GraphQL Playground', () => {
     // The result pane is the read-only editor; wait for the response to land in it.
     const resultPane = page.locator('.CodeMirror', { has: page.locator('textarea[readonly]') });
     await resultPane.filter({ hasText: user.email }).waitFor();
-    console.log([...(await resultPane.innerText()).slice(0, 8)].map((c) => c.charCodeAt(0)));
-    expect(JSON.parse(await resultPane.innerText())).toEqual({ data: { me: { email: user.email } } });
+    // CodeMirror renders runs of spaces with no-break spaces.
+    const result = (await resultPane.innerText()).replace(/\u00a0/g, ' ');
+    expect(JSON.parse(result)).toEqual({ data: { me: { email: user.email } } });
 
     expect(log.blocked).toEqual([]);
     expect(log.requests.filter((url) => new URL(url).origin !== app.url)).toEqual([]);
@@ -80,11 +83,18 @@ describe('GraphQL Playground', () => {
         `${app.url}/graphql`,
       ]),
     );
+
+    // Without the schema, Docs, Schema and autocompletion stay empty: name the server's reason.
+    const introspected = await introspection;
+    expect({ status: introspected.status(), errors: (await introspected.json()).errors }).toEqual({
+      status: 200,
+      errors: undefined,
+    });
     expect(log.problems).toEqual([]);
   });
 });
 
-/** A fresh browser context on the Playground that cannot reach anything but the API under test. */
+/** A fresh browser context, not yet navigated, that cannot reach anything but `origin`. */
 async function openPlayground(browser: Browser, origin: string): Promise<{ page: Page; log: PageLog }> {
   const log: PageLog = { requests: [], blocked: [], problems: [] };
   const context = await browser.newContext();
@@ -108,10 +118,17 @@ async function openPlayground(browser: Browser, origin: string): Promise<{ page:
   page.on('requestfailed', (request) => log.problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
   page.on('response', (response) => {
     if (response.status() >= 400) log.problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    if (response.status() >= 400) void response.text().then((t) => console.log(response.request().postData()?.slice(0, 100), t));
   });
-  await page.goto(`${origin}/playground`);
   return { page, log };
+}
+
+function isIntrospection(response: PageResponse, origin: string): boolean {
+  const request = response.request();
+  return (
+    request.url() === `${origin}/graphql` &&
+    request.method() === 'POST' &&
+    request.postDataJSON()?.operationName === 'IntrospectionQuery'
+  );
 }
 
 /** Replaces an editor's content the way a user would: focus, select all, type (as a paste would). */
@@ -120,7 +137,8 @@ async function typeInto(page: Page, editor: Locator, text: string): Promise<void
   await page.keyboard.press('ControlOrMeta+A');
   // insertText rather than keystrokes: CodeMirror's auto-closing brackets would double them.
   await page.keyboard.insertText(text);
-  expect(await editor.evaluate((element) => (element as unknown as CodeMirrorElement).CodeMirror.getValue())).toBe(text);
+  const value = await editor.evaluate((element) => (element as unknown as CodeMirrorElement).CodeMirror.getValue());
+  expect(value).toBe(text);
 }
 
 /** CodeMirror 5 hangs its instance on the editor's wrapper element. */

@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../helpers/app';
-import { registerUser } from '../helpers/factories';
-import { errorOf, execute, postRaw } from '../helpers/graphql';
-import { MeDocument } from '../generated/graphql';
+import { PASSWORD, registerUser } from '../helpers/factories';
+import { errorOf, execute, ok, postRaw } from '../helpers/graphql';
+import { LoginDocument, MeDocument } from '../generated/graphql';
 
 let app: TestApp;
 let token: string;
@@ -130,12 +130,28 @@ describe('with introspection off (production setting)', () => {
     prod = await startTestApp({ GRAPHQL_INTROSPECTION: 'false' });
   });
   afterAll(() => prod.close());
+  const introspect = (token?: string) => postRaw(prod.url, { query: '{ __schema { queryType { name } } }' }, { token });
 
-  it('refuses introspection and does not suggest field names', async () => {
-    const introspection = await postRaw(prod.url, { query: '{ __schema { types { name } } }' });
-    expect(introspection.status).toBe(400);
+  it('refuses introspection to anonymous users and ordinary users, and suggests no field names', async () => {
+    expect((await introspect()).status).toBe(403);
+    const { token: userToken } = await registerUser(prod.url);
+    const res = await introspect(userToken);
+    expect(res.status).toBe(403);
+    expect(errorOf(res)).toMatchObject({
+      message: 'Introspection is available to administrators only',
+      extensions: { code: 'FORBIDDEN' },
+    });
     const typo = await postRaw(prod.url, { query: '{ mee { email } }' });
     expect(typo.errors?.[0].message).not.toMatch(/Did you mean/);
+  });
+
+  it('allows introspection to administrators, for the Playground', async () => {
+    const admin = await registerUser(prod.url);
+    await prod.infra.ds.query(`UPDATE users SET role = 'ADMIN' WHERE id = $1`, [admin.user.id]);
+    const { login } = ok(await execute(prod.url, LoginDocument, { email: admin.input.email, password: PASSWORD }));
+    const res = await introspect(login.accessToken);
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 });
 

@@ -6,7 +6,9 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLSchema } from 'graphql';
+import { BREAK, GraphQLError, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { Role } from '../../modules/users/user.entity';
+import { ErrorCode } from '../errors';
 import type { Config } from '../config';
 import type { Context } from './context';
 import { formatError, isExpectedError } from './format-error';
@@ -29,6 +31,38 @@ const logUnexpectedErrors: ApolloServerPlugin<Context> = {
   },
 };
 
+function usesIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        found = true;
+        return BREAK;
+      }
+    },
+  });
+  return found;
+}
+
+/**
+ * Introspection for everyone when GRAPHQL_INTROSPECTION is on; otherwise only for
+ * administrators, so the Playground (with an admin token) still works in production.
+ */
+function introspectionGate(allowEveryone: boolean): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, contextValue }) {
+          if (allowEveryone || contextValue.user?.role === Role.ADMIN || !usesIntrospection(document)) return;
+          throw new GraphQLError('Introspection is available to administrators only', {
+            extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
+          });
+        },
+      };
+    },
+  };
+}
+
 export function createApolloServer(schema: GraphQLSchema, config: Config['graphql']): ApolloServer<Context> {
   const armor = new ApolloArmor({
     maxDepth: { n: config.maxDepth, ignoreIntrospection: false, flattenFragments: true },
@@ -46,7 +80,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config['graphq
     schema,
     // Explicit production semantics, whatever NODE_ENV says.
     nodeEnv: 'production',
-    introspection: config.introspection,
+    introspection: true, // gated per request by introspectionGate
+
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT and stops the HTTP server first; Apollo's own handlers
     // would race it and re-raise the signal mid-shutdown.
@@ -58,6 +93,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config['graphq
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
+      introspectionGate(config.introspection),
       logUnexpectedErrors,
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),

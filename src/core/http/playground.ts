@@ -14,7 +14,10 @@ export function playgroundRouter({ endpoint }: { endpoint: string }): Router {
   const init = initScript(endpoint);
   const html = page(init);
   const csp = contentSecurityPolicy(init);
-  router.use('/static', express.static(path.join(BUILD_DIR, 'static'), { immutable: true, maxAge: '7d', index: false }));
+  router.use(
+    '/static',
+    express.static(path.join(BUILD_DIR, 'static'), { immutable: true, maxAge: '7d', index: false }),
+  );
   // Matches both /playground and /playground/: the page only uses absolute URLs.
   router.get('/', (_req, res) => {
     res
