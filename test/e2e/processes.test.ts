@@ -49,6 +49,32 @@ describe('API process', () => {
   });
 });
 
+describe('logs', () => {
+  it('carry a request id and never a password, token or request body', async () => {
+    const api = startProcess('main', { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'trace' });
+    const base = `http://127.0.0.1:${(await api.waitForLog('API ready')).port as number}`;
+    const registered = await registerUser(base);
+    await execute(base, LoginDocument, { email: registered.input.email, password: 'a wrong password!' });
+    const { login } = ok(await execute(base, LoginDocument, { email: registered.input.email, password: PASSWORD }));
+    api.child.kill('SIGTERM');
+    await within(api.exited, 10_000, 'API shutdown');
+
+    const out = api.output();
+    const requests = api.logs.filter((l) => l.msg === 'request completed');
+    expect(requests.length).toBeGreaterThanOrEqual(3);
+    for (const line of requests) expect((line.req as { id?: string }).id).toMatch(/^[0-9a-f-]{36}$/);
+    for (const secret of [
+      PASSWORD,
+      'a wrong password!',
+      registered.refreshToken,
+      login.refreshToken,
+      login.accessToken,
+    ]) {
+      expect(out).not.toContain(secret);
+    }
+  });
+});
+
 describe('configuration', () => {
   it('stops at boot with a message naming each bad variable', async () => {
     const api = startProcess('main', { JWT_SECRET: 'short', PORT: 'eighty', DATABASE_URL: 'mysql://x' });

@@ -103,6 +103,23 @@ describe('login failures', () => {
   });
 });
 
+describe('per-IP throttling', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await startTestApp({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '100', LOGIN_MAX_FAILURES_PER_IP: '3' });
+  });
+  afterAll(() => strict.close());
+
+  it('blocks an address that fails against many different accounts', async () => {
+    const victim = await registerUser(strict.url);
+    for (let i = 0; i < 3; i++) {
+      await execute(strict.url, LoginDocument, { email: `guess-${i}@example.test`, password: 'password123' });
+    }
+    const res = await execute(strict.url, LoginDocument, { email: victim.input.email, password: PASSWORD });
+    expect(errorOf(res).extensions?.code).toBe('RATE_LIMITED');
+  });
+});
+
 describe('refresh tokens', () => {
   it('rotates on every use, and reusing a rotated token revokes the whole family', async () => {
     const { refreshToken: first } = await registerUser(app.url);
