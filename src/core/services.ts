@@ -4,6 +4,8 @@ import { AccessTokens } from '../modules/auth/access-tokens';
 import { AuthService } from '../modules/auth/auth.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
+import { ContactService } from '../modules/contacts/contact.service';
+import { OrganisationService } from '../modules/organisations/organisation.service';
 import { UserService } from '../modules/users/user.service';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -21,6 +23,8 @@ export interface Services {
   users: UserService;
   auth: AuthService;
   accessTokens: AccessTokens;
+  organisations: OrganisationService;
+  contacts: ContactService;
 }
 
 export function createServices({ config, ds, redis, logger }: Infrastructure): Services {
@@ -35,5 +39,11 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     config.auth,
     logger.child({ module: 'auth' }),
   );
-  return { users, auth, accessTokens };
+  return {
+    users,
+    auth,
+    accessTokens,
+    organisations: new OrganisationService(ds),
+    contacts: new ContactService(ds),
+  };
 }

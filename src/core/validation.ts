@@ -1,7 +1,8 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { IANAZone } from 'luxon';
 
-function rule(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions) {
+/** A class-validator rule that skips null/undefined (optional fields). */
+export function rule(name: string, test: (value: unknown) => boolean, message: string, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { RegisterDocument, type RegisterInput } from '../generated/graphql';
 import { execute, ok } from './graphql';
 
@@ -20,3 +21,18 @@ export async function registerUser(url: string, overrides: Partial<RegisterInput
   const { register } = ok(await execute(url, RegisterDocument, { input }));
   return { ...register, input, token: register.accessToken };
 }
+
+/** A signed-in user and a shorthand to run operations as them. */
+export async function signedInUser(url: string, overrides: Partial<RegisterInput> = {}) {
+  const registered = await registerUser(url, overrides);
+  return {
+    ...registered,
+    run: <T, V>(document: TypedDocumentNode<T, V>, variables?: V) =>
+      execute(url, document, variables, { token: registered.token }),
+    /** Runs and returns data, failing the test on any error. */
+    ok: async <T, V>(document: TypedDocumentNode<T, V>, variables?: V) =>
+      ok(await execute(url, document, variables, { token: registered.token })),
+  };
+}
+
+export type SignedInUser = Awaited<ReturnType<typeof signedInUser>>;

@@ -2,11 +2,19 @@ import { validate, type ValidationError as ClassValidationError } from 'class-va
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker, type ValidatorFn } from 'type-graphql';
 import { AuthResolver } from '../../modules/auth/auth.resolver';
+import { ContactResolver } from '../../modules/contacts/contact.resolver';
+import { OrganisationFieldsResolver, OrganisationResolver } from '../../modules/organisations/organisation.resolver';
 import { UserResolver } from '../../modules/users/user.resolver';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldError } from '../errors';
 import type { Context } from './context';
 
-export const RESOLVERS = [AuthResolver, UserResolver] as const;
+export const RESOLVERS = [
+  AuthResolver,
+  UserResolver,
+  OrganisationResolver,
+  OrganisationFieldsResolver,
+  ContactResolver,
+] as const;
 
 const authChecker: AuthChecker<Context> = ({ context }, roles) => {
   if (!context.user) throw new UnauthenticatedError();

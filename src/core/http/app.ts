@@ -60,7 +60,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       req.body ??= {};
       next();
     },
-    expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, services) }),
+    expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, services, ds) }),
   );
 
   app.use((_req, res) => {

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../core/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
+import { rejectNulls } from '../../core/inputs';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
 import { localTimeToMinutes } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
@@ -58,11 +59,7 @@ export class UserService {
   }
 
   async updateProfile(authUser: AuthUser, input: UpdateProfileInput): Promise<User> {
-    const problems: FieldError[] = [];
-    for (const [key, value] of Object.entries(input)) {
-      if (value === null) problems.push({ field: `input.${key}`, message: 'cannot be null; leave it out to keep it' });
-    }
-    if (problems.length) throw new ValidationError(problems);
+    rejectNulls(input, Object.keys(input));
 
     return this.ds.transaction(async (m) => {
       const repo = m.getRepository(User);

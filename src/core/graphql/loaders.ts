@@ -1,0 +1,53 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource, type EntityTarget, type FindOptionsOrder, type ObjectLiteral } from 'typeorm';
+import { Contact } from '../../modules/contacts/contact.entity';
+import { Organisation } from '../../modules/organisations/organisation.entity';
+import { isUuid } from '../ids';
+
+/**
+ * Loads rows of one user by id, batched per tick: a page of N items with a relation costs one
+ * statement for that relation, not N. Rows of other users come back as null.
+ */
+function byId<T extends ObjectLiteral & { id: string }>(
+  ds: DataSource,
+  entity: EntityTarget<T>,
+  userId: string | null,
+) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const valid = ids.filter(isUuid);
+    if (!userId || !valid.length) return ids.map(() => null);
+    const rows = await ds.getRepository(entity).find({ where: { id: In(valid), userId } as never });
+    const found = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+/** Loads the children of many parents in one statement, grouped by the parent id column. */
+export function byParent<T extends ObjectLiteral>(
+  ds: DataSource,
+  entity: EntityTarget<T>,
+  parentKey: keyof T & string,
+  userId: string | null,
+  order: FindOptionsOrder<T>,
+) {
+  return new DataLoader<string, T[]>(async (parentIds) => {
+    if (!userId) return parentIds.map(() => []);
+    const rows = await ds.getRepository(entity).find({
+      where: { [parentKey]: In([...parentIds]), userId } as never,
+      order,
+    });
+    const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) groups.get(row[parentKey] as string)?.push(row);
+    return parentIds.map((id) => groups.get(id) ?? []);
+  });
+}
+
+export function createLoaders(ds: DataSource, userId: string | null) {
+  return {
+    organisation: byId(ds, Organisation, userId),
+    contact: byId(ds, Contact, userId),
+    introductions: byParent(ds, Contact, 'introducedById', userId, { firstName: 'ASC', id: 'ASC' }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

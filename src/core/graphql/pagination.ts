@@ -1,0 +1,157 @@
+import { Max, Min } from 'class-validator';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ValidationError } from '../errors';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  first: number = DEFAULT_PAGE_SIZE;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string | null;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field({ description: 'Always false when paging forward with `after` (Relay allows this).' })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+/** What a service returns for a list; the GraphQL connection types wrap it as is. */
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  /** Counted only when the client asks for totalCount. */
+  count: () => Promise<number>;
+}
+
+/** A Relay connection type named `${name}Connection`, with `${name}Edge`. */
+export function Connection<T extends object>(Node: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field()
+    cursor: string;
+
+    @Field(() => Node)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType implements Page<T> {
+    @Field(() => [Edge])
+    edges: Edge[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    count: () => Promise<number>;
+
+    @Field(() => Int, { description: 'How many items match, across all pages.' })
+    totalCount(): Promise<number> {
+      return this.count();
+    }
+  }
+  return ConnectionType;
+}
+
+/**
+ * Keyset ordering: a SQL expression (with NULLs mapped to a sentinel) and the same value read
+ * from a result row. The row's id always breaks ties, so the order is total and stable.
+ */
+export interface KeysetOrder<T> {
+  /** SQL of the sort value, e.g. `lower(o.name)`; selected as `sort_key`. */
+  expression: string;
+  direction: 'ASC' | 'DESC';
+  /** SQL cast for the cursor value, e.g. `text`, `timestamptz`, `float8`. */
+  type: 'text' | 'timestamptz' | 'float8' | 'int';
+  /** SQL of the id column, e.g. `o.id`. */
+  id: string;
+  /** Reads the id of an entity. */
+  idOf: (node: T) => string;
+}
+
+function encodeCursor(value: string, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(parsed[1])
+    ) {
+      return parsed as [string, string];
+    }
+  } catch {
+    // fall through
+  }
+  throw ValidationError.field('after', 'is not a cursor from this list');
+}
+
+/**
+ * Runs a page of `qb` ordered by `order`, after the given cursor. Fetches one extra row to
+ * know whether there is a next page; counts lazily on a copy without order or cursor.
+ */
+export async function paginate<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  { first, after }: PageArgs,
+  order: KeysetOrder<T>,
+): Promise<Page<T>> {
+  const countQuery = qb.clone();
+  const cmp = order.direction === 'ASC' ? '>' : '<';
+  if (after) {
+    const [value, id] = decodeCursor(after);
+    qb.andWhere(
+      `(${order.expression}, ${order.id}) ${cmp} (CAST(:cursorValue AS ${order.type}), CAST(:cursorId AS uuid))`,
+      {
+        cursorValue: value,
+        cursorId: id,
+      },
+    );
+  }
+  // The sort value travels as Postgres's own text form: exact for timestamps (microseconds)
+  // and floats, and cast back to its type when compared.
+  qb.addSelect(`CAST(${order.expression} AS text)`, 'sort_key')
+    .orderBy(order.expression, order.direction)
+    .addOrderBy(order.id, order.direction)
+    .limit(first + 1);
+  const { entities, raw } = await qb.getRawAndEntities();
+  // Raw rows follow the entity order when the query has no joins that multiply rows.
+  const sortKeys = new Map<string, string>(
+    raw.map((r: Record<string, unknown>) => [String(r[`${qb.alias}_id`]), String(r.sort_key)]),
+  );
+  const rows = entities.slice(0, first);
+  const edges = rows.map((node) => {
+    const id = order.idOf(node);
+    return { cursor: encodeCursor(sortKeys.get(id) ?? '', id), node };
+  });
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: entities.length > first,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    count: () => countQuery.getCount(),
+  };
+}

@@ -1,0 +1,37 @@
+import { registerEnumType } from 'type-graphql';
+
+/** Where a contact is in the informational-interview cycle. */
+export enum ContactStage {
+  IDENTIFIED = 'IDENTIFIED',
+  REQUESTED = 'REQUESTED',
+  SCHEDULED = 'SCHEDULED',
+  MET = 'MET',
+  FOLLOWED_UP = 'FOLLOWED_UP',
+  NURTURING = 'NURTURING',
+  DECLINED = 'DECLINED',
+}
+registerEnumType(ContactStage, {
+  name: 'ContactStage',
+  description: 'IDENTIFIED → REQUESTED → SCHEDULED → MET → FOLLOWED_UP → NURTURING, or DECLINED.',
+});
+
+const S = ContactStage;
+
+/**
+ * Moves a user may make by hand. Forward along the cycle (skipping is fine: a friend can be
+ * scheduled without a formal request), a step back where plans fell through, DECLINED from
+ * anywhere before the meeting, and a new cycle from NURTURING.
+ */
+export const STAGE_TRANSITIONS: Record<ContactStage, ContactStage[]> = {
+  [S.IDENTIFIED]: [S.REQUESTED, S.SCHEDULED, S.DECLINED],
+  [S.REQUESTED]: [S.IDENTIFIED, S.SCHEDULED, S.DECLINED],
+  [S.SCHEDULED]: [S.REQUESTED, S.MET, S.DECLINED],
+  [S.MET]: [S.FOLLOWED_UP, S.NURTURING],
+  [S.FOLLOWED_UP]: [S.NURTURING],
+  [S.NURTURING]: [S.REQUESTED, S.SCHEDULED, S.FOLLOWED_UP],
+  [S.DECLINED]: [S.IDENTIFIED, S.REQUESTED],
+};
+
+export function canMove(from: ContactStage, to: ContactStage): boolean {
+  return from === to || STAGE_TRANSITIONS[from].includes(to);
+}

@@ -1,0 +1,153 @@
+import { ArrayMaxSize, IsEmail, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { Label, LIMITS, Notes, Tags, WebUrl } from '../../core/inputs';
+import { IsIanaTimeZone } from '../../core/validation';
+import { ContactStage } from './contact-stage';
+import { HowWeKnow } from './contact.entity';
+
+// Shared fields; not emitted in the schema on its own (no resolver uses it).
+@InputType('ContactFields')
+class ContactFields {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Label(100)
+  lastName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Stored lower-case; unique among your contacts.' })
+  @IsOptional()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'must be a valid email address' })
+  email?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(/^\+?[0-9 ().-]{3,40}$/, { message: 'must be a phone number: digits, spaces, + ( ) . -' })
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Job title.' })
+  @IsOptional()
+  @Label(LIMITS.shortText)
+  title?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'https://www.linkedin.com/in/…' })
+  @IsOptional()
+  @WebUrl()
+  @Matches(/^https:\/\/([a-z]{2,3}\.)?linkedin\.com\/(in|pub)\/[^\s/?#]+\/?([?#].*)?$/i, {
+    message: 'must be a LinkedIn profile URL such as https://www.linkedin.com/in/jane-doe',
+  })
+  @MaxLength(LIMITS.url)
+  linkedinUrl?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'One of your organisations; null to clear.' })
+  organisationId?: string | null;
+
+  @Field(() => HowWeKnow, { nullable: true })
+  howWeKnow?: HowWeKnow | null;
+
+  @Field(() => ID, { nullable: true, description: 'The contact who introduced this one; null to clear.' })
+  introducedById?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isDecisionMaker?: boolean | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @Tags()
+  tags?: string[] | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Notes()
+  notes?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Keep-in-touch cadence in days (1–730); null for none.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  keepInTouchEveryDays?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone, when it differs from yours.' })
+  @IsOptional()
+  @IsIanaTimeZone()
+  timezone?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Set when the contact asked not to be emailed.' })
+  emailOptOut?: boolean | null;
+}
+
+@InputType()
+export class CreateContactInput extends ContactFields {
+  @Field()
+  @Label(100)
+  firstName: string;
+
+  @Field(() => ContactStage, { nullable: true, description: 'Defaults to IDENTIFIED; any stage when importing.' })
+  stage?: ContactStage | null;
+}
+
+@InputType({ description: 'Only the fields given change; null or "" clears an optional field.' })
+export class UpdateContactInput extends ContactFields {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Label(100)
+  firstName?: string;
+
+  @Field(() => ContactStage, { nullable: true, description: 'Moves along the cycle; illegal moves are refused.' })
+  stage?: ContactStage;
+}
+
+export enum ContactSort {
+  RELEVANCE = 'RELEVANCE',
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+  LAST_CONTACTED_AT = 'LAST_CONTACTED_AT',
+  RECENTLY_CONTACTED = 'RECENTLY_CONTACTED',
+}
+registerEnumType(ContactSort, {
+  name: 'ContactSort',
+  description:
+    'RELEVANCE ranks search matches (NAME without a search); LAST_CONTACTED_AT puts the longest-neglected first; RECENTLY_CONTACTED the latest first.',
+});
+
+@InputType()
+export class ContactFilter {
+  @Field(() => String, {
+    nullable: true,
+    description: 'Words matched (partially) in name, email, title, notes and organisation name.',
+  })
+  @IsOptional()
+  @Label(LIMITS.shortText)
+  search?: string | null;
+
+  @Field(() => [ContactStage], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  stages?: ContactStage[] | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Label(LIMITS.tag)
+  tag?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  organisationId?: string | null;
+
+  @Field(() => [HowWeKnow], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  howWeKnow?: HowWeKnow[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  isDecisionMaker?: boolean | null;
+
+  @Field(() => ID, { nullable: true, description: 'Contacts introduced by this contact.' })
+  introducedById?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Not contacted for at least this many days (or never).' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  notContactedForDays?: number | null;
+}

@@ -1,0 +1,72 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../core/graphql/context';
+import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
+import { Organisation } from '../organisations/organisation.entity';
+import { Contact } from './contact.entity';
+import { ContactFilter, ContactSort, CreateContactInput, UpdateContactInput } from './contact.inputs';
+
+export const ContactConnection = Connection(Contact, 'Contact');
+
+@Resolver(() => Contact)
+export class ContactResolver {
+  @Authorized()
+  @Query(() => ContactConnection, { description: 'Your contacts, a page at a time; search ranks by relevance.' })
+  contacts(
+    @Args() page: PageArgs,
+    @Arg('filter', () => ContactFilter, { nullable: true }) filter: ContactFilter | null,
+    @Arg('sort', () => ContactSort, { defaultValue: ContactSort.RELEVANCE }) sort: ContactSort,
+    @Ctx() { user, services }: Context,
+  ): Promise<Page<Contact>> {
+    return services.contacts.list(user!, filter ?? {}, page, sort);
+  }
+
+  @Authorized()
+  @Query(() => Contact, { nullable: true, description: 'null when it does not exist or is not yours.' })
+  contact(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<Contact | null> {
+    return services.contacts.get(user!, id);
+  }
+
+  @Authorized()
+  @Mutation(() => Contact)
+  createContact(@Arg('input') input: CreateContactInput, @Ctx() { user, services }: Context): Promise<Contact> {
+    return services.contacts.create(user!, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Contact)
+  updateContact(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateContactInput,
+    @Ctx() { user, services }: Context,
+  ): Promise<Contact> {
+    return services.contacts.update(user!, id, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ID, { description: 'Deletes the contact; past meetings keep their notes. Returns the id.' })
+  deleteContact(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<string> {
+    return services.contacts.delete(user!, id);
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true })
+  organisation(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
+    return contact.organisationId ? loaders.organisation.load(contact.organisationId) : null;
+  }
+
+  @FieldResolver(() => Contact, { nullable: true, description: 'Who introduced you to this contact.' })
+  introducedBy(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Contact | null> | null {
+    return contact.introducedById ? loaders.contact.load(contact.introducedById) : null;
+  }
+
+  @FieldResolver(() => [Contact], { description: 'Contacts this one introduced you to.' })
+  introductions(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Contact[]> {
+    return loaders.introductions.load(contact.id);
+  }
+
+  @FieldResolver(() => [Contact], {
+    description: 'The introducers above this contact, nearest first: who to ask for an introduction.',
+  })
+  introductionChain(@Root() contact: Contact, @Ctx() { user, services }: Context): Promise<Contact[]> {
+    return services.contacts.introductionChain(user!, contact.id);
+  }
+}

@@ -1,0 +1,73 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ContactConnection } from '../contacts/contact.resolver';
+import { Contact } from '../contacts/contact.entity';
+import { ContactSort } from '../contacts/contact.inputs';
+import type { Context } from '../../core/graphql/context';
+import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
+import { Organisation } from './organisation.entity';
+import {
+  CreateOrganisationInput,
+  OrganisationFilter,
+  OrganisationSort,
+  UpdateOrganisationInput,
+} from './organisation.inputs';
+
+export const OrganisationConnection = Connection(Organisation, 'Organisation');
+
+@Resolver(() => Organisation)
+export class OrganisationResolver {
+  @Authorized()
+  @Query(() => OrganisationConnection, { description: 'Your organisations, a page at a time.' })
+  organisations(
+    @Args() page: PageArgs,
+    @Arg('filter', () => OrganisationFilter, { nullable: true }) filter: OrganisationFilter | null,
+    @Arg('sort', () => OrganisationSort, { defaultValue: OrganisationSort.NAME }) sort: OrganisationSort,
+    @Ctx() { user, services }: Context,
+  ): Promise<Page<Organisation>> {
+    return services.organisations.list(user!, filter ?? {}, page, sort);
+  }
+
+  @Authorized()
+  @Query(() => Organisation, { nullable: true, description: 'null when it does not exist or is not yours.' })
+  organisation(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<Organisation | null> {
+    return services.organisations.get(user!, id);
+  }
+
+  @Authorized()
+  @Mutation(() => Organisation)
+  createOrganisation(
+    @Arg('input') input: CreateOrganisationInput,
+    @Ctx() { user, services }: Context,
+  ): Promise<Organisation> {
+    return services.organisations.create(user!, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Organisation)
+  updateOrganisation(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateOrganisationInput,
+    @Ctx() { user, services }: Context,
+  ): Promise<Organisation> {
+    return services.organisations.update(user!, id, input);
+  }
+
+  @Authorized()
+  @Mutation(() => ID, { description: 'Deletes it; its contacts are kept, without an organisation. Returns the id.' })
+  deleteOrganisation(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<string> {
+    return services.organisations.delete(user!, id);
+  }
+}
+
+@Resolver(() => Organisation)
+export class OrganisationFieldsResolver {
+  @FieldResolver(() => ContactConnection, { description: 'Your contacts at this organisation.' })
+  contacts(
+    @Root() org: Organisation,
+    @Args() page: PageArgs,
+    @Arg('sort', () => ContactSort, { defaultValue: ContactSort.NAME }) sort: ContactSort,
+    @Ctx() { user, services }: Context,
+  ): Promise<Page<Contact>> {
+    return services.contacts.list(user!, { organisationId: org.id }, page, sort);
+  }
+}

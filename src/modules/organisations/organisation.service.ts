@@ -1,0 +1,142 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError } from '../../core/errors';
+import { paginate, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
+import { isUuid } from '../../core/ids';
+import { cleanText, likePattern, normalizeTags, rejectNulls, searchWords } from '../../core/inputs';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
+import type { AuthUser } from '../auth/access-tokens';
+import { domainOf } from './organisation-domain';
+import { Organisation, ORGANISATION_SEARCH_TEXT } from './organisation.entity';
+import { OrganisationErrors } from './organisation.errors';
+import {
+  OrganisationSort,
+  type CreateOrganisationInput,
+  type OrganisationFilter,
+  type UpdateOrganisationInput,
+} from './organisation.inputs';
+
+const ORDERS: Record<OrganisationSort, KeysetOrder<Organisation>> = {
+  [OrganisationSort.NAME]: {
+    expression: 'lower(o.name)',
+    type: 'text',
+    direction: 'ASC',
+    id: 'o.id',
+    idOf: (o) => o.id,
+  },
+  [OrganisationSort.CREATED_AT]: {
+    expression: 'o.created_at',
+    type: 'timestamptz',
+    direction: 'DESC',
+    id: 'o.id',
+    idOf: (o) => o.id,
+  },
+  [OrganisationSort.UPDATED_AT]: {
+    expression: 'o.updated_at',
+    type: 'timestamptz',
+    direction: 'DESC',
+    id: 'o.id',
+    idOf: (o) => o.id,
+  },
+};
+
+export class OrganisationService {
+  constructor(private readonly ds: DataSource) {}
+
+  list(
+    user: AuthUser,
+    filter: OrganisationFilter = {},
+    page: PageArgs,
+    sort = OrganisationSort.NAME,
+  ): Promise<Page<Organisation>> {
+    const qb = this.ds
+      .getRepository(Organisation)
+      .createQueryBuilder('o')
+      .where('o.user_id = :userId', { userId: user.id });
+    searchWords(filter.search).forEach((word, i) =>
+      qb.andWhere(`${ORGANISATION_SEARCH_TEXT} LIKE :w${i}`, { [`w${i}`]: likePattern(word) }),
+    );
+    if (filter.industry) qb.andWhere('lower(o.industry) = lower(:industry)', { industry: filter.industry.trim() });
+    if (filter.tag) qb.andWhere(':tag = ANY(o.tags)', { tag: filter.tag.trim().toLowerCase() });
+    if (filter.ids) qb.andWhere('o.id = ANY(:ids)', { ids: filter.ids.filter(isUuid) });
+    return paginate(qb, page, ORDERS[sort]);
+  }
+
+  async get(user: AuthUser, id: string, manager: EntityManager = this.ds.manager): Promise<Organisation | null> {
+    if (!isUuid(id)) return null;
+    return manager.getRepository(Organisation).findOneBy({ id, userId: user.id });
+  }
+
+  async getOrFail(user: AuthUser, id: string, manager?: EntityManager): Promise<Organisation> {
+    const found = await this.get(user, id, manager);
+    if (!found) throw new NotFoundError('Organisation');
+    return found;
+  }
+
+  create(user: AuthUser, input: CreateOrganisationInput): Promise<Organisation> {
+    const org = this.ds.getRepository(Organisation).create({ userId: user.id, tags: [] });
+    this.apply(org, input);
+    return this.save(org);
+  }
+
+  async update(user: AuthUser, id: string, input: UpdateOrganisationInput): Promise<Organisation> {
+    rejectNulls(input, ['name']);
+    return this.ds.transaction(async (m) => {
+      const org = await this.getOrFail(user, id, m);
+      this.apply(org, input);
+      return this.save(org, m);
+    });
+  }
+
+  /** Deletes the organisation; its contacts stay, with no organisation. */
+  async delete(user: AuthUser, id: string): Promise<string> {
+    if (!isUuid(id)) throw new NotFoundError('Organisation');
+    const result = await this.ds.getRepository(Organisation).delete({ id, userId: user.id });
+    if (!result.affected) throw new NotFoundError('Organisation');
+    return id;
+  }
+
+  private apply(org: Organisation, input: CreateOrganisationInput | UpdateOrganisationInput): void {
+    if (input.name !== undefined && input.name !== null) org.name = input.name.trim();
+    const text = [
+      'industry',
+      'location',
+      'description',
+      'structureNotes',
+      'nicheNotes',
+      'goalsNotes',
+      'careerProspectsNotes',
+      'cultureNotes',
+    ] as const;
+    for (const key of text) {
+      const value = cleanText(input[key]);
+      if (value !== undefined) org[key] = value;
+    }
+    if (input.size !== undefined) org.size = input.size;
+    if (input.tags !== undefined) org.tags = normalizeTags(input.tags ?? []);
+    const website = cleanText(input.website);
+    if (website !== undefined) org.website = website;
+    const domain = cleanText(input.domain);
+    if (domain) {
+      org.domain = domainOf(domain);
+    } else if (domain === null) {
+      org.domain = null;
+    } else if (website) {
+      // The website sets the domain only when the client did not set one explicitly.
+      org.domain = domainOf(website);
+    }
+  }
+
+  private async save(org: Organisation, manager: EntityManager = this.ds.manager): Promise<Organisation> {
+    try {
+      return await manager.getRepository(Organisation).save(org);
+    } catch (err) {
+      if (isPgError(err, PG_UNIQUE_VIOLATION) && org.domain) {
+        const existing = await this.ds
+          .getRepository(Organisation)
+          .findOneBy({ userId: org.userId, domain: org.domain });
+        throw OrganisationErrors.domainTaken(existing?.id ?? '');
+      }
+      throw err;
+    }
+  }
+}
