@@ -24,7 +24,11 @@ const authChecker: AuthChecker<Context> = ({ context }, roles) => {
 
 function flatten(errors: ClassValidationError[], prefix: string): FieldError[] {
   return errors.flatMap((e) => {
-    const field = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`;
+    const field = /^\d+$/.test(e.property)
+      ? `${prefix}[${e.property}]`
+      : prefix
+        ? `${prefix}.${e.property}`
+        : e.property;
     const own = Object.values(e.constraints ?? {}).map((message) => ({
       field,
       // class-validator's default messages start with the property name; the field says it.
@@ -37,7 +41,8 @@ function flatten(errors: ClassValidationError[], prefix: string): FieldError[] {
 /** class-validator on every input object, reported as BAD_USER_INPUT naming `arg.path` fields. */
 const validateArgument: ValidatorFn = async (value, _type, resolverData) => {
   if (value === null || typeof value !== 'object') return;
-  const argName = Object.entries(resolverData.args).find(([, v]) => v === value)?.[0] ?? 'input';
+  // An @Args() class is not one of the args but all of them: its fields are named as they are.
+  const argName = Object.entries(resolverData.args).find(([, v]) => v === value)?.[0] ?? '';
   const items = Array.isArray(value) ? value : [value];
   const fields: FieldError[] = [];
   for (const [index, item] of items.entries()) {
