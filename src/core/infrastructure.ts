@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import { createDataSource } from './db/data-source';
+import { createDataSource, type DataSourceOptions } from './db/data-source';
 import { createLogger } from './logger';
 import { createRedis } from './redis';
 import type { Infrastructure } from './services';
@@ -8,9 +8,10 @@ import type { Infrastructure } from './services';
 export async function openInfrastructure(
   config: Config,
   processName: 'api' | 'worker' | 'cli',
+  dataSourceOptions: DataSourceOptions = {},
 ): Promise<Infrastructure & { close(): Promise<void> }> {
   const logger = createLogger(config, `rapport-${processName}`);
-  const ds = createDataSource(config, { applicationName: `rapport-${processName}` });
+  const ds = createDataSource(config, { applicationName: `rapport-${processName}`, ...dataSourceOptions });
   await ds.initialize();
   const redis = createRedis(config, processName);
   return {

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsUrl, Length, registerDecorator, type ValidationOptions } from 'class-validator';
 import { ValidationError } from './errors';
-import { NoControlCharacters } from './validation';
+import { hasControlCharacters, NoControlCharacters, rule } from './validation';
 
 /** Length limits shared by every module's inputs. */
 export const LIMITS = {
@@ -12,13 +12,15 @@ export const LIMITS = {
   tag: 50,
 } as const;
 
-/** A single-line label: 1..max characters, no control characters. */
+/** A single-line label: 1..max characters, not only spaces, no control characters. */
 export const Label = (max: number = LIMITS.name) => {
   const length = Length(1, max);
   const controls = NoControlCharacters();
+  const notBlank = rule('notBlank', (v) => typeof v === 'string' && v.trim().length > 0, 'must not be blank');
   return (target: object, key: string) => {
     length(target, key);
     controls(target, key);
+    notBlank(target, key);
   };
 };
 
@@ -48,12 +50,8 @@ export const Tags = () => {
           value === null ||
           (Array.isArray(value) &&
             value.every(
-              // eslint-disable-next-line no-control-regex
               (t) =>
-                typeof t === 'string' &&
-                t.trim().length >= 1 &&
-                t.length <= LIMITS.tag &&
-                !/[\u0000-\u001f\u007f]/.test(t),
+                typeof t === 'string' && t.trim().length >= 1 && t.length <= LIMITS.tag && !hasControlCharacters(t),
             )),
       },
     });

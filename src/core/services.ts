@@ -5,7 +5,10 @@ import { AuthService } from '../modules/auth/auth.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
+import { InsightService } from '../modules/insights/insight.service';
+import { MeetingService } from '../modules/meetings/meeting.service';
 import { OrganisationService } from '../modules/organisations/organisation.service';
+import { QuestionService } from '../modules/questions/question.service';
 import { UserService } from '../modules/users/user.service';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -25,14 +28,19 @@ export interface Services {
   accessTokens: AccessTokens;
   organisations: OrganisationService;
   contacts: ContactService;
+  questions: QuestionService;
+  meetings: MeetingService;
+  insights: InsightService;
 }
 
 export function createServices({ config, ds, redis, logger }: Infrastructure): Services {
   const users = new UserService(ds);
+  const questions = new QuestionService(ds);
   const accessTokens = new AccessTokens(config.auth);
   const auth = new AuthService(
     ds,
     users,
+    questions,
     new PasswordHasher(config.auth.argon2),
     accessTokens,
     new LoginThrottle(redis, config.redis.prefix, config.auth.throttle),
@@ -45,5 +53,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     accessTokens,
     organisations: new OrganisationService(ds),
     contacts: new ContactService(ds),
+    questions,
+    meetings: new MeetingService(ds, questions),
+    insights: new InsightService(ds),
   };
 }

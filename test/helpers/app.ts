@@ -4,6 +4,7 @@ import { createHttpApp, type HttpApp } from '../../src/core/http/app';
 import { openInfrastructure } from '../../src/core/infrastructure';
 import type { Infrastructure } from '../../src/core/services';
 import { ensureDatabase, truncateAll } from './database';
+import type { SqlCounter } from './sql-counter';
 import { baseTestEnv } from './test-env';
 
 export interface TestApp {
@@ -18,11 +19,14 @@ export interface TestApp {
  * The real API on a loopback port, against this jest worker's own database (emptied) and
  * Redis logical database (flushed). Call in beforeAll, close in afterAll.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { sql?: SqlCounter } = {},
+): Promise<TestApp> {
   const merged = { ...baseTestEnv(), ...env };
   const config = loadConfig(merged);
   await ensureDatabase(new URL(config.db.url).pathname.slice(1));
-  const infra = await openInfrastructure(config, 'api');
+  const infra = await openInfrastructure(config, 'api', { logger: options.sql });
   await truncateAll(infra.ds);
   await infra.redis.flushdb();
   const http = await createHttpApp(infra);

@@ -1,6 +1,11 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource, type EntityTarget, type FindOptionsOrder, type ObjectLiteral } from 'typeorm';
 import { Contact } from '../../modules/contacts/contact.entity';
+import { Commitment } from '../../modules/insights/commitment.entity';
+import { Insight } from '../../modules/insights/insight.entity';
+import { JobLead } from '../../modules/insights/job-lead.entity';
+import { AgendaItem } from '../../modules/meetings/agenda-item.entity';
+import { Meeting } from '../../modules/meetings/meeting.entity';
 import { Organisation } from '../../modules/organisations/organisation.entity';
 import { isUuid } from '../ids';
 
@@ -46,7 +51,17 @@ export function createLoaders(ds: DataSource, userId: string | null) {
   return {
     organisation: byId(ds, Organisation, userId),
     contact: byId(ds, Contact, userId),
+    meeting: byId(ds, Meeting, userId),
     introductions: byParent(ds, Contact, 'introducedById', userId, { firstName: 'ASC', id: 'ASC' }),
+    agendaByMeeting: byParent(ds, AgendaItem, 'meetingId', userId, { position: 'ASC', id: 'ASC' }),
+    insightsByMeeting: byParent(ds, Insight, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
+    commitmentsByMeeting: byParent(ds, Commitment, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
+    jobLeadsByMeeting: byParent(ds, JobLead, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
+    referralsByMeeting: byParent(ds, Contact, 'sourceMeetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
+    insightsByContact: byParent(ds, Insight, 'contactId', userId, { createdAt: 'DESC', id: 'ASC' }),
+    commitmentsByContact: byParent(ds, Commitment, 'contactId', userId, { createdAt: 'DESC', id: 'ASC' }),
+    insightsByOrganisation: byParent(ds, Insight, 'organisationId', userId, { createdAt: 'DESC', id: 'ASC' }),
+    jobLeadsByOrganisation: byParent(ds, JobLead, 'organisationId', userId, { createdAt: 'DESC', id: 'ASC' }),
   };
 }
 

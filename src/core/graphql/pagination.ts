@@ -78,7 +78,7 @@ export interface KeysetOrder<T> {
   expression: string;
   direction: 'ASC' | 'DESC';
   /** SQL cast for the cursor value, e.g. `text`, `timestamptz`, `float8`. */
-  type: 'text' | 'timestamptz' | 'float8' | 'int';
+  type: 'text' | 'timestamptz' | 'date' | 'float8' | 'int';
   /** SQL of the id column, e.g. `o.id`. */
   id: string;
   /** Reads the id of an entity. */

@@ -1,9 +1,18 @@
 import { validate, type ValidationError as ClassValidationError } from 'class-validator';
-import type { GraphQLSchema } from 'graphql';
+import { getNamedType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker, type ValidatorFn } from 'type-graphql';
 import { AuthResolver } from '../../modules/auth/auth.resolver';
 import { ContactResolver } from '../../modules/contacts/contact.resolver';
+import {
+  CommitmentFieldsResolver,
+  ContactHistoryResolver,
+  InsightResolver,
+  JobLeadFieldsResolver,
+  OrganisationHistoryResolver,
+} from '../../modules/insights/insight.resolver';
+import { MeetingResolver } from '../../modules/meetings/meeting.resolver';
 import { OrganisationFieldsResolver, OrganisationResolver } from '../../modules/organisations/organisation.resolver';
+import { QuestionResolver } from '../../modules/questions/question.resolver';
 import { UserResolver } from '../../modules/users/user.resolver';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldError } from '../errors';
 import type { Context } from './context';
@@ -14,6 +23,13 @@ export const RESOLVERS = [
   OrganisationResolver,
   OrganisationFieldsResolver,
   ContactResolver,
+  QuestionResolver,
+  MeetingResolver,
+  InsightResolver,
+  CommitmentFieldsResolver,
+  JobLeadFieldsResolver,
+  ContactHistoryResolver,
+  OrganisationHistoryResolver,
 ] as const;
 
 const authChecker: AuthChecker<Context> = ({ context }, roles) => {
@@ -38,11 +54,22 @@ function flatten(errors: ClassValidationError[], prefix: string): FieldError[] {
   });
 }
 
+/**
+ * The name of the argument whose input type is `type` (a class named like its GraphQL type),
+ * or '' for an @Args() class, whose fields are the arguments themselves.
+ */
+function argumentName(type: unknown, info: GraphQLResolveInfo): string {
+  if (typeof type !== 'function') return '';
+  const field = info.parentType.getFields()[info.fieldName];
+  const matches = field.args.filter((arg) => getNamedType(arg.type).name === type.name);
+  return matches.length === 1 ? matches[0].name : '';
+}
+
 /** class-validator on every input object, reported as BAD_USER_INPUT naming `arg.path` fields. */
-const validateArgument: ValidatorFn = async (value, _type, resolverData) => {
+const validateArgument: ValidatorFn = async (value, type, resolverData) => {
   if (value === null || typeof value !== 'object') return;
   // An @Args() class is not one of the args but all of them: its fields are named as they are.
-  const argName = Object.entries(resolverData.args).find(([, v]) => v === value)?.[0] ?? '';
+  const argName = argumentName(type, resolverData.info);
   const items = Array.isArray(value) ? value : [value];
   const fields: FieldError[] = [];
   for (const [index, item] of items.entries()) {

@@ -4,6 +4,7 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { User } from '../users/user.entity';
 import { normalizeEmail, type UserService } from '../users/user.service';
+import type { QuestionService } from '../questions/question.service';
 import type { AccessTokens } from './access-tokens';
 import { AuthError } from './auth.errors';
 import type { RegisterInput } from './auth.inputs';
@@ -24,6 +25,7 @@ export class AuthService {
   constructor(
     private readonly ds: DataSource,
     private readonly users: UserService,
+    private readonly questions: QuestionService,
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokens,
     private readonly throttle: LoginThrottle,
@@ -36,6 +38,8 @@ export class AuthService {
     const passwordHash = await this.hasher.hash(input.password);
     const payload = await this.ds.transaction(async (m) => {
       const user = await this.users.create(m, { ...input, passwordHash });
+      // Every account starts with a bank of good questions for its first agendas.
+      await this.questions.seedDefaults(user.id, m);
       return this.issue(m, user, randomUUID(), meta);
     });
     this.logger.info({ userId: payload.user.id }, 'user registered');

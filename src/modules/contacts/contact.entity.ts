@@ -10,6 +10,7 @@ import {
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
+import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../users/user.entity';
 import { ContactStage } from './contact-stage';
@@ -114,6 +115,15 @@ export class Contact {
   @Field(() => String, { nullable: true })
   @Column('text', { nullable: true })
   notes: string | null;
+
+  /** Set when the contact was a referral recorded in a meeting's debrief. */
+  @Index('contacts_source_meeting_id_idx')
+  @Column('uuid', { nullable: true })
+  sourceMeetingId: string | null;
+
+  @ManyToOne(() => Meeting, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'source_meeting_id' })
+  sourceMeeting?: Relation<Meeting>;
 
   @Field(() => ContactStage)
   @Column({ type: 'enum', enum: ContactStage, enumName: 'contact_stage', default: ContactStage.IDENTIFIED })

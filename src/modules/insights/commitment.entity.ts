@@ -1,0 +1,71 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { Contact } from '../contacts/contact.entity';
+import { Meeting } from '../meetings/meeting.entity';
+
+export enum CommitmentOwner {
+  ME = 'ME',
+  CONTACT = 'CONTACT',
+}
+registerEnumType(CommitmentOwner, { name: 'CommitmentOwner', description: 'Who made the promise.' });
+
+@ObjectType({ description: 'A promise made in a meeting ("send her my portfolio"), by you or by the contact.' })
+@Entity('commitments')
+export class Commitment {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  userId: string;
+
+  @Index('commitments_meeting_id_idx')
+  @Column('uuid')
+  meetingId: string;
+
+  @ManyToOne(() => Meeting, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'meeting_id' })
+  meeting?: Relation<Meeting>;
+
+  @Index('commitments_contact_id_idx')
+  @Column('uuid', { nullable: true })
+  contactId: string | null;
+
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'contact_id' })
+  contact?: Relation<Contact>;
+
+  @Field(() => CommitmentOwner)
+  @Column({ type: 'enum', enum: CommitmentOwner, enumName: 'commitment_owner' })
+  owner: CommitmentOwner;
+
+  @Field()
+  @Column('text')
+  description: string;
+
+  @Field(() => String, { nullable: true, description: 'Due date (YYYY-MM-DD), in your time zone.' })
+  @Column('date', { nullable: true })
+  dueOn: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  doneAt: Date | null;
+
+  @Field()
+  get done(): boolean {
+    return this.doneAt !== null;
+  }
+
+  @Field(() => Date)
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,62 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { Contact } from '../contacts/contact.entity';
+import { Meeting } from '../meetings/meeting.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { Topic } from '../questions/topic';
+
+@ObjectType({ description: 'Something learned in a meeting, by topic, for comparing organisations.' })
+@Entity('insights')
+export class Insight {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  userId: string;
+
+  @Index('insights_meeting_id_idx')
+  @Column('uuid')
+  meetingId: string;
+
+  @ManyToOne(() => Meeting, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'meeting_id' })
+  meeting?: Relation<Meeting>;
+
+  @Index('insights_organisation_id_idx')
+  @Column('uuid', { nullable: true })
+  organisationId: string | null;
+
+  @ManyToOne(() => Organisation, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'organisation_id' })
+  organisation?: Relation<Organisation>;
+
+  @Index('insights_contact_id_idx')
+  @Column('uuid', { nullable: true })
+  contactId: string | null;
+
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'contact_id' })
+  contact?: Relation<Contact>;
+
+  @Field(() => Topic)
+  @Column({ type: 'enum', enum: Topic, enumName: 'topic' })
+  category: Topic;
+
+  @Field()
+  @Column('text')
+  text: string;
+
+  @Field(() => Date)
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

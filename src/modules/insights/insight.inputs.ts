@@ -1,0 +1,53 @@
+import { IsOptional, Matches } from 'class-validator';
+import { Field, ID, InputType } from 'type-graphql';
+import { Label } from '../../core/inputs';
+import { Topic } from '../questions/topic';
+import { CommitmentOwner } from './commitment.entity';
+
+@InputType()
+export class InsightFilter {
+  @Field(() => ID, { nullable: true })
+  organisationId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  contactId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  meetingId?: string | null;
+
+  @Field(() => Topic, { nullable: true })
+  category?: Topic | null;
+
+  @Field(() => String, { nullable: true, description: 'Insights about organisations of this industry (any case).' })
+  @IsOptional()
+  @Label(100)
+  industry?: string | null;
+}
+
+@InputType()
+export class CommitmentFilter {
+  @Field(() => Boolean, { nullable: true })
+  done?: boolean | null;
+
+  @Field(() => CommitmentOwner, { nullable: true })
+  owner?: CommitmentOwner | null;
+
+  @Field(() => ID, { nullable: true })
+  contactId?: string | null;
+}
+
+@InputType({ description: 'Only the fields given change.' })
+export class UpdateCommitmentInput {
+  @Field(() => Boolean, { nullable: true })
+  done?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Label(1000)
+  description?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; null clears it.' })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'must be a date as YYYY-MM-DD' })
+  dueOn?: string | null;
+}

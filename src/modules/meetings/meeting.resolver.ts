@@ -1,0 +1,133 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../core/graphql/context';
+import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
+import { Contact } from '../contacts/contact.entity';
+import { Commitment } from '../insights/commitment.entity';
+import { Insight } from '../insights/insight.entity';
+import { JobLead } from '../insights/job-lead.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { AgendaItem } from './agenda-item.entity';
+import { Meeting } from './meeting.entity';
+import {
+  CompleteMeetingInput,
+  MeetingFilter,
+  MeetingSort,
+  ScheduleMeetingInput,
+  UpdateMeetingInput,
+} from './meeting.inputs';
+
+export const MeetingConnection = Connection(Meeting, 'Meeting');
+
+@Resolver(() => Meeting)
+export class MeetingResolver {
+  @Authorized()
+  @Query(() => MeetingConnection, { description: 'Your meetings, soonest first unless sorted otherwise.' })
+  meetings(
+    @Args() page: PageArgs,
+    @Arg('filter', () => MeetingFilter, { nullable: true }) filter: MeetingFilter | null,
+    @Arg('sort', () => MeetingSort, { defaultValue: MeetingSort.STARTS_AT }) sort: MeetingSort,
+    @Ctx() { user, services }: Context,
+  ): Promise<Page<Meeting>> {
+    return services.meetings.list(user!, filter ?? {}, page, sort);
+  }
+
+  @Authorized()
+  @Query(() => Meeting, { nullable: true, description: 'null when it does not exist or is not yours.' })
+  meeting(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<Meeting | null> {
+    return services.meetings.get(user!, id);
+  }
+
+  @Authorized()
+  @Mutation(() => Meeting, {
+    description:
+      'Plans an informational interview. Overlaps are refused (CONFLICT, reason OVERLAP) unless allowOverlap.',
+  })
+  scheduleMeeting(@Arg('input') input: ScheduleMeetingInput, @Ctx() { user, services }: Context): Promise<Meeting> {
+    return services.meetings.schedule(user!, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Meeting)
+  updateMeeting(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateMeetingInput,
+    @Ctx() { user, services }: Context,
+  ): Promise<Meeting> {
+    return services.meetings.update(user!, id, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Meeting, { description: 'Moves a scheduled meeting; overlaps are refused unless allowOverlap.' })
+  rescheduleMeeting(
+    @Arg('id', () => ID) id: string,
+    @Arg('startsAt', () => Date) startsAt: Date,
+    @Arg('endsAt', () => Date) endsAt: Date,
+    @Arg('timezone', () => String, { nullable: true, description: 'A new IANA zone; keeps the old one if omitted.' })
+    timezone: string | null,
+    @Arg('allowOverlap', { defaultValue: false }) allowOverlap: boolean,
+    @Ctx() { user, services }: Context,
+  ): Promise<Meeting> {
+    return services.meetings.reschedule(user!, id, startsAt, endsAt, timezone, allowOverlap);
+  }
+
+  @Authorized()
+  @Mutation(() => Meeting)
+  cancelMeeting(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Ctx() { user, services }: Context,
+  ): Promise<Meeting> {
+    return services.meetings.cancel(user!, id, reason);
+  }
+
+  @Authorized()
+  @Mutation(() => Meeting, { description: 'The debrief: marks the meeting completed and records what was learned.' })
+  completeMeeting(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => CompleteMeetingInput, { defaultValue: {} }) input: CompleteMeetingInput,
+    @Ctx() { user, services }: Context,
+  ): Promise<Meeting> {
+    return services.meetings.complete(user!, id, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Meeting)
+  markNoShow(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<Meeting> {
+    return services.meetings.markNoShow(user!, id);
+  }
+
+  @FieldResolver(() => Contact, { nullable: true, description: 'null if the contact was deleted (see contactName).' })
+  contact(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Contact | null> | null {
+    return meeting.contactId ? loaders.contact.load(meeting.contactId) : null;
+  }
+
+  @FieldResolver(() => Organisation, { nullable: true })
+  organisation(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
+    return meeting.organisationId ? loaders.organisation.load(meeting.organisationId) : null;
+  }
+
+  @FieldResolver(() => [AgendaItem], { description: 'Questions in agenda order, with answers once debriefed.' })
+  agenda(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<AgendaItem[]> {
+    return loaders.agendaByMeeting.load(meeting.id);
+  }
+
+  @FieldResolver(() => [Insight])
+  insights(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Insight[]> {
+    return loaders.insightsByMeeting.load(meeting.id);
+  }
+
+  @FieldResolver(() => [Commitment], { description: 'Promises made in this meeting.' })
+  commitments(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Commitment[]> {
+    return loaders.commitmentsByMeeting.load(meeting.id);
+  }
+
+  @FieldResolver(() => [JobLead])
+  jobLeads(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<JobLead[]> {
+    return loaders.jobLeadsByMeeting.load(meeting.id);
+  }
+
+  @FieldResolver(() => [Contact], { description: 'People the contact suggested, added as new contacts.' })
+  referrals(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Contact[]> {
+    return loaders.referralsByMeeting.load(meeting.id);
+  }
+}

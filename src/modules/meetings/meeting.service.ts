@@ -1,0 +1,424 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError, ValidationError } from '../../core/errors';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
+import { paginate, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
+import { isUuid } from '../../core/ids';
+import { cleanText, rejectNulls } from '../../core/inputs';
+import { isIanaTimeZone } from '../../core/validation';
+import type { AuthUser } from '../auth/access-tokens';
+import { ContactStage } from '../contacts/contact-stage';
+import { Contact, HowWeKnow } from '../contacts/contact.entity';
+import { ContactErrors } from '../contacts/contact.errors';
+import { Commitment } from '../insights/commitment.entity';
+import { Insight } from '../insights/insight.entity';
+import { JobLead } from '../insights/job-lead.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import type { QuestionService } from '../questions/question.service';
+import { Topic } from '../questions/topic';
+import { User } from '../users/user.entity';
+import { AgendaItem } from './agenda-item.entity';
+import { Meeting, MeetingStatus } from './meeting.entity';
+import { MeetingErrors } from './meeting.errors';
+import {
+  MeetingSort,
+  type AgendaEntryInput,
+  type CompleteMeetingInput,
+  type MeetingFilter,
+  type ScheduleMeetingInput,
+  type UpdateMeetingInput,
+} from './meeting.inputs';
+
+const MAX_DURATION_MS = 12 * 3600_000;
+// Meetings that occupy time: a new one may not overlap these (unless allowed).
+const BLOCKING = [MeetingStatus.SCHEDULED, MeetingStatus.COMPLETED];
+
+const ORDERS: Record<MeetingSort, KeysetOrder<Meeting>> = {
+  [MeetingSort.STARTS_AT]: {
+    expression: 'm.starts_at',
+    type: 'timestamptz',
+    direction: 'ASC',
+    id: 'm.id',
+    idOf: (m) => m.id,
+  },
+  [MeetingSort.STARTS_AT_DESC]: {
+    expression: 'm.starts_at',
+    type: 'timestamptz',
+    direction: 'DESC',
+    id: 'm.id',
+    idOf: (m) => m.id,
+  },
+};
+
+interface PlannedItem {
+  questionId: string | null;
+  category: Topic;
+  text: string;
+}
+
+export class MeetingService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly questions: QuestionService,
+  ) {}
+
+  list(
+    user: AuthUser,
+    filter: MeetingFilter = {},
+    page: PageArgs,
+    sort = MeetingSort.STARTS_AT,
+  ): Promise<Page<Meeting>> {
+    const qb = this.ds.getRepository(Meeting).createQueryBuilder('m').where('m.user_id = :userId', { userId: user.id });
+    if (filter.statuses?.length) qb.andWhere('m.status = ANY(:statuses)', { statuses: filter.statuses });
+    if (filter.contactId)
+      qb.andWhere('m.contact_id = :contactId', { contactId: isUuid(filter.contactId) ? filter.contactId : null });
+    if (filter.organisationId) {
+      qb.andWhere('m.organisation_id = :orgId', {
+        orgId: isUuid(filter.organisationId) ? filter.organisationId : null,
+      });
+    }
+    if (filter.from) qb.andWhere('m.ends_at > :from', { from: filter.from });
+    if (filter.to) qb.andWhere('m.starts_at < :to', { to: filter.to });
+    return paginate(qb, page, ORDERS[sort]);
+  }
+
+  async get(user: AuthUser, id: string): Promise<Meeting | null> {
+    if (!isUuid(id)) return null;
+    return this.ds.getRepository(Meeting).findOneBy({ id, userId: user.id });
+  }
+
+  /** Plans a meeting; the contact moves to SCHEDULED. Refuses overlaps unless allowed. */
+  async schedule(user: AuthUser, input: ScheduleMeetingInput): Promise<Meeting> {
+    assertTimes(input.startsAt, input.endsAt, 'input.');
+    return this.ds.transaction(async (m) => {
+      const contact = isUuid(input.contactId)
+        ? await m.getRepository(Contact).findOneBy({ id: input.contactId, userId: user.id })
+        : null;
+      if (!contact) throw MeetingErrors.relationNotFound('input.contactId', 'Contact');
+      const organisationId = await this.ownOrganisation(
+        m,
+        user,
+        input.organisationId,
+        'input.organisationId',
+        contact.organisationId,
+      );
+      const agenda = await this.planAgenda(m, user, input.questionIds ?? [], input.agenda ?? [], 'input.');
+      const timezone = input.timezone ?? (await m.getRepository(User).findOneByOrFail({ id: user.id })).timezone;
+
+      await this.lockCalendar(m, user);
+      if (!input.allowOverlap) await this.assertNoOverlap(m, user, input.startsAt, input.endsAt);
+
+      const meeting = await m.getRepository(Meeting).save(
+        m.getRepository(Meeting).create({
+          userId: user.id,
+          contactId: contact.id,
+          contactName: contact.fullName,
+          organisationId,
+          title: cleanText(input.title) ?? `Informational interview with ${contact.fullName}`,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          timezone,
+          location: cleanText(input.location) ?? null,
+          videoUrl: cleanText(input.videoUrl) ?? null,
+          notes: cleanText(input.notes) ?? null,
+          status: MeetingStatus.SCHEDULED,
+          allowOverlap: input.allowOverlap,
+          sendThankYou: input.sendThankYou,
+          sendFollowUp: input.sendFollowUp,
+        }),
+      );
+      await this.insertAgenda(m, user, meeting.id, agenda);
+      await m.getRepository(Contact).update({ id: contact.id }, { stage: ContactStage.SCHEDULED });
+      return meeting;
+    });
+  }
+
+  async update(user: AuthUser, id: string, input: UpdateMeetingInput): Promise<Meeting> {
+    rejectNulls(input, ['title', 'sendThankYou', 'sendFollowUp']);
+    return this.ds.transaction(async (m) => {
+      const meeting = await this.lockOwn(m, user, id);
+      for (const key of ['title', 'location', 'videoUrl', 'notes'] as const) {
+        const value = cleanText(input[key]);
+        if (value !== undefined) (meeting as Record<typeof key, string | null>)[key] = value;
+      }
+      if (typeof input.sendThankYou === 'boolean') meeting.sendThankYou = input.sendThankYou;
+      if (typeof input.sendFollowUp === 'boolean') meeting.sendFollowUp = input.sendFollowUp;
+      if (input.agenda !== undefined) {
+        if (meeting.status !== MeetingStatus.SCHEDULED)
+          throw MeetingErrors.invalidStatus(meeting.status, 'given a new agenda');
+        const agenda = await this.planAgenda(m, user, [], input.agenda ?? [], 'input.');
+        await m.getRepository(AgendaItem).delete({ meetingId: meeting.id, userId: user.id });
+        await this.insertAgenda(m, user, meeting.id, agenda);
+      }
+      return m.getRepository(Meeting).save(meeting);
+    });
+  }
+
+  async reschedule(
+    user: AuthUser,
+    id: string,
+    startsAt: Date,
+    endsAt: Date,
+    timezone: string | null | undefined,
+    allowOverlap: boolean,
+  ): Promise<Meeting> {
+    assertTimes(startsAt, endsAt, '');
+    if (timezone && !isIanaTimeZone(timezone))
+      throw ValidationError.field('timezone', 'must be an IANA time zone name');
+    return this.ds.transaction(async (m) => {
+      const meeting = await this.lockOwn(m, user, id);
+      if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'rescheduled');
+      await this.lockCalendar(m, user);
+      if (!allowOverlap) await this.assertNoOverlap(m, user, startsAt, endsAt, meeting.id);
+      Object.assign(meeting, { startsAt, endsAt, allowOverlap, timezone: timezone ?? meeting.timezone });
+      return m.getRepository(Meeting).save(meeting);
+    });
+  }
+
+  /** Cancels; a contact left with no scheduled meeting goes back to REQUESTED. */
+  async cancel(user: AuthUser, id: string, reason: string | null | undefined): Promise<Meeting> {
+    if (reason && reason.length > 2000) throw ValidationError.field('reason', 'must be at most 2000 characters');
+    return this.ds.transaction(async (m) => {
+      const meeting = await this.lockOwn(m, user, id);
+      if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'cancelled');
+      meeting.status = MeetingStatus.CANCELLED;
+      meeting.cancelReason = cleanText(reason) ?? null;
+      meeting.closedAt = new Date();
+      const saved = await m.getRepository(Meeting).save(meeting);
+      if (meeting.contactId) {
+        await m.query(
+          `UPDATE contacts SET stage = 'REQUESTED', updated_at = now()
+           WHERE id = $1 AND user_id = $2 AND stage = 'SCHEDULED'
+             AND NOT EXISTS (SELECT 1 FROM meetings WHERE contact_id = $1 AND status = 'SCHEDULED')`,
+          [meeting.contactId, user.id],
+        );
+      }
+      return saved;
+    });
+  }
+
+  async markNoShow(user: AuthUser, id: string): Promise<Meeting> {
+    return this.ds.transaction(async (m) => {
+      const meeting = await this.lockOwn(m, user, id);
+      if (meeting.status !== MeetingStatus.SCHEDULED)
+        throw MeetingErrors.invalidStatus(meeting.status, 'marked as a no-show');
+      if (meeting.startsAt.getTime() > Date.now()) throw MeetingErrors.notStarted('marked as a no-show');
+      meeting.status = MeetingStatus.NO_SHOW;
+      meeting.closedAt = new Date();
+      return m.getRepository(Meeting).save(meeting);
+    });
+  }
+
+  /**
+   * The debrief, all or nothing: answers, insights, promises, leads and referrals are stored
+   * with the meeting marked COMPLETED; the contact moves to MET and counts as contacted.
+   */
+  async complete(user: AuthUser, id: string, input: CompleteMeetingInput): Promise<Meeting> {
+    return this.ds.transaction(async (m) => {
+      const meeting = await this.lockOwn(m, user, id);
+      if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'completed');
+      const now = new Date();
+      if (meeting.startsAt > now) throw MeetingErrors.notStarted('completed');
+
+      const notes = cleanText(input.notes);
+      if (notes !== undefined) meeting.notes = notes;
+      meeting.status = MeetingStatus.COMPLETED;
+      meeting.closedAt = now;
+      await m.getRepository(Meeting).save(meeting);
+
+      await this.recordAnswers(m, user, meeting, input.answers ?? []);
+      const about = { userId: user.id, meetingId: meeting.id, contactId: meeting.contactId };
+      if (input.insights?.length) {
+        await m.getRepository(Insight).insert(
+          input.insights.map((i) => ({
+            ...about,
+            organisationId: meeting.organisationId,
+            category: i.category,
+            text: i.text.trim(),
+          })),
+        );
+      }
+      if (input.commitments?.length) {
+        await m.getRepository(Commitment).insert(
+          input.commitments.map((c) => ({
+            ...about,
+            owner: c.owner,
+            description: c.description.trim(),
+            dueOn: c.dueOn ?? null,
+          })),
+        );
+      }
+      for (const [i, lead] of (input.jobLeads ?? []).entries()) {
+        const organisationId = await this.ownOrganisation(
+          m,
+          user,
+          lead.organisationId,
+          `input.jobLeads[${i}].organisationId`,
+          meeting.organisationId,
+        );
+        await m.getRepository(JobLead).insert({
+          ...about,
+          organisationId,
+          title: lead.title.trim(),
+          url: cleanText(lead.url) ?? null,
+          notes: cleanText(lead.notes) ?? null,
+        });
+      }
+      for (const [i, referral] of (input.referrals ?? []).entries()) {
+        await this.createReferral(m, user, meeting, referral, i);
+      }
+      if (meeting.contactId) {
+        const contactedAt = meeting.endsAt < now ? meeting.endsAt : now;
+        await m.query(
+          `UPDATE contacts SET stage = 'MET', updated_at = now(),
+             last_contacted_at = greatest(coalesce(last_contacted_at, '-infinity'), $3)
+           WHERE id = $1 AND user_id = $2`,
+          [meeting.contactId, user.id, contactedAt],
+        );
+      }
+      return meeting;
+    });
+  }
+
+  private async recordAnswers(
+    m: EntityManager,
+    user: AuthUser,
+    meeting: Meeting,
+    answers: CompleteMeetingInput['answers'] & object,
+  ) {
+    if (!answers.length) return;
+    const items = await m.getRepository(AgendaItem).findBy({ meetingId: meeting.id, userId: user.id });
+    const ids = new Set(items.map((i) => i.id));
+    for (const [i, answer] of answers.entries()) {
+      if (!ids.has(answer.agendaItemId)) {
+        throw MeetingErrors.relationNotFound(`input.answers[${i}].agendaItemId`, 'Agenda item of this meeting');
+      }
+      await m
+        .getRepository(AgendaItem)
+        .update({ id: answer.agendaItemId }, { answer: cleanText(answer.answer) ?? null });
+    }
+  }
+
+  private async createReferral(
+    m: EntityManager,
+    user: AuthUser,
+    meeting: Meeting,
+    referral: NonNullable<CompleteMeetingInput['referrals']>[number],
+    index: number,
+  ) {
+    const field = `input.referrals[${index}]`;
+    const organisationId = await this.ownOrganisation(
+      m,
+      user,
+      referral.organisationId,
+      `${field}.organisationId`,
+      null,
+    );
+    const email = cleanText(referral.email)?.toLowerCase() ?? null;
+    try {
+      // A savepoint, so a duplicate email can be reported without aborting the transaction.
+      await m.transaction((inner) =>
+        inner.getRepository(Contact).insert({
+          userId: user.id,
+          firstName: referral.firstName.trim(),
+          lastName: cleanText(referral.lastName) ?? null,
+          email,
+          title: cleanText(referral.title) ?? null,
+          notes: cleanText(referral.notes) ?? null,
+          organisationId,
+          introducedById: meeting.contactId,
+          sourceMeetingId: meeting.id,
+          howWeKnow: HowWeKnow.REFERRAL,
+          stage: ContactStage.IDENTIFIED,
+        }),
+      );
+    } catch (err) {
+      if (isPgError(err, PG_UNIQUE_VIOLATION)) {
+        const existing = await m.getRepository(Contact).findOneBy({ userId: user.id, email: email ?? undefined });
+        const conflict = ContactErrors.emailTaken(existing?.id ?? '');
+        conflict.details.fields = [{ field: `${field}.email`, message: 'is already one of your contacts' }];
+        throw conflict;
+      }
+      throw err;
+    }
+  }
+
+  /** The meeting, locked for the rest of the transaction; NOT_FOUND when missing or not yours. */
+  private async lockOwn(m: EntityManager, user: AuthUser, id: string): Promise<Meeting> {
+    const meeting = isUuid(id)
+      ? await m.getRepository(Meeting).findOne({ where: { id, userId: user.id }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!meeting) throw new NotFoundError('Meeting');
+    return meeting;
+  }
+
+  /** Serialises calendar changes of one user, so two concurrent bookings cannot both pass the overlap check. */
+  private async lockCalendar(m: EntityManager, user: AuthUser): Promise<void> {
+    await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`meetings:${user.id}`]);
+  }
+
+  private async assertNoOverlap(m: EntityManager, user: AuthUser, startsAt: Date, endsAt: Date, exceptId?: string) {
+    const qb = m
+      .getRepository(Meeting)
+      .createQueryBuilder('m')
+      .where('m.user_id = :userId', { userId: user.id })
+      .andWhere('m.status IN (:...blocking)', { blocking: BLOCKING })
+      .andWhere('m.starts_at < :endsAt AND m.ends_at > :startsAt', { startsAt, endsAt })
+      .orderBy('m.starts_at', 'ASC');
+    if (exceptId) qb.andWhere('m.id <> :exceptId', { exceptId });
+    const clash = await qb.getOne();
+    if (clash) throw MeetingErrors.overlap(clash);
+  }
+
+  private async ownOrganisation(
+    m: EntityManager,
+    user: AuthUser,
+    requested: string | null | undefined,
+    field: string,
+    fallback: string | null,
+  ): Promise<string | null> {
+    if (requested === undefined || requested === null) return fallback;
+    const org = isUuid(requested)
+      ? await m.getRepository(Organisation).findOneBy({ id: requested, userId: user.id })
+      : null;
+    if (!org) throw MeetingErrors.relationNotFound(field, 'Organisation');
+    return org.id;
+  }
+
+  private async planAgenda(
+    m: EntityManager,
+    user: AuthUser,
+    questionIds: string[],
+    entries: AgendaEntryInput[],
+    prefix: string,
+  ): Promise<PlannedItem[]> {
+    const wanted = [...questionIds, ...entries.map((e) => e.questionId).filter((id): id is string => !!id)];
+    const owned = new Map((await this.questions.findOwned(user.id, wanted, m)).map((q) => [q.id, q]));
+    const fromBank = (id: string, field: string): PlannedItem => {
+      const q = owned.get(id);
+      if (!q) throw MeetingErrors.relationNotFound(field, 'Question');
+      return { questionId: q.id, category: q.category, text: q.text };
+    };
+    return [
+      ...questionIds.map((id, i) => fromBank(id, `${prefix}questionIds[${i}]`)),
+      ...entries.map((entry, i) => {
+        if (entry.questionId) return fromBank(entry.questionId, `${prefix}agenda[${i}].questionId`);
+        const text = cleanText(entry.text);
+        if (!text)
+          throw ValidationError.field(`${prefix}agenda[${i}].text`, 'is required when questionId is not given');
+        return { questionId: null, category: entry.category ?? Topic.OTHER, text };
+      }),
+    ];
+  }
+
+  private async insertAgenda(m: EntityManager, user: AuthUser, meetingId: string, items: PlannedItem[]) {
+    if (!items.length) return;
+    await m
+      .getRepository(AgendaItem)
+      .insert(items.map((item, position) => ({ ...item, position, meetingId, userId: user.id })));
+  }
+}
+
+function assertTimes(startsAt: Date, endsAt: Date, prefix: string): void {
+  if (endsAt.getTime() <= startsAt.getTime()) throw MeetingErrors.endsBeforeStart(prefix);
+  if (endsAt.getTime() - startsAt.getTime() > MAX_DURATION_MS) throw MeetingErrors.tooLong(prefix);
+}

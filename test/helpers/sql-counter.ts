@@ -1,0 +1,23 @@
+import type { Logger as TypeOrmLogger } from 'typeorm';
+
+/** A TypeORM logger that records every SQL statement the app sends, for N+1 checks. */
+export class SqlCounter implements TypeOrmLogger {
+  statements: string[] = [];
+
+  logQuery(query: string): void {
+    this.statements.push(query);
+  }
+
+  /** Statements sent while `work` runs (transactions' BEGIN/COMMIT excluded). */
+  async during(work: () => Promise<unknown>): Promise<string[]> {
+    const start = this.statements.length;
+    await work();
+    return this.statements.slice(start).filter((q) => !/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(q));
+  }
+
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
