@@ -1,0 +1,329 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  buildSchema,
+  getNamedType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+} from 'graphql';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { signedInUser, type SignedInUser } from '../helpers/factories';
+import { postRaw } from '../helpers/graphql';
+import {
+  CompleteMeetingDocument,
+  CreateContactDocument,
+  CreateOrganisationDocument,
+  QuestionsDocument,
+  ScheduleMeetingDocument,
+} from '../generated/graphql';
+
+/**
+ * Every ID a client can send, wherever it sits (argument, input field, list item, filter),
+ * read from the committed schema: a new operation that takes an id fails this test until it
+ * gets a probe below.
+ */
+function idArgumentPaths(): string[] {
+  const schema = buildSchema(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
+  const paths: string[] = [];
+  const walk = (type: GraphQLInputType, at: string, seen: Set<string>) => {
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) return walk(inner.ofType, `${at}[]`, seen);
+    const named = getNamedType(inner);
+    if (named.name === 'ID') paths.push(at);
+    if (isInputObjectType(named) && !seen.has(named.name)) {
+      for (const field of Object.values(named.getFields()))
+        walk(field.type, `${at}.${field.name}`, new Set([...seen, named.name]));
+    }
+  };
+  for (const root of [schema.getQueryType(), schema.getMutationType()] as GraphQLObjectType[]) {
+    for (const field of Object.values(root.getFields())) {
+      for (const arg of field.args) walk(arg.type, `${root.name}.${field.name}.${arg.name}`, new Set());
+    }
+  }
+  return paths.sort();
+}
+
+/** A's objects, as user B will name them. */
+interface Fixture {
+  organisationId: string;
+  contactId: string;
+  meetingId: string;
+  agendaItemId: string;
+  questionId: string;
+  commitmentId: string;
+  /** B's own objects, to fill the other fields of a mutation. */
+  own: { contactId: string; meetingId: string };
+}
+
+type Expectation = 'null' | 'NOT_FOUND' | 'EMPTY';
+interface Probe {
+  query: string;
+  variables: (f: Fixture) => Record<string, unknown>;
+  expect: Expectation;
+}
+
+const soon = () => new Date(Date.now() + 40 * 86_400_000).toISOString();
+const later = () => new Date(Date.now() + 40 * 86_400_000 + 3_600_000).toISOString();
+
+const single = (field: string, idOf: keyof Fixture): Probe => ({
+  query: `query($id: ID!) { ${field}(id: $id) { id } }`,
+  variables: (f) => ({ id: f[idOf] }),
+  expect: 'null',
+});
+const byId = (mutation: string, idOf: keyof Fixture, extra = '', selection = ' { id }'): Probe => ({
+  query: `mutation($id: ID!) { ${mutation}(id: $id${extra})${selection} }`,
+  variables: (f) => ({ id: f[idOf] }),
+  expect: 'NOT_FOUND',
+});
+const list = (field: string, filter: (f: Fixture) => Record<string, unknown>): Probe => ({
+  query: `query($filter: ${field[0].toUpperCase()}${field.slice(1, -1)}Filter) { ${field}(first: 10, filter: $filter) { totalCount } }`,
+  variables: (f) => ({ filter: filter(f) }),
+  expect: 'EMPTY',
+});
+const mutationWithInput = (
+  mutation: string,
+  inputType: string,
+  input: (f: Fixture) => Record<string, unknown>,
+  id?: (f: Fixture) => string,
+): Probe => ({
+  query: id
+    ? `mutation($id: ID!, $input: ${inputType}!) { ${mutation}(id: $id, input: $input) { id } }`
+    : `mutation($input: ${inputType}!) { ${mutation}(input: $input) { id } }`,
+  variables: (f) => ({ input: input(f), ...(id ? { id: id(f) } : {}) }),
+  expect: 'NOT_FOUND',
+});
+const scheduleWith = (input: (f: Fixture) => Record<string, unknown>) =>
+  mutationWithInput('scheduleMeeting', 'ScheduleMeetingInput', (f) => ({
+    contactId: f.own.contactId,
+    startsAt: soon(),
+    endsAt: later(),
+    ...input(f),
+  }));
+const completeOwnWith = (input: (f: Fixture) => Record<string, unknown>) =>
+  mutationWithInput('completeMeeting', 'CompleteMeetingInput', input, (f) => f.own.meetingId);
+
+const PROBES: Record<string, Probe> = {
+  'Query.organisation.id': single('organisation', 'organisationId'),
+  'Query.contact.id': single('contact', 'contactId'),
+  'Query.meeting.id': single('meeting', 'meetingId'),
+  'Query.question.id': single('question', 'questionId'),
+
+  'Query.organisations.filter.ids[]': list('organisations', (f) => ({ ids: [f.organisationId] })),
+  'Query.contacts.filter.organisationId': list('contacts', (f) => ({ organisationId: f.organisationId })),
+  'Query.contacts.filter.introducedById': list('contacts', (f) => ({ introducedById: f.contactId })),
+  'Query.meetings.filter.contactId': list('meetings', (f) => ({ contactId: f.contactId })),
+  'Query.meetings.filter.organisationId': list('meetings', (f) => ({ organisationId: f.organisationId })),
+  'Query.insights.filter.organisationId': list('insights', (f) => ({ organisationId: f.organisationId })),
+  'Query.insights.filter.contactId': list('insights', (f) => ({ contactId: f.contactId })),
+  'Query.insights.filter.meetingId': list('insights', (f) => ({ meetingId: f.meetingId })),
+  'Query.commitments.filter.contactId': list('commitments', (f) => ({ contactId: f.contactId })),
+
+  'Mutation.updateOrganisation.id': mutationWithInput(
+    'updateOrganisation',
+    'UpdateOrganisationInput',
+    () => ({ name: 'Hijacked' }),
+    (f) => f.organisationId,
+  ),
+  'Mutation.deleteOrganisation.id': byId('deleteOrganisation', 'organisationId', '', ''),
+
+  'Mutation.createContact.input.organisationId': mutationWithInput('createContact', 'CreateContactInput', (f) => ({
+    firstName: 'X',
+    organisationId: f.organisationId,
+  })),
+  'Mutation.createContact.input.introducedById': mutationWithInput('createContact', 'CreateContactInput', (f) => ({
+    firstName: 'X',
+    introducedById: f.contactId,
+  })),
+  'Mutation.updateContact.id': mutationWithInput(
+    'updateContact',
+    'UpdateContactInput',
+    () => ({ notes: 'Hijacked' }),
+    (f) => f.contactId,
+  ),
+  'Mutation.updateContact.input.organisationId': mutationWithInput(
+    'updateContact',
+    'UpdateContactInput',
+    (f) => ({ organisationId: f.organisationId }),
+    (f) => f.own.contactId,
+  ),
+  'Mutation.updateContact.input.introducedById': mutationWithInput(
+    'updateContact',
+    'UpdateContactInput',
+    (f) => ({ introducedById: f.contactId }),
+    (f) => f.own.contactId,
+  ),
+  'Mutation.deleteContact.id': byId('deleteContact', 'contactId', '', ''),
+
+  'Mutation.updateQuestion.id': mutationWithInput(
+    'updateQuestion',
+    'UpdateQuestionInput',
+    () => ({ text: 'Hijacked?' }),
+    (f) => f.questionId,
+  ),
+  'Mutation.deleteQuestion.id': byId('deleteQuestion', 'questionId', '', ''),
+
+  'Mutation.scheduleMeeting.input.contactId': scheduleWith((f) => ({ contactId: f.contactId })),
+  'Mutation.scheduleMeeting.input.organisationId': scheduleWith((f) => ({ organisationId: f.organisationId })),
+  'Mutation.scheduleMeeting.input.questionIds[]': scheduleWith((f) => ({ questionIds: [f.questionId] })),
+  'Mutation.scheduleMeeting.input.agenda[].questionId': scheduleWith((f) => ({
+    agenda: [{ questionId: f.questionId }],
+  })),
+  'Mutation.updateMeeting.id': mutationWithInput(
+    'updateMeeting',
+    'UpdateMeetingInput',
+    () => ({ notes: 'Hijacked' }),
+    (f) => f.meetingId,
+  ),
+  'Mutation.updateMeeting.input.agenda[].questionId': mutationWithInput(
+    'updateMeeting',
+    'UpdateMeetingInput',
+    (f) => ({ agenda: [{ questionId: f.questionId }] }),
+    (f) => f.own.meetingId,
+  ),
+  'Mutation.rescheduleMeeting.id': {
+    query: `mutation($id: ID!, $s: DateTimeISO!, $e: DateTimeISO!) { rescheduleMeeting(id: $id, startsAt: $s, endsAt: $e) { id } }`,
+    variables: (f) => ({ id: f.meetingId, s: soon(), e: later() }),
+    expect: 'NOT_FOUND',
+  },
+  'Mutation.cancelMeeting.id': byId('cancelMeeting', 'meetingId'),
+  'Mutation.markNoShow.id': byId('markNoShow', 'meetingId'),
+  'Mutation.completeMeeting.id': mutationWithInput(
+    'completeMeeting',
+    'CompleteMeetingInput',
+    () => ({ notes: 'Hijacked' }),
+    (f) => f.meetingId,
+  ),
+  'Mutation.completeMeeting.input.answers[].agendaItemId': completeOwnWith((f) => ({
+    answers: [{ agendaItemId: f.agendaItemId, answer: 'x' }],
+  })),
+  'Mutation.completeMeeting.input.jobLeads[].organisationId': completeOwnWith((f) => ({
+    jobLeads: [{ title: 'x', organisationId: f.organisationId }],
+  })),
+  'Mutation.completeMeeting.input.referrals[].organisationId': completeOwnWith((f) => ({
+    referrals: [{ firstName: 'x', organisationId: f.organisationId }],
+  })),
+  'Mutation.updateCommitment.id': mutationWithInput(
+    'updateCommitment',
+    'UpdateCommitmentInput',
+    () => ({ done: true }),
+    (f) => f.commitmentId,
+  ),
+};
+
+let app: TestApp;
+let a: SignedInUser;
+let b: SignedInUser;
+let fixture: Fixture;
+
+const TABLES = [
+  'organisations',
+  'contacts',
+  'meetings',
+  'meeting_agenda_items',
+  'questions',
+  'insights',
+  'commitments',
+  'job_leads',
+];
+/** Every row A owns, to prove that nothing B did changed them. */
+async function snapshot(userId: string): Promise<string> {
+  const parts = await Promise.all(
+    TABLES.map((t) => app.infra.ds.query(`SELECT * FROM ${t} WHERE user_id = $1 ORDER BY id`, [userId])),
+  );
+  return JSON.stringify(parts);
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  [a, b] = await Promise.all([signedInUser(app.url), signedInUser(app.url)]);
+  const past = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+
+  const { createOrganisation: org } = await a.ok(CreateOrganisationDocument, { input: { name: 'A Corp' } });
+  const { createContact: introducer } = await a.ok(CreateContactDocument, { input: { firstName: 'Intro' } });
+  const { createContact: contact } = await a.ok(CreateContactDocument, {
+    input: { firstName: 'Target', organisationId: org.id, introducedById: introducer.id },
+  });
+  const { questions } = await a.ok(QuestionsDocument, { first: 1 });
+  const questionId = questions.edges[0].node.id;
+  const { scheduleMeeting: done } = await a.ok(ScheduleMeetingDocument, {
+    input: { contactId: contact.id, startsAt: past(10), endsAt: past(9) },
+  });
+  const { completeMeeting } = await a.ok(CompleteMeetingDocument, {
+    id: done.id,
+    input: {
+      insights: [{ category: 'CULTURE', text: 'Secret insight' }],
+      commitments: [{ owner: 'ME', description: 'Secret promise' }],
+    },
+  });
+  const { scheduleMeeting: open } = await a.ok(ScheduleMeetingDocument, {
+    input: { contactId: contact.id, startsAt: past(3), endsAt: past(2), questionIds: [questionId] },
+  });
+
+  const { createContact: bContact } = await b.ok(CreateContactDocument, { input: { firstName: 'Mine' } });
+  const { scheduleMeeting: bMeeting } = await b.ok(ScheduleMeetingDocument, {
+    input: { contactId: bContact.id, startsAt: past(6), endsAt: past(5) },
+  });
+  fixture = {
+    organisationId: org.id,
+    contactId: contact.id,
+    meetingId: open.id,
+    agendaItemId: open.agenda[0].id,
+    questionId,
+    commitmentId: completeMeeting.commitments[0].id,
+    own: { contactId: bContact.id, meetingId: bMeeting.id },
+  };
+});
+afterAll(() => app.close());
+
+it('has a probe for every ID a client can send (generated from schema.graphql)', () => {
+  const missing = idArgumentPaths().filter((p) => !PROBES[p]);
+  expect(missing).toEqual([]);
+  const stale = Object.keys(PROBES).filter((p) => !idArgumentPaths().includes(p));
+  expect(stale).toEqual([]);
+});
+
+it('lets user B see nothing of user A’s and change nothing, whichever id B sends', async () => {
+  const before = await snapshot(a.user.id);
+  const failures: string[] = [];
+  for (const [pathName, probe] of Object.entries(PROBES)) {
+    const res = await postRaw<Record<string, unknown>>(
+      app.url,
+      { query: probe.query, variables: probe.variables(fixture) },
+      { token: b.token },
+    );
+    const field = pathName.split('.')[1];
+    const value = res.data?.[field];
+    const ok =
+      probe.expect === 'null'
+        ? !res.errors && value === null
+        : probe.expect === 'EMPTY'
+          ? !res.errors && (value as { totalCount: number }).totalCount === 0
+          : res.errors?.[0]?.extensions?.code === 'NOT_FOUND' &&
+            (res.data === null || value === undefined || value === null);
+    if (!ok) failures.push(`${pathName}: expected ${probe.expect}, got ${JSON.stringify(res.errors ?? res.data)}`);
+  }
+  expect(failures).toEqual([]);
+  expect(await snapshot(a.user.id)).toBe(before);
+});
+
+it('gives the same answer for another user’s id as for an id that never existed', async () => {
+  const ghost = {
+    ...fixture,
+    meetingId: '00000000-0000-4000-8000-000000000000',
+    contactId: '00000000-0000-4000-8000-000000000001',
+  };
+  for (const key of ['Query.meeting.id', 'Mutation.cancelMeeting.id', 'Mutation.updateContact.id']) {
+    const probe = PROBES[key];
+    const theirs = await postRaw(
+      app.url,
+      { query: probe.query, variables: probe.variables(fixture) },
+      { token: b.token },
+    );
+    const none = await postRaw(app.url, { query: probe.query, variables: probe.variables(ghost) }, { token: b.token });
+    expect(theirs.errors).toEqual(none.errors);
+    expect(theirs.data).toEqual(none.data);
+  }
+});
