@@ -1,10 +1,13 @@
 import 'reflect-metadata';
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { loadConfigOrExit } from './core/config';
 import { openInfrastructure } from './core/infrastructure';
-import { createQueue, queueOptions, QUEUE } from './core/queue/queues';
+import { createQueue, EMAIL_WORKER_OPTIONS, queueOptions, QUEUE } from './core/queue/queues';
 import { createRedis } from './core/redis';
 import { createServices } from './core/services';
+import { createEmailRuntime } from './modules/emails/email-runtime';
+import { Reconciler } from './modules/emails/reconciler';
 import { maintenanceProcessor, scheduleMaintenance } from './modules/maintenance/maintenance.worker';
 
 async function main() {
@@ -16,8 +19,16 @@ async function main() {
 
   const maintenanceQueue = createQueue(QUEUE.maintenance, config, infra.redis);
   await scheduleMaintenance(maintenanceQueue);
+  await Reconciler.schedule(services.emailQueue, config);
+
+  const emails = createEmailRuntime(infra, services, `${hostname()}:${process.pid}`);
 
   const workers = [
+    new Worker(QUEUE.emails, emails.process, {
+      ...queueOptions(config, blocking),
+      ...EMAIL_WORKER_OPTIONS,
+      concurrency: config.worker.concurrency,
+    }),
     new Worker(QUEUE.maintenance, maintenanceProcessor(services, logger.child({ queue: QUEUE.maintenance })), {
       ...queueOptions(config, blocking),
       concurrency: 1,
@@ -43,6 +54,8 @@ async function main() {
       await Promise.all(workers.map((w) => w.close(true)));
     }
     await maintenanceQueue.close();
+    await services.emailQueue.close();
+    emails.close();
     await blocking.quit().catch(() => blocking.disconnect());
     await infra.close();
     logger.info('worker stopped');

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -83,6 +84,12 @@ const fields = z.object({
 
   WORKER_CONCURRENCY: int(1, 500).default(10),
   WORKER_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+
+  EMAIL_MAX_ATTEMPTS: int(1, 50).default(8),
+  EMAIL_LEASE_SECONDS: int(10, 3600).default(120),
+  EMAIL_RETRY_BASE_SECONDS: int(1, 3600).default(30),
+  RECONCILE_EVERY_SECONDS: int(1, 3600).default(30),
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 const schema = fields.superRefine((env, ctx) => {
@@ -142,6 +149,16 @@ export interface Config {
     fromName: string;
   };
   worker: { concurrency: number; shutdownTimeoutMs: number };
+  email: {
+    maxAttempts: number;
+    leaseSeconds: number;
+    retryBaseSeconds: number;
+    reconcileEverySeconds: number;
+    /** Signs unsubscribe links; derived from JWT_SECRET when not set. */
+    unsubscribeSecret: string;
+    /** Right-hand side of every Message-ID. */
+    messageIdDomain: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -226,6 +243,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       fromName: e.MAIL_FROM_NAME,
     },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS },
+    email: {
+      maxAttempts: e.EMAIL_MAX_ATTEMPTS,
+      leaseSeconds: e.EMAIL_LEASE_SECONDS,
+      retryBaseSeconds: e.EMAIL_RETRY_BASE_SECONDS,
+      reconcileEverySeconds: e.RECONCILE_EVERY_SECONDS,
+      unsubscribeSecret:
+        e.UNSUBSCRIBE_SECRET ?? createHmac('sha256', e.JWT_SECRET).update('rapport:unsubscribe').digest('base64url'),
+      messageIdDomain: e.MAIL_FROM_ADDRESS.split('@')[1],
+    },
   };
 }
 

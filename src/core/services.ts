@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AccessTokens } from '../modules/auth/access-tokens';
@@ -5,6 +6,11 @@ import { AuthService } from '../modules/auth/auth.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
+import { EmailComposer } from '../modules/emails/email-composer';
+import { EmailTemplateService } from '../modules/emails/email-template.service';
+import { EmailQueue } from '../modules/emails/email-queue';
+import { OutboxService } from '../modules/emails/outbox.service';
+import { ScheduledEmailService } from '../modules/emails/scheduled-email.service';
 import { InsightService } from '../modules/insights/insight.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
 import { OrganisationService } from '../modules/organisations/organisation.service';
@@ -12,6 +18,7 @@ import { QuestionService } from '../modules/questions/question.service';
 import { UserService } from '../modules/users/user.service';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { createQueue, QUEUE } from './queue/queues';
 
 /** What the API and the worker share: connections, config and logging. */
 export interface Infrastructure {
@@ -23,6 +30,12 @@ export interface Infrastructure {
 
 /** Every service, built once per process; they hold no per-request state. */
 export interface Services {
+  /** BullMQ queue of email timers (shares the process's Redis connection; close it on shutdown). */
+  emailQueue: Queue;
+  composer: EmailComposer;
+  outbox: OutboxService;
+  scheduledEmails: ScheduledEmailService;
+  emailTemplates: EmailTemplateService;
   users: UserService;
   auth: AuthService;
   accessTokens: AccessTokens;
@@ -34,7 +47,11 @@ export interface Services {
 }
 
 export function createServices({ config, ds, redis, logger }: Infrastructure): Services {
-  const users = new UserService(ds);
+  const emailQueue = createQueue(QUEUE.emails, config, redis);
+  const composer = new EmailComposer(config);
+  const outboxLogger = logger.child({ module: 'outbox' });
+  const outbox = new OutboxService(config, composer, new EmailQueue(emailQueue, outboxLogger), outboxLogger);
+  const users = new UserService(ds, outbox);
   const questions = new QuestionService(ds);
   const accessTokens = new AccessTokens(config.auth);
   const auth = new AuthService(
@@ -48,13 +65,18 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     logger.child({ module: 'auth' }),
   );
   return {
+    emailQueue,
+    composer,
+    outbox,
+    scheduledEmails: new ScheduledEmailService(ds, outbox),
+    emailTemplates: new EmailTemplateService(ds, { appUrl: config.http.publicUrl }),
     users,
     auth,
     accessTokens,
     organisations: new OrganisationService(ds),
-    contacts: new ContactService(ds),
+    contacts: new ContactService(ds, outbox),
     questions,
-    meetings: new MeetingService(ds, questions),
+    meetings: new MeetingService(ds, questions, outbox),
     insights: new InsightService(ds),
   };
 }

@@ -15,7 +15,7 @@ describe('worker process', () => {
   it('connects, registers its queues, logs readiness and stops cleanly on SIGTERM', async () => {
     const worker = startProcess('worker');
     const ready = await worker.waitForLog('worker ready');
-    expect(ready.queues).toEqual(['maintenance']);
+    expect(ready.queues).toEqual(['emails', 'maintenance']);
 
     // Its periodic jobs are registered in Redis under the configured prefix.
     const schedulers = await app.infra.redis.keys(`${app.config.redis.prefix}:maintenance:repeat*`);

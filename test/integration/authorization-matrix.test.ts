@@ -54,6 +54,7 @@ interface Fixture {
   agendaItemId: string;
   questionId: string;
   commitmentId: string;
+  scheduledEmailId: string;
   /** B's own objects, to fill the other fields of a mutation. */
   own: { contactId: string; meetingId: string };
 }
@@ -205,6 +206,23 @@ const PROBES: Record<string, Probe> = {
   'Mutation.completeMeeting.input.referrals[].organisationId': completeOwnWith((f) => ({
     referrals: [{ firstName: 'x', organisationId: f.organisationId }],
   })),
+  'Query.scheduledEmail.id': single('scheduledEmail', 'scheduledEmailId'),
+  'Query.scheduledEmails.filter.meetingId': list('scheduledEmails', (f) => ({ meetingId: f.meetingId })),
+  'Query.scheduledEmails.filter.contactId': list('scheduledEmails', (f) => ({ contactId: f.contactId })),
+  'Query.previewEmail.meetingId': {
+    query: `query($id: ID!) { previewEmail(kind: THANK_YOU, meetingId: $id) { subject } }`,
+    variables: (f) => ({ id: f.meetingId }),
+    expect: 'NOT_FOUND',
+  },
+  'Mutation.updateScheduledEmail.id': mutationWithInput(
+    'updateScheduledEmail',
+    'UpdateScheduledEmailInput',
+    () => ({ subject: 'Hijacked' }),
+    (f) => f.scheduledEmailId,
+  ),
+  'Mutation.cancelScheduledEmail.id': byId('cancelScheduledEmail', 'scheduledEmailId'),
+  'Mutation.sendScheduledEmailNow.id': byId('sendScheduledEmailNow', 'scheduledEmailId'),
+  'Mutation.retryScheduledEmail.id': byId('retryScheduledEmail', 'scheduledEmailId'),
   'Mutation.updateCommitment.id': mutationWithInput(
     'updateCommitment',
     'UpdateCommitmentInput',
@@ -219,6 +237,9 @@ let b: SignedInUser;
 let fixture: Fixture;
 
 const TABLES = [
+  'scheduled_emails',
+  'email_events',
+  'email_templates',
   'organisations',
   'contacts',
   'meetings',
@@ -244,7 +265,12 @@ beforeAll(async () => {
   const { createOrganisation: org } = await a.ok(CreateOrganisationDocument, { input: { name: 'A Corp' } });
   const { createContact: introducer } = await a.ok(CreateContactDocument, { input: { firstName: 'Intro' } });
   const { createContact: contact } = await a.ok(CreateContactDocument, {
-    input: { firstName: 'Target', organisationId: org.id, introducedById: introducer.id },
+    input: {
+      firstName: 'Target',
+      email: 'target@a-corp.example',
+      organisationId: org.id,
+      introducedById: introducer.id,
+    },
   });
   const { questions } = await a.ok(QuestionsDocument, { first: 1 });
   const questionId = questions.edges[0].node.id;
@@ -266,7 +292,12 @@ beforeAll(async () => {
   const { scheduleMeeting: bMeeting } = await b.ok(ScheduleMeetingDocument, {
     input: { contactId: bContact.id, startsAt: past(6), endsAt: past(5) },
   });
+  const [email] = await app.infra.ds.query(
+    `SELECT id FROM scheduled_emails WHERE meeting_id = $1 AND status = 'PENDING' LIMIT 1`,
+    [open.id],
+  );
   fixture = {
+    scheduledEmailId: email.id,
     organisationId: org.id,
     contactId: contact.id,
     meetingId: open.id,

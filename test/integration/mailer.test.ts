@@ -1,10 +1,18 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { loadConfig } from '../../src/core/config';
-import { HeaderInjectionError, Mailer, type OutgoingMail } from '../../src/core/mail/mailer';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
+import {
+  classifySmtpError,
+  HeaderInjectionError,
+  Mailer,
+  SmtpSendError,
+  type OutgoingMail,
+} from '../../src/core/mail/mailer';
+import { listUnsubscribeHeaders } from '../../src/modules/emails/unsubscribe';
+import { startSmtpSink, type SmtpMode, type SmtpSink } from '../helpers/smtp';
 import { baseTestEnv } from '../helpers/test-env';
 
 const mail = (overrides: Partial<OutgoingMail> = {}): OutgoingMail => ({
@@ -77,5 +85,129 @@ describe('SMTP transport', () => {
     const before = sink.messages.length;
     await expect(mailer.send(message)).rejects.toThrow(new HeaderInjectionError(field));
     expect(sink.messages.length).toBe(before);
+  });
+});
+
+describe('SMTP failures', () => {
+  let sink: SmtpSink;
+  let mailer: Mailer;
+  let n = 0;
+  const next = () => mail({ messageId: `<fault-${++n}.${Date.now()}@rapport.example.test>` });
+  const failureOf = async (message: OutgoingMail) => {
+    const err = await mailer.send(message).then(
+      () => {
+        throw new Error('expected the send to fail');
+      },
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SmtpSendError);
+    return err as SmtpSendError;
+  };
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    mailer = Mailer.create(mailConfig({ MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url }));
+  });
+  afterEach(() => sink.setMode('accept'));
+  afterAll(async () => {
+    mailer.close();
+    await sink.close();
+  });
+
+  // The fields are nodemailer 10.6's, observed against the sink's fault modes.
+  it.each<[SmtpMode, string, Partial<SmtpSendError>]>([
+    ['refuse', 'TRANSIENT', { code: 'ESOCKET', command: 'CONN', responseCode: undefined, dataSent: false }],
+    ['close-on-connect', 'TRANSIENT', { code: 'ECONNECTION', responseCode: undefined, dataSent: false }],
+    ['tempfail-rcpt', 'TRANSIENT', { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 451, dataSent: false }],
+    ['tempfail-data', 'TRANSIENT', { code: 'EMESSAGE', command: 'DATA', responseCode: 451, dataSent: true }],
+    [
+      'drop-before-data',
+      'TRANSIENT',
+      { code: 'ECONNECTION', command: 'CONN', responseCode: undefined, dataSent: false },
+    ],
+    ['reject-rcpt', 'PERMANENT', { code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, dataSent: false }],
+    ['reject-data', 'PERMANENT', { code: 'EMESSAGE', command: 'DATA', responseCode: 550, dataSent: true }],
+    ['drop-after-data', 'UNCERTAIN', { code: 'ECONNECTION', command: 'CONN', responseCode: undefined, dataSent: true }],
+  ])('%s is %s', async (mode, kind, fields) => {
+    await sink.setMode(mode);
+    const message = next();
+    const err = await failureOf(message);
+    expect(err).toMatchObject(fields);
+    expect(classifySmtpError(err)).toBe(kind);
+    // Only the gap delivers data the sender could not confirm, and the pool never retries it by itself.
+    expect(sink.count(message.messageId)).toBe(mode === 'drop-after-data' ? 1 : 0);
+  });
+
+  it('reports the 550 reply text and delivers again once the server is back', async () => {
+    await sink.setMode('reject-rcpt');
+    const err = await failureOf(next());
+    expect(err.response).toBe('550 5.1.1 No such user');
+
+    await sink.setMode('refuse');
+    await failureOf(next());
+    await sink.setMode('accept');
+    const message = next();
+    await mailer.send(message);
+    expect(sink.count(message.messageId)).toBe(1);
+  });
+
+  it('does not count an error from before SMTP as anything but transient', () => {
+    expect(classifySmtpError(new Error('boom'))).toBe('TRANSIENT');
+  });
+});
+
+describe('SMTP delivery', () => {
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+  });
+  afterAll(() => sink.close());
+
+  it('sets TCP_NODELAY on the client socket', async () => {
+    // Observed on Node's own socket: nodemailer sets it once connected (nothing is replaced).
+    const setNoDelay = jest.spyOn(net.Socket.prototype, 'setNoDelay');
+    const mailer = Mailer.create(mailConfig({ MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url }));
+    try {
+      await mailer.send(mail({ messageId: '<nodelay@rapport.example.test>' }));
+      const toSink = setNoDelay.mock.contexts.filter((socket) => (socket as net.Socket).remotePort === sink.port);
+      expect(toSink.length).toBeGreaterThan(0);
+      for (const [i, socket] of setNoDelay.mock.contexts.entries()) {
+        if ((socket as net.Socket).remotePort === sink.port) expect(setNoDelay.mock.calls[i]).toEqual([true]);
+      }
+    } finally {
+      setNoDelay.mockRestore();
+      mailer.close();
+    }
+  });
+
+  it('delivers many concurrent sends exactly once each', async () => {
+    const mailer = Mailer.create(mailConfig({ MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url }));
+    try {
+      const ids = Array.from({ length: 40 }, (_, i) => `<burst-${i}@rapport.example.test>`);
+      await Promise.all(ids.map((messageId) => mailer.send(mail({ messageId }))));
+      for (const id of ids) expect(sink.count(id)).toBe(1);
+      expect(sink.duplicates()).toEqual([]);
+    } finally {
+      mailer.close();
+    }
+  });
+
+  it('carries the List-Unsubscribe headers intact', async () => {
+    const config = loadConfig({ ...baseTestEnv(), PUBLIC_URL: 'https://rapport.example.test' });
+    const headers = listUnsubscribeHeaders('Grace@Example.test', config);
+    const mailer = Mailer.create(mailConfig({ MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url }));
+    try {
+      await mailer.send(mail({ messageId: '<list-unsubscribe@rapport.example.test>', headers }));
+      const received = sink.messages.find((m) => m.parsed.messageId === '<list-unsubscribe@rapport.example.test>')!;
+      const line = (key: string) =>
+        received.parsed.headerLines.find((h) => h.key === key)?.line.replace(/\r?\n(?=[ \t])/g, '');
+      expect(line('list-unsubscribe')).toBe(`List-Unsubscribe: ${headers['List-Unsubscribe']}`);
+      expect(line('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+      expect(headers['List-Unsubscribe']).toMatch(
+        /^<mailto:unsubscribe\+[\w-]+\.[\w-]+@localhost\?subject=unsubscribe>, <https:\/\/rapport\.example\.test\/unsubscribe\/[\w-]+\.[\w-]+>$/,
+      );
+    } finally {
+      mailer.close();
+    }
   });
 });

@@ -1,5 +1,9 @@
 import { RefreshToken } from '../../modules/auth/refresh-token.entity';
 import { Contact } from '../../modules/contacts/contact.entity';
+import { EmailEvent } from '../../modules/emails/email-event.entity';
+import { EmailSuppression } from '../../modules/emails/email-suppression.entity';
+import { EmailTemplate } from '../../modules/emails/email-template.entity';
+import { ScheduledEmail } from '../../modules/emails/scheduled-email.entity';
 import { Commitment } from '../../modules/insights/commitment.entity';
 import { Insight } from '../../modules/insights/insight.entity';
 import { JobLead } from '../../modules/insights/job-lead.entity';
@@ -21,4 +25,8 @@ export const ENTITIES = [
   Insight,
   Commitment,
   JobLead,
+  ScheduledEmail,
+  EmailEvent,
+  EmailSuppression,
+  EmailTemplate,
 ];

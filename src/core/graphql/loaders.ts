@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource, type EntityTarget, type FindOptionsOrder, type ObjectLiteral } from 'typeorm';
 import { Contact } from '../../modules/contacts/contact.entity';
+import { EmailEvent } from '../../modules/emails/email-event.entity';
+import { ScheduledEmail } from '../../modules/emails/scheduled-email.entity';
 import { Commitment } from '../../modules/insights/commitment.entity';
 import { Insight } from '../../modules/insights/insight.entity';
 import { JobLead } from '../../modules/insights/job-lead.entity';
@@ -52,6 +54,8 @@ export function createLoaders(ds: DataSource, userId: string | null) {
     organisation: byId(ds, Organisation, userId),
     contact: byId(ds, Contact, userId),
     meeting: byId(ds, Meeting, userId),
+    emailsByMeeting: byParent(ds, ScheduledEmail, 'meetingId', userId, { sendAt: 'ASC', id: 'ASC' }),
+    emailEvents: byParent(ds, EmailEvent, 'scheduledEmailId', userId, { createdAt: 'ASC', id: 'ASC' }),
     introductions: byParent(ds, Contact, 'introducedById', userId, { firstName: 'ASC', id: 'ASC' }),
     agendaByMeeting: byParent(ds, AgendaItem, 'meetingId', userId, { position: 'ASC', id: 'ASC' }),
     insightsByMeeting: byParent(ds, Insight, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),

@@ -3,6 +3,8 @@ import { getNamedType, type GraphQLResolveInfo, type GraphQLSchema } from 'graph
 import { buildSchema, type AuthChecker, type ValidatorFn } from 'type-graphql';
 import { AuthResolver } from '../../modules/auth/auth.resolver';
 import { ContactResolver } from '../../modules/contacts/contact.resolver';
+import { EmailTemplateResolver } from '../../modules/emails/email-template.resolver';
+import { MeetingEmailsResolver, ScheduledEmailResolver } from '../../modules/emails/scheduled-email.resolver';
 import {
   CommitmentFieldsResolver,
   ContactHistoryResolver,
@@ -30,6 +32,9 @@ export const RESOLVERS = [
   JobLeadFieldsResolver,
   ContactHistoryResolver,
   OrganisationHistoryResolver,
+  ScheduledEmailResolver,
+  MeetingEmailsResolver,
+  EmailTemplateResolver,
 ] as const;
 
 const authChecker: AuthChecker<Context> = ({ context }, roles) => {

@@ -7,9 +7,11 @@ import { pinoHttp } from 'pino-http';
 import { createApolloServer } from '../graphql/server';
 import { buildContext } from '../graphql/context';
 import { createSchema } from '../graphql/schema';
+import { SuppressionService } from '../../modules/emails/suppression.service';
 import { createServices, type Infrastructure, type Services } from '../services';
 import { healthRouter } from './health';
 import { playgroundRouter } from './playground';
+import { unsubscribeRouter } from './unsubscribe';
 
 export interface HttpApp {
   app: Express;
@@ -63,6 +65,12 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
     expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, services, ds) }),
   );
 
+  app.use(
+    '/unsubscribe',
+    express.urlencoded({ extended: false, limit: '2kb' }),
+    unsubscribeRouter({ suppressions: new SuppressionService(ds), secret: config.email.unsubscribeSecret }),
+  );
+
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
   });
@@ -99,6 +107,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
         });
       }
       await apollo.stop();
+      await services.emailQueue.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config';
 
@@ -70,18 +71,36 @@ export class Mailer {
 
   static create(config: Config['mail']): Mailer {
     if (config.transport === 'smtp') {
+      const maxConnections = 5;
+      // TCP_NODELAY: nodemailer (since 10.1) calls setNoDelay(true) on every SMTP socket it uses,
+      // its own or one handed over by `getSocket` (SMTPConnection#_onConnect), so a custom
+      // socket factory would add nothing; test/integration/mailer.test.ts checks it stays so.
       const transport = nodemailer.createTransport({
         url: config.smtpUrl,
         pool: true,
-        maxConnections: 5,
+        maxConnections,
         maxMessages: 1000,
         connectionTimeout: 5_000,
         greetingTimeout: 5_000,
         socketTimeout: 20_000,
       } as Parameters<typeof nodemailer.createTransport>[0]);
+      transport.use('stream', markWhenStreamed);
+      // Sends beyond this wait here rather than in nodemailer's unbounded queue, where a slow
+      // server would let them pile up behind the socket timeouts.
+      const inFlight = new Semaphore(maxConnections * 2);
       return new Mailer(transport, async (mail) => {
-        const info = await transport.sendMail(toNodemailer(mail));
-        return { messageId: info.messageId, response: String(info.response) };
+        const progress: DeliveryProgress = { dataSent: false };
+        const release = await inFlight.acquire();
+        try {
+          // Carried on the message data to the plugin; nodemailer copies unknown keys as they are.
+          const options = { ...toNodemailer(mail), [PROGRESS_KEY]: progress };
+          const info = await transport.sendMail(options);
+          return { messageId: info.messageId, response: String(info.response) };
+        } catch (err) {
+          throw new SmtpSendError(err, progress.dataSent);
+        } finally {
+          release();
+        }
       });
     }
     const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
@@ -92,6 +111,7 @@ export class Mailer {
     });
   }
 
+  /** Rejects with HeaderInjectionError before anything is sent, or (SMTP) with an SmtpSendError. */
   async send(mail: OutgoingMail): Promise<SendResult> {
     assertNoLineBreaks(mail);
     return this.deliver(mail);
@@ -99,6 +119,113 @@ export class Mailer {
 
   close(): void {
     this.transport.close();
+  }
+}
+
+/** How a failed send is to be treated; see classifySmtpError. */
+export type SmtpFailureKind = 'TRANSIENT' | 'PERMANENT' | 'UNCERTAIN';
+
+/**
+ * A failed SMTP send: nodemailer's error fields, plus whether the whole message had already been
+ * handed to the server. nodemailer reports a connection lost while waiting for the reply to the
+ * message data exactly as one lost at MAIL FROM or RCPT TO (`code: 'ECONNECTION'` or
+ * `'ETIMEDOUT'`/`'ESOCKET'`, `command: 'CONN'`, no `responseCode`), so `dataSent` is tracked here.
+ */
+export class SmtpSendError extends Error {
+  /** nodemailer's code: ECONNECTION, ETIMEDOUT, ESOCKET, EENVELOPE, EMESSAGE, … */
+  readonly code: string | undefined;
+  /** The SMTP command in flight ('CONN', 'MAIL FROM', 'RCPT TO', 'DATA', …). */
+  readonly command: string | undefined;
+  /** The server's reply code, when it replied. */
+  readonly responseCode: number | undefined;
+  readonly response: string | undefined;
+
+  constructor(
+    cause: unknown,
+    /** The complete message had been streamed to the server: it may have been accepted. */
+    readonly dataSent: boolean,
+  ) {
+    const e = (cause ?? {}) as {
+      message?: unknown;
+      code?: unknown;
+      command?: unknown;
+      responseCode?: unknown;
+      response?: unknown;
+    };
+    super(typeof e.message === 'string' ? e.message : String(cause), { cause });
+    this.name = 'SmtpSendError';
+    this.code = typeof e.code === 'string' ? e.code : undefined;
+    this.command = typeof e.command === 'string' ? e.command : undefined;
+    this.responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+    this.response = typeof e.response === 'string' ? e.response : undefined;
+  }
+}
+
+// Replies to these commands are about this message or this recipient; others (greeting, EHLO,
+// AUTH, MAIL FROM) are about our session or sender, and never a reason to give up on the recipient.
+const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
+
+/**
+ * - PERMANENT: the server refused this recipient or message with a 5xx reply to RCPT TO or
+ *   DATA (503, "bad sequence", excepted). Retrying gets the same answer.
+ * - UNCERTAIN: the connection broke (or timed out) after the whole message was sent, before the
+ *   server's reply: it may have been delivered. Never re-send automatically.
+ * - TRANSIENT: everything else — 4xx replies, refused or dropped connections and timeouts before
+ *   the message data went out, and failures of our own session (e.g. AUTH). Retry with backoff.
+ *   An error that is not an SmtpSendError (nothing was sent) is TRANSIENT too.
+ */
+export function classifySmtpError(err: unknown): SmtpFailureKind {
+  if (!(err instanceof SmtpSendError)) return 'TRANSIENT';
+  const { responseCode, command, dataSent } = err;
+  if (responseCode !== undefined) {
+    const permanent = responseCode >= 500 && responseCode < 600 && responseCode !== 503;
+    return permanent && command !== undefined && MESSAGE_COMMANDS.has(command) ? 'PERMANENT' : 'TRANSIENT';
+  }
+  return dataSent ? 'UNCERTAIN' : 'TRANSIENT';
+}
+
+const PROGRESS_KEY = 'rapportDeliveryProgress';
+interface DeliveryProgress {
+  dataSent: boolean;
+}
+
+/**
+ * nodemailer 'stream' plugin: passes the message through a stream that notes when it has been
+ * read to the end. Only then can the server have received the final "." and accepted it, so a
+ * failure before that point cannot have delivered the message. The SMTP pool creates a new
+ * read stream when it retries on another connection, hence the factory.
+ */
+const markWhenStreamed: Parameters<Transporter['use']>[1] = (mail, done) => {
+  const progress = (mail.data as Record<string, unknown>)[PROGRESS_KEY] as DeliveryProgress | undefined;
+  if (progress && mail.message) {
+    mail.message.transform(() => {
+      const tap = new PassThrough();
+      tap.once('end', () => (progress.dataSent = true));
+      return tap;
+    });
+  }
+  done();
+};
+
+/** At most `permits` holders at a time; the rest wait in order. */
+class Semaphore {
+  private readonly waiting: (() => void)[] = [];
+  private free: number;
+  constructor(permits: number) {
+    this.free = permits;
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
   }
 }
 

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 /** Queue names; job names inside them read `entity__action`. */
 export const QUEUE = {
   maintenance: 'maintenance',
+  emails: 'emails',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
@@ -17,3 +18,9 @@ export function createQueue(name: QueueName, config: Pick<Config, 'redis'>, conn
     defaultJobOptions: { removeOnComplete: { age: 86_400, count: 1000 }, removeOnFail: { age: 7 * 86_400 } },
   });
 }
+
+/**
+ * Worker options for the `emails` queue. Its jobs are idempotent (Postgres decides), so a job
+ * of a crashed worker may be picked up again as often as needed, and soon.
+ */
+export const EMAIL_WORKER_OPTIONS = { lockDuration: 15_000, stalledInterval: 10_000, maxStalledCount: 10 } as const;

@@ -5,6 +5,8 @@ import { isUuid } from '../../core/ids';
 import { cleanText, likePattern, normalizeTags, rejectNulls, searchWords } from '../../core/inputs';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
 import type { AuthUser } from '../auth/access-tokens';
+import type { OutboxChange } from '../emails/email-queue';
+import { CancelReason, type OutboxService } from '../emails/outbox.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { canMove, ContactStage } from './contact-stage';
 import { Contact, CONTACT_SEARCH_TEXT, HowWeKnow } from './contact.entity';
@@ -34,7 +36,10 @@ const ORDERS: Record<Exclude<ContactSort, ContactSort.RELEVANCE>, KeysetOrder<Co
 const TEXT_FIELDS = ['lastName', 'phone', 'title', 'linkedinUrl', 'notes', 'timezone'] as const;
 
 export class ContactService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
   list(
     user: AuthUser,
@@ -116,23 +121,41 @@ export class ContactService {
 
   async update(user: AuthUser, id: string, input: UpdateContactInput): Promise<Contact> {
     rejectNulls(input, ['firstName', 'stage', 'howWeKnow', 'isDecisionMaker', 'emailOptOut']);
-    return this.ds.transaction(async (m) => {
+    const changes: OutboxChange[] = [];
+    const updated = await this.ds.transaction(async (m) => {
       const contact = await this.getOrFail(user, id, m);
+      const before = { email: contact.email, emailOptOut: contact.emailOptOut, timezone: contact.timezone };
       if (input.firstName !== undefined) contact.firstName = input.firstName.trim();
       if (input.stage !== undefined && input.stage !== contact.stage) {
         if (!canMove(contact.stage, input.stage)) throw ContactErrors.illegalStage(contact.stage, input.stage);
         contact.stage = input.stage;
       }
       await this.apply(user, m, contact, input);
-      return this.save(m, contact);
+      const saved = await this.save(m, contact);
+      // Where and when their emails go depends on these: re-plan them with the change.
+      if (
+        before.email !== saved.email ||
+        before.emailOptOut !== saved.emailOptOut ||
+        before.timezone !== saved.timezone
+      ) {
+        changes.push(...(await this.outbox.syncContact(m, user.id, saved.id)));
+      }
+      return saved;
     });
+    await this.outbox.commit(changes);
+    return updated;
   }
 
-  /** Deletes the contact. Meetings with them keep their notes (see meetings). */
+  /** Deletes the contact and cancels emails to them; meetings with them keep their notes. */
   async delete(user: AuthUser, id: string): Promise<string> {
     if (!isUuid(id)) throw new NotFoundError('Contact');
-    const result = await this.ds.getRepository(Contact).delete({ id, userId: user.id });
-    if (!result.affected) throw new NotFoundError('Contact');
+    const changes: OutboxChange[] = [];
+    await this.ds.transaction(async (m) => {
+      changes.push(...(await this.outbox.cancelForContact(m, user.id, id, CancelReason.CONTACT_DELETED)));
+      const result = await m.getRepository(Contact).delete({ id, userId: user.id });
+      if (!result.affected) throw new NotFoundError('Contact');
+    });
+    await this.outbox.commit(changes);
     return id;
   }
 

@@ -106,6 +106,10 @@ export class Meeting {
   @Column('text', { nullable: true })
   cancelReason: string | null;
 
+  /** Bumped on every reschedule or cancel, so calendar clients replace the invitation (.ics SEQUENCE). */
+  @Column('integer', { default: 0 })
+  icsSequence: number;
+
   @Field(() => Date, { nullable: true, description: 'When it was marked completed, cancelled or no-show.' })
   @Column('timestamptz', { nullable: true })
   closedAt: Date | null;

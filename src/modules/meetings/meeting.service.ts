@@ -13,6 +13,8 @@ import { Commitment } from '../insights/commitment.entity';
 import { Insight } from '../insights/insight.entity';
 import { JobLead } from '../insights/job-lead.entity';
 import { Organisation } from '../organisations/organisation.entity';
+import type { OutboxChange } from '../emails/email-queue';
+import type { OutboxService } from '../emails/outbox.service';
 import type { QuestionService } from '../questions/question.service';
 import { Topic } from '../questions/topic';
 import { User } from '../users/user.entity';
@@ -59,7 +61,23 @@ export class MeetingService {
   constructor(
     private readonly ds: DataSource,
     private readonly questions: QuestionService,
+    private readonly outbox: OutboxService,
   ) {}
+
+  /**
+   * Runs a change to one meeting and re-plans its emails in the same transaction; the
+   * timers in Redis follow once it has committed.
+   */
+  private async changeMeeting(user: AuthUser, work: (m: EntityManager) => Promise<Meeting>): Promise<Meeting> {
+    const changes: OutboxChange[] = [];
+    const meeting = await this.ds.transaction(async (m) => {
+      const result = await work(m);
+      changes.push(...(await this.outbox.syncMeeting(m, user.id, result.id)));
+      return result;
+    });
+    await this.outbox.commit(changes);
+    return meeting;
+  }
 
   list(
     user: AuthUser,
@@ -89,7 +107,7 @@ export class MeetingService {
   /** Plans a meeting; the contact moves to SCHEDULED. Refuses overlaps unless allowed. */
   async schedule(user: AuthUser, input: ScheduleMeetingInput): Promise<Meeting> {
     assertTimes(input.startsAt, input.endsAt, 'input.');
-    return this.ds.transaction(async (m) => {
+    return this.changeMeeting(user, async (m) => {
       const contact = isUuid(input.contactId)
         ? await m.getRepository(Contact).findOneBy({ id: input.contactId, userId: user.id })
         : null;
@@ -134,7 +152,7 @@ export class MeetingService {
 
   async update(user: AuthUser, id: string, input: UpdateMeetingInput): Promise<Meeting> {
     rejectNulls(input, ['title', 'sendThankYou', 'sendFollowUp']);
-    return this.ds.transaction(async (m) => {
+    return this.changeMeeting(user, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       for (const key of ['title', 'location', 'videoUrl', 'notes'] as const) {
         const value = cleanText(input[key]);
@@ -164,12 +182,13 @@ export class MeetingService {
     assertTimes(startsAt, endsAt, '');
     if (timezone && !isIanaTimeZone(timezone))
       throw ValidationError.field('timezone', 'must be an IANA time zone name');
-    return this.ds.transaction(async (m) => {
+    return this.changeMeeting(user, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'rescheduled');
       await this.lockCalendar(m, user);
       if (!allowOverlap) await this.assertNoOverlap(m, user, startsAt, endsAt, meeting.id);
       Object.assign(meeting, { startsAt, endsAt, allowOverlap, timezone: timezone ?? meeting.timezone });
+      meeting.icsSequence += 1; // calendar clients replace the earlier invitation
       return m.getRepository(Meeting).save(meeting);
     });
   }
@@ -177,10 +196,11 @@ export class MeetingService {
   /** Cancels; a contact left with no scheduled meeting goes back to REQUESTED. */
   async cancel(user: AuthUser, id: string, reason: string | null | undefined): Promise<Meeting> {
     if (reason && reason.length > 2000) throw ValidationError.field('reason', 'must be at most 2000 characters');
-    return this.ds.transaction(async (m) => {
+    return this.changeMeeting(user, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'cancelled');
       meeting.status = MeetingStatus.CANCELLED;
+      meeting.icsSequence += 1;
       meeting.cancelReason = cleanText(reason) ?? null;
       meeting.closedAt = new Date();
       const saved = await m.getRepository(Meeting).save(meeting);
@@ -197,7 +217,7 @@ export class MeetingService {
   }
 
   async markNoShow(user: AuthUser, id: string): Promise<Meeting> {
-    return this.ds.transaction(async (m) => {
+    return this.changeMeeting(user, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED)
         throw MeetingErrors.invalidStatus(meeting.status, 'marked as a no-show');
@@ -213,7 +233,7 @@ export class MeetingService {
    * with the meeting marked COMPLETED; the contact moves to MET and counts as contacted.
    */
   async complete(user: AuthUser, id: string, input: CompleteMeetingInput): Promise<Meeting> {
-    return this.ds.transaction(async (m) => {
+    return this.changeMeeting(user, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'completed');
       const now = new Date();

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { minutesToLocalTime } from '../../core/validation';
+import { EmailKind } from '../emails/email-kind';
 
 export enum Role {
   USER = 'USER',
@@ -75,6 +76,12 @@ export class User {
   @Field(() => Int, { description: 'Informational interviews the user aims to hold each week.' })
   @Column('integer', { default: USER_DEFAULTS.weeklyMeetingGoal })
   weeklyMeetingGoal: number;
+
+  @Field(() => [EmailKind], {
+    description: 'Reminder kinds the user switched off (PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE).',
+  })
+  @Column({ type: 'enum', enum: EmailKind, enumName: 'email_kind', array: true, default: () => "'{}'" })
+  disabledReminders: EmailKind[];
 
   @Field(() => Date, { nullable: true, description: 'Set when an administrator suspended the account.' })
   @Column('timestamptz', { nullable: true })

@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
+import { EmailKind, USER_REMINDERS } from '../emails/email-kind';
 import { Field, InputType, Int } from 'type-graphql';
 import { IsIanaTimeZone, IsLocalTime, NoControlCharacters } from '../../core/validation';
 
@@ -45,6 +46,16 @@ export class UpdateProfileInput {
   @Min(1)
   @Max(336)
   prepReminderHoursBefore?: number;
+
+  @Field(() => [EmailKind], {
+    nullable: true,
+    description:
+      'Reminders to switch off: any of PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE ([] turns all back on).',
+  })
+  @IsOptional()
+  @ArrayMaxSize(3)
+  @IsIn([...USER_REMINDERS], { each: true, message: 'only reminders to you can be switched off' })
+  disabledReminders?: EmailKind[];
 
   @Field(() => Int, { nullable: true, description: '0 to 100.' })
   @IsOptional()

@@ -4,6 +4,8 @@ import { rejectNulls } from '../../core/inputs';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
 import { localTimeToMinutes } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
+import type { OutboxChange } from '../emails/email-queue';
+import type { OutboxService } from '../emails/outbox.service';
 import { type Role, User } from './user.entity';
 import type { UpdateProfileInput } from './user.inputs';
 
@@ -20,7 +22,11 @@ export interface NewUser {
 }
 
 export class UserService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    /** Absent in command-line tools, which change no email settings. */
+    private readonly outbox?: OutboxService,
+  ) {}
 
   /** Inserts a user inside the caller's transaction; a taken email is a CONFLICT on `input.email`. */
   async create(manager: EntityManager, data: NewUser): Promise<User> {
@@ -61,7 +67,8 @@ export class UserService {
   async updateProfile(authUser: AuthUser, input: UpdateProfileInput): Promise<User> {
     rejectNulls(input, Object.keys(input));
 
-    return this.ds.transaction(async (m) => {
+    const changes: OutboxChange[] = [];
+    const saved = await this.ds.transaction(async (m) => {
       const repo = m.getRepository(User);
       const user = await repo.findOne({ where: { id: authUser.id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFoundError('User');
@@ -86,9 +93,26 @@ export class UserService {
         followUpDelayDays: input.followUpDelayDays ?? user.followUpDelayDays,
         prepReminderHoursBefore: input.prepReminderHoursBefore ?? user.prepReminderHoursBefore,
         weeklyMeetingGoal: input.weeklyMeetingGoal ?? user.weeklyMeetingGoal,
+        disabledReminders: input.disabledReminders ? [...new Set(input.disabledReminders)] : user.disabledReminders,
       });
-      return repo.save(user);
+      const result = await repo.save(user);
+      // Delays, window, zone and reminders decide when emails go: re-plan those still to come.
+      const timing: (keyof UpdateProfileInput)[] = [
+        'timezone',
+        'sendingWindowStart',
+        'sendingWindowEnd',
+        'thankYouDelayMinutes',
+        'followUpDelayDays',
+        'prepReminderHoursBefore',
+        'disabledReminders',
+      ];
+      if (this.outbox && timing.some((key) => input[key] !== undefined)) {
+        changes.push(...(await this.outbox.syncUser(m, user.id)));
+      }
+      return result;
     });
+    await this.outbox?.commit(changes);
+    return saved;
   }
 
   /** For the `promote-admin` CLI. Returns false when no user has that email. */

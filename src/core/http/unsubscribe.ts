@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { SuppressionReason } from '../../modules/emails/email-suppression.entity';
+import type { SuppressionService } from '../../modules/emails/suppression.service';
+import { verifyUnsubscribeToken } from '../../modules/emails/unsubscribe';
+
+export interface UnsubscribeRouterOptions {
+  suppressions: SuppressionService;
+  secret: string;
+  /** Called with the ids of the scheduled emails the opt-out suppressed, e.g. to drop their jobs. */
+  onSuppressed?: (scheduledEmailIds: string[]) => Promise<void>;
+}
+
+const STYLE = `
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; background: #f5f5f4; color: #1c1917; }
+main { max-width: 28rem; margin: 12vh auto; padding: 2rem; background: #fff; border-radius: 12px; }
+h1 { font-size: 1.25rem; margin: 0 0 1rem; }
+button { font: inherit; padding: .6rem 1.2rem; border: 0; border-radius: 8px; background: #1c1917; color: #fff; cursor: pointer; }
+`;
+
+// Nothing on these pages loads or runs anything: one hashed inline style, forms only to this server.
+const CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The page behind every unsubscribe link. GET only shows a confirmation page — link scanners and
+ * previews fetch URLs in mail, so a GET must never change anything. POST (our form, or a mail
+ * provider's RFC 8058 one-click POST with `List-Unsubscribe=One-Click`) records the opt-out.
+ *
+ * No CSRF token: the signed token in the URL is itself the capability, and the only thing it
+ * lets anyone do is stop mail to the address it was sent to.
+ */
+export function unsubscribeRouter({ suppressions, secret, onSuppressed }: UnsubscribeRouterOptions): Router {
+  const router = Router();
+
+  router.get('/:token', (req, res) => {
+    const email = verifyUnsubscribeToken(String(req.params.token), secret);
+    if (!email) return invalid(res);
+    send(
+      res,
+      200,
+      'Unsubscribe',
+      `<h1>Unsubscribe?</h1>
+<p>Stop all emails sent through Rapport to <strong>${escapeHtml(maskEmail(email))}</strong>.</p>
+<form method="post"><button type="submit">Unsubscribe</button></form>`,
+    );
+  });
+
+  router.post('/:token', async (req, res) => {
+    const email = verifyUnsubscribeToken(String(req.params.token), secret);
+    if (!email) return invalid(res);
+    // Any body and content type: one-click senders post `List-Unsubscribe=One-Click`, our form nothing.
+    const oneClick = (req.body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
+    try {
+      const ids = await suppressions.suppress(
+        email,
+        SuppressionReason.UNSUBSCRIBED,
+        oneClick ? 'one-click' : 'web form',
+      );
+      if (ids.length && onSuppressed) await onSuppressed(ids);
+    } catch (err) {
+      return failed(req, res, err);
+    }
+    send(
+      res,
+      200,
+      'Unsubscribed',
+      `<h1>You are unsubscribed</h1>
+<p>You will not receive any more emails from Rapport at <strong>${escapeHtml(maskEmail(email))}</strong>.</p>`,
+    );
+  });
+
+  return router;
+}
+
+function invalid(res: Response) {
+  send(
+    res,
+    400,
+    'Invalid link',
+    '<h1>This link is not valid</h1><p>Please use the link from the most recent email.</p>',
+  );
+}
+
+function failed(req: Request, res: Response, err: unknown) {
+  req.log?.error({ err }, 'recording an unsubscribe failed');
+  send(
+    res,
+    500,
+    'Please try again',
+    '<h1>Something went wrong</h1><p>Nothing was changed. Please try again later.</p>',
+  );
+}
+
+function send(res: Response, status: number, title: string, body: string) {
+  res
+    .status(status)
+    .set({
+      'Content-Security-Policy': CSP,
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Robots-Tag': 'noindex',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    .type('html')
+    .send(
+      `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<meta name="robots" content="noindex" />
+<title>${escapeHtml(title)} · Rapport</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>`,
+    );
+}
+
+/** `grace.hopper@navy.example` → `g•••r@navy.example`: recognisable to its owner, not to a bystander. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  const masked = local.length <= 2 ? `${local[0]}•••` : `${local[0]}•••${local[local.length - 1]}`;
+  return `${masked}${email.slice(at)}`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+}

@@ -1,0 +1,111 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from '../../core/logger';
+import { EmailStatus } from './email-kind';
+
+export const EMAIL_JOB = {
+  send: 'scheduled_email__send',
+  sweep: 'reconciler__sweep',
+} as const;
+
+/** Payload of a send job: an id, nothing else (no addresses, tokens or bodies in Redis). */
+export interface SendJobData {
+  scheduledEmailId: string;
+}
+
+/** What a transaction changed in the outbox, to mirror in Redis once it has committed. */
+export interface OutboxChange {
+  id: string;
+  status: EmailStatus;
+  sendAt: Date;
+  /** The send time the row had before, whose timer is now stale. */
+  previousSendAt?: Date | null;
+  /** Attempts so far: a row released by the reconciler needs a new timer, not its stalled old one. */
+  attempts?: number;
+}
+
+/**
+ * One timer per (row, send time): re-adding the same one is a no-op, and a stale timer that
+ * still fires finds the row not due or no longer PENDING and does nothing.
+ */
+export function sendJobId(id: string, sendAt: Date, attempts = 0): string {
+  return `se-${id}-${sendAt.getTime()}${attempts ? `-a${attempts}` : ''}`;
+}
+
+const REDIS_TIMEOUT_MS = 1_000;
+
+/** Mirrors outbox changes into BullMQ delayed jobs. Postgres stays the truth: failures here are only logged. */
+export class EmailQueue {
+  constructor(
+    private readonly queue: Queue,
+    private readonly logger: Logger,
+  ) {}
+
+  async apply(changes: OutboxChange[], now = Date.now()): Promise<void> {
+    if (!changes.length) return;
+    const work = async () => {
+      for (const change of changes) {
+        if (change.previousSendAt && change.previousSendAt.getTime() !== change.sendAt.getTime()) {
+          await this.remove(sendJobId(change.id, change.previousSendAt));
+        }
+        if (change.status === EmailStatus.PENDING) await this.add(change.id, change.sendAt, now, change.attempts);
+        else await this.remove(sendJobId(change.id, change.sendAt));
+      }
+    };
+    try {
+      await withTimeout(work(), REDIS_TIMEOUT_MS * Math.max(1, Math.ceil(changes.length / 50)));
+    } catch (err) {
+      // The reconciler re-creates missing timers for due rows; nothing is lost.
+      this.logger.warn({ err, emails: changes.length }, 'could not update email timers in Redis; the reconciler will');
+    }
+  }
+
+  /**
+   * For the reconciler: gives each overdue row a live timer. A job left under the same id by a
+   * dead worker may sit in `failed` (stalled too often) or `completed`; then adding the id again
+   * would do nothing, so such a job is replaced. Waiting, delayed and active jobs are left alone.
+   */
+  async requeue(rows: { id: string; sendAt: Date; attempts: number }[], now = Date.now()): Promise<number> {
+    let added = 0;
+    for (const row of rows) {
+      const jobId = sendJobId(row.id, row.sendAt, row.attempts);
+      try {
+        const job = await this.queue.getJob(jobId);
+        const state = job ? await job.getState() : 'missing';
+        if (state === 'failed' || state === 'completed' || state === 'unknown') await job!.remove();
+        else if (state !== 'missing') continue;
+        await this.add(row.id, row.sendAt, now, row.attempts);
+        added++;
+      } catch (err) {
+        this.logger.warn({ err, jobId }, 'could not requeue an overdue email; next sweep will retry');
+      }
+    }
+    return added;
+  }
+
+  /** Best effort: a timer that is running right now cannot be removed, and need not be (it will find nothing to do). */
+  private async remove(jobId: string): Promise<void> {
+    try {
+      await this.queue.remove(jobId);
+    } catch (err) {
+      this.logger.debug({ err, jobId }, 'timer not removed');
+    }
+  }
+
+  add(id: string, sendAt: Date, now = Date.now(), attempts = 0) {
+    return this.queue.add(EMAIL_JOB.send, { scheduledEmailId: id } satisfies SendJobData, {
+      jobId: sendJobId(id, sendAt, attempts),
+      delay: Math.max(0, sendAt.getTime() - now),
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 86_400 },
+      // Retries are planned in Postgres (send_at + backoff), not by BullMQ.
+      attempts: 1,
+    });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`Redis did not answer in ${ms} ms`)), ms).unref()),
+  ]);
+}

@@ -1,0 +1,103 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError, ValidationError } from '../../core/errors';
+import { isUuid } from '../../core/ids';
+import type { AuthUser } from '../auth/access-tokens';
+import { loadRenderContext } from './email-context';
+import { CONTACT_FACING, EmailKind } from './email-kind';
+import { EmailTemplate } from './email-template.entity';
+import type { EmailTemplateInput } from './email-template.inputs';
+import type { EmailPreview, EmailTemplateView } from './email-template.types';
+import { DEFAULT_TEMPLATES } from './rendering/default-templates';
+import type { TemplateSource } from './rendering/render.types';
+import { renderEmail } from './rendering/renderer';
+import { templateVariables, validateTemplate } from './rendering/template-validation';
+
+/** Stands in for the recipient's real unsubscribe link in previews, so a click there changes nothing. */
+export const PREVIEW_UNSUBSCRIBE_PATH = '/unsubscribe/preview';
+/** Stands in for the user's own message when previewing an OUTREACH email. */
+export const PREVIEW_MESSAGE = '(Your message to them appears here.)';
+
+const KINDS = Object.values(EmailKind);
+
+function view(kind: EmailKind, own: EmailTemplate | null): EmailTemplateView {
+  const source = own ?? DEFAULT_TEMPLATES[kind];
+  return {
+    kind,
+    subject: source.subject,
+    body: source.body,
+    isCustom: !!own,
+    updatedAt: own?.updatedAt ?? null,
+    variables: templateVariables(kind),
+  };
+}
+
+/** The user's own wording for each kind of email, the defaults, and previews. */
+export class EmailTemplateService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly options: { appUrl: string },
+  ) {}
+
+  /** The template a kind is rendered from for this user: their own, or Rapport's default. */
+  async source(userId: string, kind: EmailKind, manager: EntityManager = this.ds.manager): Promise<TemplateSource> {
+    const own = await manager.getRepository(EmailTemplate).findOneBy({ userId, kind });
+    return own ? { subject: own.subject, body: own.body } : DEFAULT_TEMPLATES[kind];
+  }
+
+  /** Every kind, in a fixed order. */
+  async list(user: AuthUser): Promise<EmailTemplateView[]> {
+    const own = await this.ds.getRepository(EmailTemplate).findBy({ userId: user.id });
+    const byKind = new Map(own.map((t) => [t.kind, t]));
+    return KINDS.map((kind) => view(kind, byKind.get(kind) ?? null));
+  }
+
+  /** Saves the user's wording after checking it (BAD_USER_INPUT naming input.subject / input.body). */
+  async update(user: AuthUser, kind: EmailKind, input: EmailTemplateInput): Promise<EmailTemplateView> {
+    const source = { subject: input.subject.trim(), body: input.body.trim() };
+    const errors = validateTemplate(source, kind);
+    if (errors.length) throw new ValidationError(errors);
+    const repo = this.ds.getRepository(EmailTemplate);
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ userId: user.id, kind, ...source })
+      .orUpdate(['subject', 'body', 'updated_at'], ['user_id', 'kind'])
+      .updateEntity(false)
+      .execute();
+    return view(kind, await repo.findOneByOrFail({ userId: user.id, kind }));
+  }
+
+  /** Goes back to Rapport's default wording (a no-op if it was never changed). */
+  async reset(user: AuthUser, kind: EmailKind): Promise<EmailTemplateView> {
+    await this.ds.getRepository(EmailTemplate).delete({ userId: user.id, kind });
+    return view(kind, null);
+  }
+
+  /**
+   * Renders a kind for one of the user's meetings with their current template and data, addressed
+   * as it would be sent. NOT_FOUND when the meeting does not exist or is not theirs.
+   */
+  async preview(user: AuthUser, kind: EmailKind, meetingId: string): Promise<EmailPreview> {
+    if (!isUuid(meetingId)) throw new NotFoundError('Meeting');
+    const contactFacing = CONTACT_FACING.has(kind);
+    const m = this.ds.manager;
+    const ctx = await loadRenderContext(m, {
+      userId: user.id,
+      kind,
+      meetingId,
+      contactId: null,
+      toEmail: '',
+      toName: null,
+      message: kind === EmailKind.OUTREACH ? PREVIEW_MESSAGE : null,
+      unsubscribeUrl: contactFacing ? `${this.options.appUrl}${PREVIEW_UNSUBSCRIBE_PATH}` : null,
+      appUrl: this.options.appUrl,
+    });
+    if (!ctx) throw new NotFoundError('Meeting');
+    // Addressed like the real email: to the contact, or to the user for reminders.
+    ctx.recipient = contactFacing
+      ? { ...ctx.recipient, name: ctx.contact?.fullName ?? null, email: ctx.contact?.email ?? '' }
+      : { ...ctx.recipient, name: ctx.user.name, email: ctx.user.email };
+    const rendered = renderEmail(ctx, await this.source(user.id, kind, m));
+    return { subject: rendered.subject, html: rendered.html, text: rendered.text };
+  }
+}

@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { In, type EntityManager } from 'typeorm';
+import type { Config } from '../../core/config';
+import type { Logger } from '../../core/logger';
+import { Contact } from '../contacts/contact.entity';
+import { Meeting, MeetingStatus } from '../meetings/meeting.entity';
+import { User } from '../users/user.entity';
+import type { EmailComposer } from './email-composer';
+import { EmailEvent } from './email-event.entity';
+import { CONTACT_FACING, EmailKind, EmailStatus } from './email-kind';
+import { planMeetingEmails } from './email-planner';
+import type { EmailQueue, OutboxChange } from './email-queue';
+import { ScheduledEmail } from './scheduled-email.entity';
+
+const KIND_LABELS: Record<EmailKind, string> = {
+  [EmailKind.PREP_REMINDER]: 'Prep reminder',
+  [EmailKind.THANK_YOU]: 'Thank you',
+  [EmailKind.FOLLOW_UP]: 'Follow-up',
+  [EmailKind.KEEP_IN_TOUCH_DIGEST]: 'Keep in touch',
+  [EmailKind.OUTREACH]: 'Introduction request',
+  [EmailKind.OUTREACH_NUDGE]: 'No answer yet',
+};
+
+const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;
+
+export const meetingDedupeKey = (meetingId: string, kind: EmailKind) => `meeting:${meetingId}:${kind}:0`;
+
+/** Cancellation reasons; BY_USER is never undone by re-planning. */
+export enum CancelReason {
+  BY_USER = 'BY_USER',
+  PLAN_CHANGED = 'PLAN_CHANGED',
+  MEETING_CANCELLED = 'MEETING_CANCELLED',
+  MEETING_NO_SHOW = 'MEETING_NO_SHOW',
+  MEETING_PASSED = 'MEETING_PASSED',
+  CONTACT_DELETED = 'CONTACT_DELETED',
+  NO_ADDRESS = 'NO_ADDRESS',
+}
+
+/**
+ * Keeps `scheduled_emails` in step with what the user planned. Every method runs inside the
+ * caller's transaction and returns the changes; `commit` then mirrors them into Redis.
+ */
+export class OutboxService {
+  constructor(
+    private readonly config: Config,
+    private readonly composer: EmailComposer,
+    private readonly queue: EmailQueue,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Call after the transaction that produced `changes` has committed. */
+  commit(changes: OutboxChange[]): Promise<void> {
+    return this.queue.apply(changes);
+  }
+
+  /** Brings a meeting's prep reminder, thank-you and follow-up in line with the meeting as it is now. */
+  async syncMeeting(m: EntityManager, userId: string, meetingId: string, now = new Date()): Promise<OutboxChange[]> {
+    const meeting = await m.getRepository(Meeting).findOneBy({ id: meetingId, userId });
+    if (!meeting) return [];
+    const [user, contact, rows] = await Promise.all([
+      m.getRepository(User).findOneByOrFail({ id: userId }),
+      meeting.contactId ? m.getRepository(Contact).findOneBy({ id: meeting.contactId, userId }) : null,
+      m
+        .getRepository(ScheduledEmail)
+        .findBy({ userId, dedupeKey: In(MEETING_KINDS.map((k) => meetingDedupeKey(meeting.id, k))) }),
+    ]);
+    const existing = new Map(rows.map((r) => [r.kind, r]));
+    const plan =
+      meeting.status === MeetingStatus.SCHEDULED || meeting.status === MeetingStatus.COMPLETED
+        ? planMeetingEmails(meeting, user, contact, now)
+        : {};
+    // Once a meeting is over, its prep reminder has no purpose.
+    if (meeting.status === MeetingStatus.COMPLETED) delete plan[EmailKind.PREP_REMINDER];
+    const stopReason =
+      meeting.status === MeetingStatus.CANCELLED
+        ? CancelReason.MEETING_CANCELLED
+        : meeting.status === MeetingStatus.NO_SHOW
+          ? CancelReason.MEETING_NO_SHOW
+          : meeting.status === MeetingStatus.COMPLETED
+            ? CancelReason.MEETING_PASSED
+            : CancelReason.PLAN_CHANGED;
+
+    const changes: OutboxChange[] = [];
+    for (const kind of MEETING_KINDS) {
+      const sendAt = plan[kind];
+      const row = existing.get(kind);
+      const to =
+        kind === EmailKind.PREP_REMINDER
+          ? { email: user.email, name: user.name }
+          : { email: contact?.email ?? '', name: contact?.fullName ?? meeting.contactName };
+      const target = { userId, meetingId: meeting.id, contactId: meeting.contactId, kind };
+      if (sendAt && !row) {
+        changes.push(await this.insert(m, { ...target, dedupeKey: meetingDedupeKey(meeting.id, kind), to, sendAt }));
+      } else if (sendAt && row && this.revivable(row)) {
+        changes.push(await this.replan(m, row, to, sendAt));
+      } else if (!sendAt && row?.status === EmailStatus.PENDING) {
+        changes.push(await this.cancel(m, row, stopReason));
+      }
+    }
+    return changes;
+  }
+
+  /** Re-plans every meeting of the user that still has emails to come (after a settings change). */
+  async syncUser(m: EntityManager, userId: string, now = new Date()): Promise<OutboxChange[]> {
+    const meetings: { id: string }[] = await m.query(
+      `SELECT id FROM meetings WHERE user_id = $1 AND status IN ('SCHEDULED', 'COMPLETED') AND ends_at > now() - interval '400 days'`,
+      [userId],
+    );
+    const changes: OutboxChange[] = [];
+    for (const { id } of meetings) changes.push(...(await this.syncMeeting(m, userId, id, now)));
+    return changes;
+  }
+
+  /** A contact's address or opt-out changed: re-plan their meetings' emails. */
+  async syncContact(m: EntityManager, userId: string, contactId: string, now = new Date()): Promise<OutboxChange[]> {
+    const meetings: { id: string }[] = await m.query(
+      `SELECT DISTINCT meeting_id AS id FROM scheduled_emails WHERE user_id = $1 AND contact_id = $2 AND status = 'PENDING' AND meeting_id IS NOT NULL
+       UNION SELECT id FROM meetings WHERE user_id = $1 AND contact_id = $2 AND status IN ('SCHEDULED', 'COMPLETED')`,
+      [userId, contactId],
+    );
+    const changes: OutboxChange[] = [];
+    for (const { id } of meetings) changes.push(...(await this.syncMeeting(m, userId, id, now)));
+    return changes;
+  }
+
+  /** Cancels every pending email to a contact (before the contact is deleted). */
+  async cancelForContact(
+    m: EntityManager,
+    userId: string,
+    contactId: string,
+    reason: CancelReason,
+  ): Promise<OutboxChange[]> {
+    const rows = await m.getRepository(ScheduledEmail).findBy({ userId, contactId, status: EmailStatus.PENDING });
+    const changes: OutboxChange[] = [];
+    for (const row of rows.filter((r) => CONTACT_FACING.has(r.kind))) changes.push(await this.cancel(m, row, reason));
+    return changes;
+  }
+
+  async cancel(m: EntityManager, row: ScheduledEmail, reason: CancelReason): Promise<OutboxChange> {
+    await m
+      .getRepository(ScheduledEmail)
+      .update({ id: row.id }, { status: EmailStatus.CANCELLED, cancelReason: reason });
+    await this.event(m, row, 'CANCELLED', reason);
+    return { id: row.id, status: EmailStatus.CANCELLED, sendAt: row.sendAt };
+  }
+
+  async event(
+    m: EntityManager,
+    row: Pick<ScheduledEmail, 'id' | 'userId' | 'attempts'>,
+    event: string,
+    detail: string | null = null,
+  ) {
+    await m
+      .getRepository(EmailEvent)
+      .insert({ scheduledEmailId: row.id, userId: row.userId, event, attempt: row.attempts, detail });
+  }
+
+  /**
+   * The subject as the email would be sent now (what lists show). A template that fails to
+   * render must not block the change that planned the email: the worker reports it at send time.
+   */
+  async plannedSubject(m: EntityManager, row: Parameters<EmailComposer['compose']>[1]): Promise<string> {
+    try {
+      const composed = await this.composer.compose(m, row);
+      return composed?.rendered.subject ?? '';
+    } catch (err) {
+      this.logger.warn({ err, kind: row.kind }, 'could not render the subject of a planned email');
+      return row.subjectOverride ?? KIND_LABELS[row.kind];
+    }
+  }
+
+  private revivable(row: ScheduledEmail): boolean {
+    return (
+      row.status === EmailStatus.PENDING ||
+      (row.status === EmailStatus.CANCELLED && row.cancelReason !== CancelReason.BY_USER)
+    );
+  }
+
+  private async insert(
+    m: EntityManager,
+    data: {
+      userId: string;
+      meetingId: string | null;
+      contactId: string | null;
+      kind: EmailKind;
+      dedupeKey: string;
+      to: { email: string; name: string | null };
+      sendAt: Date;
+    },
+  ): Promise<OutboxChange> {
+    const id = randomUUID();
+    const row = {
+      id,
+      userId: data.userId,
+      meetingId: data.meetingId,
+      contactId: data.contactId,
+      kind: data.kind,
+      dedupeKey: data.dedupeKey,
+      toEmail: data.to.email,
+      toName: data.to.name,
+      subjectOverride: null,
+      bodyOverride: null,
+      sendAt: data.sendAt,
+      // Fixed once: a retried or repeated send carries the same Message-ID, so receivers can dedupe.
+      messageId: `<${id}@${this.config.email.messageIdDomain}>`,
+    };
+    const subject = await this.plannedSubject(m, row);
+    await m.getRepository(ScheduledEmail).insert({ ...row, subject, status: EmailStatus.PENDING });
+    await this.event(m, { id, userId: data.userId, attempts: 0 }, 'PLANNED', data.sendAt.toISOString());
+    return { id, status: EmailStatus.PENDING, sendAt: data.sendAt };
+  }
+
+  private async replan(
+    m: EntityManager,
+    row: ScheduledEmail,
+    to: { email: string; name: string | null },
+    sendAt: Date,
+  ): Promise<OutboxChange> {
+    const moved = row.sendAt.getTime() !== sendAt.getTime();
+    const revived = row.status !== EmailStatus.PENDING;
+    const updated = { ...row, toEmail: to.email, toName: to.name, sendAt };
+    const subject = await this.plannedSubject(m, updated);
+    await m
+      .getRepository(ScheduledEmail)
+      .update(
+        { id: row.id },
+        { toEmail: to.email, toName: to.name, sendAt, subject, status: EmailStatus.PENDING, cancelReason: null },
+      );
+    if (revived) await this.event(m, row, 'REPLANNED', sendAt.toISOString());
+    else if (moved) await this.event(m, row, 'MOVED', `${row.sendAt.toISOString()} → ${sendAt.toISOString()}`);
+    return { id: row.id, status: EmailStatus.PENDING, sendAt, previousSendAt: row.sendAt };
+  }
+}

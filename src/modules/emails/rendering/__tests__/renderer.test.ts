@@ -1,0 +1,185 @@
+import { EmailKind } from '../../email-kind';
+import { DEFAULT_TEMPLATES } from '../default-templates';
+import type { RenderContext } from '../render.types';
+import { renderEmail, TemplateError } from '../renderer';
+import { sampleContext, templateVariables, validateTemplate } from '../template-validation';
+
+const KINDS = Object.values(EmailKind);
+const NOW = new Date('2026-01-14T09:00:00Z');
+
+function thankYouContext(overrides: Partial<RenderContext> = {}): RenderContext {
+  return { ...sampleContext(EmailKind.THANK_YOU), ...overrides };
+}
+
+describe('default templates', () => {
+  it.each(KINDS)('%s passes its own validation and renders both parts', (kind) => {
+    expect(validateTemplate(DEFAULT_TEMPLATES[kind], kind)).toEqual([]);
+    const email = renderEmail(sampleContext(kind), DEFAULT_TEMPLATES[kind], { now: NOW });
+    expect(email.subject).not.toMatch(/[\r\n]|\{\{/);
+    expect(email.text).not.toMatch(/\{\{|\n\n\n/);
+    expect(email.html).toMatch(/^<!DOCTYPE html>/);
+    expect(email.html).toContain('<p style=');
+  });
+
+  it('lists the variables of each kind', () => {
+    const names = (kind: EmailKind) => templateVariables(kind).map((v) => v.name);
+    expect(names(EmailKind.THANK_YOU)).toEqual(
+      expect.arrayContaining(['contact.firstName', 'meeting.date', 'meeting.agenda', 'meeting.agenda[].text']),
+    );
+    expect(names(EmailKind.KEEP_IN_TOUCH_DIGEST)).toContain('digest[].fullName');
+    expect(names(EmailKind.KEEP_IN_TOUCH_DIGEST)).not.toContain('meeting.date');
+  });
+});
+
+describe('renderEmail', () => {
+  it('escapes variables in HTML only, and links only trusted URLs', () => {
+    const ctx = thankYouContext({
+      contact: { ...sampleContext(EmailKind.THANK_YOU).contact!, firstName: '<script>alert(1)</script>' },
+      meeting: { ...sampleContext(EmailKind.THANK_YOU).meeting!, notes: '<b>bold</b> & "quoted"' },
+    });
+    const email = renderEmail(
+      ctx,
+      {
+        subject: 'Hi {{contact.firstName}}',
+        body: 'Dear {{contact.firstName}},\n{{meeting.notes}}\n\nhttps://evil.example {{meeting.videoUrl}}',
+      },
+      { now: NOW },
+    );
+    expect(email.text).toContain('Dear <script>alert(1)</script>,\n<b>bold</b> & "quoted"');
+    expect(email.html).toContain('Dear &lt;script&gt;alert(1)&lt;/script&gt;,<br>');
+    expect(email.html).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;');
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).not.toContain('href="https://evil.example');
+    expect(email.html).toContain('<a href="https://meet.example/abc"');
+    expect(email.subject).toBe('Hi <script>alert(1)</script>');
+  });
+
+  it('keeps CR/LF out of the subject', () => {
+    const ctx = thankYouContext({
+      contact: { ...thankYouContext().contact!, firstName: 'Grace\r\nBcc: x@evil.example' },
+    });
+    const { subject } = renderEmail(ctx, { subject: '  Thanks {{contact.firstName}} ', body: 'x' });
+    expect(subject).toBe('Thanks Grace Bcc: x@evil.example');
+  });
+
+  it('adds an unsubscribe footer to contact-facing emails only', () => {
+    const thanks = renderEmail(thankYouContext(), DEFAULT_TEMPLATES.THANK_YOU, { now: NOW });
+    expect(thanks.text).toContain('https://rapport.example/unsubscribe/sample');
+    expect(thanks.html).toMatch(/<a href="https:\/\/rapport.example\/unsubscribe\/sample"[^>]*>Unsubscribe<\/a>/);
+    const prep = renderEmail(sampleContext(EmailKind.PREP_REMINDER), DEFAULT_TEMPLATES.PREP_REMINDER, { now: NOW });
+    expect(prep.text).not.toContain('unsubscribe');
+    expect(prep.html).not.toContain('Unsubscribe');
+  });
+
+  it('formats dates in the recipient’s zone', () => {
+    const base = sampleContext(EmailKind.THANK_YOU);
+    const meeting = {
+      ...base.meeting!,
+      startsAt: new Date('2026-01-14T03:00:00Z'),
+      endsAt: new Date('2026-01-14T03:45:00Z'),
+    };
+    const body = '{{meeting.date}} {{meeting.time}} {{meeting.timezone}}';
+    const inNewYork = renderEmail({ ...base, meeting }, { subject: 's', body }).text;
+    expect(inNewYork.split('\n')[0]).toBe('Tuesday 13 January 2026 22:00–22:45 America/New_York');
+    const inLondon = renderEmail(
+      { ...base, meeting, recipient: { ...base.recipient, timezone: 'Europe/London' } },
+      { subject: 's', body },
+    ).text;
+    expect(inLondon.split('\n')[0]).toBe('Wednesday 14 January 2026 03:00–03:45 Europe/London');
+  });
+
+  it('attaches an .ics invitation to prep reminders', () => {
+    const email = renderEmail(sampleContext(EmailKind.PREP_REMINDER), DEFAULT_TEMPLATES.PREP_REMINDER, {
+      calendarDomain: 'rapport.example',
+      now: NOW,
+    });
+    expect(email.attachments).toEqual([
+      expect.objectContaining({ filename: 'invite.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST' }),
+    ]);
+    expect(email.attachments[0].content).toContain('UID:00000000-0000-4000-8000-000000000000@rapport.example');
+    expect(email.text).toContain('1. How did you get into this field?');
+    expect(renderEmail(thankYouContext(), DEFAULT_TEMPLATES.THANK_YOU).attachments).toEqual([]);
+  });
+
+  it.each([
+    ['{{{contact.firstName}}}', /raw HTML/],
+    ['{{& contact.firstName}}', /raw HTML/],
+    ['{{> footer}}', /partials/],
+    ['{{#> layout}}x{{/layout}}', /partials/],
+    ['{{lookup contact "firstName"}}', /helpers are not allowed/],
+    ['{{log "x"}}', /helpers are not allowed/],
+    ['{{#each contact as |c|}}{{/each}}{{#lookup contact}}{{/lookup}}', /is not allowed/],
+    ['{{{{raw}}}}{{contact}}{{{{/raw}}}}', /is not allowed/],
+    ['{{* decorate}}', /decorators/],
+    ['{{#* inline "x"}}y{{/inline}}', /decorators/],
+    ['{{constructor.constructor}}', /not a template variable/],
+    ['{{contact.__proto__}}', /not a template variable/],
+    ['{{#if (lookup contact "x")}}y{{/if}}', /only variables/],
+    ['{{@root.contact}}', /@root.contact is not allowed/],
+    ['{{"literal"}}', /only variables/],
+  ])('refuses to run %s, even from a stored template', (body, message) => {
+    expect(() => renderEmail(thankYouContext(), { subject: 'x', body })).toThrow(TemplateError);
+    expect(() => renderEmail(thankYouContext(), { subject: 'x', body })).toThrow(message);
+  });
+});
+
+describe('validateTemplate', () => {
+  const bodyErrors = (body: string, kind = EmailKind.THANK_YOU) =>
+    validateTemplate({ subject: 'Hello', body }, kind).map((e) => `${e.field}: ${e.message}`);
+
+  it('accepts variables in scope, blocks, block parameters and @index', () => {
+    expect(
+      bodyErrors(
+        '{{#with contact}}{{firstName}} {{../user.name}}{{/with}}\n' +
+          '{{#each meeting.agenda as |item i|}}{{@index}} {{i}} {{item.text}} {{number}} {{../meeting.title}}{{/each}}\n' +
+          '{{#unless organisation}}none{{else}}{{organisation.name}}{{/unless}}{{!-- a comment --}}',
+      ),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [
+      '{{contact.frstName}}',
+      'input.body: line 1: unknown variable {{contact.frstName}}: contact has no field "frstName"',
+    ],
+    [
+      'Hi\n{{#if contact.frstName}}x{{/if}}',
+      'input.body: line 2: unknown variable {{contact.frstName}}: contact has no field "frstName"',
+    ],
+    ['{{digest}}', 'input.body: line 1: unknown variable {{digest}}'],
+    ['{{contact}}', 'input.body: line 1: {{contact}} is a group of fields; use one of them'],
+    ['{{meeting.agenda}}', 'input.body: line 1: {{meeting.agenda}} is a list; use {{#each meeting.agenda}}…{{/each}}'],
+    ['{{#each contact}}x{{/each}}', 'input.body: line 1: {{#each}} needs a list; contact is not one'],
+    ['{{@index}}', 'input.body: line 1: @index is only available inside {{#each}}'],
+    ['{{#each meeting.agenda}}{{firstName}}{{/each}}', 'input.body: line 1: unknown variable {{firstName}}'],
+    ['{{#if contact}}', 'input.body: cannot be read at line 1: unexpected end of template (a block is not closed?)'],
+    ['{{#if contact}}x{{/each}}', 'input.body: line 1: {{/each}} does not close {{#if}}'],
+    ['   ', 'input.body: must not be blank'],
+    ['x'.repeat(20_001), 'input.body: must be at most 20000 characters'],
+  ])('refuses %s', (body, error) => {
+    expect(bodyErrors(body)).toEqual([error]);
+  });
+
+  it('checks the subject too, naming it', () => {
+    expect(validateTemplate({ subject: 'Hi {{contact.frstName}}', body: 'x' }, EmailKind.THANK_YOU)).toEqual([
+      {
+        field: 'input.subject',
+        message: 'line 1: unknown variable {{contact.frstName}}: contact has no field "frstName"',
+      },
+    ]);
+    expect(validateTemplate({ subject: 'a\nb', body: 'x' }, EmailKind.THANK_YOU)).toEqual([
+      { field: 'input.subject', message: 'must be on one line' },
+    ]);
+    expect(validateTemplate({ subject: 'x'.repeat(201), body: 'x' }, EmailKind.THANK_YOU)[0].field).toBe(
+      'input.subject',
+    );
+  });
+
+  it('only offers the variables of the kind', () => {
+    expect(bodyErrors('{{message}}', EmailKind.OUTREACH)).toEqual([]);
+    expect(bodyErrors('{{message}}', EmailKind.THANK_YOU)).toEqual([
+      'input.body: line 1: unknown variable {{message}}',
+    ]);
+    expect(bodyErrors('{{#each digest}}{{fullName}}{{/each}}', EmailKind.KEEP_IN_TOUCH_DIGEST)).toEqual([]);
+  });
+});

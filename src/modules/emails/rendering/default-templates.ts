@@ -1,0 +1,126 @@
+import { EmailKind } from '../email-kind';
+import type { TemplateSource } from './render.types';
+
+/**
+ * Rapport's own wording for every kind, used until the user saves their own. Plain text with
+ * {{variables}} and {{#if}}/{{#each}} blocks; blank lines separate paragraphs. A block tag alone
+ * on its line leaves no empty line behind (Handlebars' standalone rule).
+ */
+export const DEFAULT_TEMPLATES: Record<EmailKind, TemplateSource> = {
+  [EmailKind.PREP_REMINDER]: {
+    subject: 'Coming up: {{meeting.title}}, {{meeting.date}} at {{meeting.startTime}}',
+    body: `Hi {{user.firstName}},
+
+Your conversation with {{contact.fullName}}{{#if contact.title}} ({{contact.title}}){{/if}}{{#if organisation}} at {{organisation.name}}{{/if}} is coming up.
+
+When: {{meeting.date}}, {{meeting.time}} ({{meeting.timezone}})
+{{#if meeting.location}}
+Where: {{meeting.location}}
+{{/if}}
+{{#if meeting.videoUrl}}
+Link: {{meeting.videoUrl}}
+{{/if}}
+{{#if contact.email}}
+Email: {{contact.email}}
+{{/if}}
+{{#if contact.phone}}
+Phone: {{contact.phone}}
+{{/if}}
+
+{{#if meeting.agenda}}
+Your questions:
+{{#each meeting.agenda}}
+{{number}}. {{text}}
+{{/each}}
+{{/if}}
+
+{{#if organisation.hasResearch}}
+Your notes on {{organisation.name}}:
+{{#if organisation.structureNotes}}
+Structure: {{organisation.structureNotes}}
+{{/if}}
+{{#if organisation.nicheNotes}}
+Niche: {{organisation.nicheNotes}}
+{{/if}}
+{{#if organisation.goalsNotes}}
+Goals: {{organisation.goalsNotes}}
+{{/if}}
+{{#if organisation.careerProspectsNotes}}
+Career prospects: {{organisation.careerProspectsNotes}}
+{{/if}}
+{{#if organisation.cultureNotes}}
+Culture: {{organisation.cultureNotes}}
+{{/if}}
+{{/if}}
+
+The invitation is attached for your calendar. Have your resume ready, listen more than you talk, and finish on time.
+
+Good luck!`,
+  },
+
+  [EmailKind.THANK_YOU]: {
+    subject: 'Thank you, {{contact.firstName}}',
+    body: `Dear {{contact.firstName}},
+
+Thank you for taking the time to talk with me{{#if meeting}} on {{meeting.date}}{{/if}}. I really appreciated how openly you shared your experience{{#if organisation}} of the work at {{organisation.name}}{{/if}}.
+
+Your advice on where to focus next was especially valuable, and I am already putting it to use.
+
+With thanks,
+{{user.name}}`,
+  },
+
+  [EmailKind.FOLLOW_UP]: {
+    subject: 'An update since we spoke, {{contact.firstName}}',
+    body: `Dear {{contact.firstName}},
+
+It has been a few weeks since we spoke{{#if meeting}} on {{meeting.date}}{{/if}}, and I wanted to tell you how your advice has helped.
+
+I have been following the suggestions you gave me, and they have already changed how I approach my search: I know better where to look and what to work on.
+
+Thank you again for your generosity. If I can ever return the favour, please let me know.
+
+Best regards,
+{{user.name}}`,
+  },
+
+  [EmailKind.KEEP_IN_TOUCH_DIGEST]: {
+    subject: 'Time to catch up with a few people',
+    body: `Hi {{user.firstName}},
+
+It has been a while since you were in touch with these people:
+
+{{#each digest}}
+- {{fullName}}{{#if organisationName}} ({{organisationName}}){{/if}}, {{#if lastContacted}}last in touch on {{lastContacted}}{{else}}not in touch yet{{/if}}
+{{/each}}
+
+A short note goes a long way: share some news, pass on an article they would enjoy, or thank them again for their help.
+
+{{appUrl}}`,
+  },
+
+  [EmailKind.OUTREACH]: {
+    subject: 'Would you have time for a short conversation, {{contact.firstName}}?',
+    body: `Dear {{contact.firstName}},
+
+My name is {{user.name}}, and I would value your perspective{{#if organisation}} on the work at {{organisation.name}}{{/if}}.
+
+{{message}}
+
+I would be glad to fit around your schedule; twenty minutes would be plenty.
+
+Best regards,
+{{user.name}}`,
+  },
+
+  [EmailKind.OUTREACH_NUDGE]: {
+    subject: 'No reply yet from {{contact.fullName}}',
+    body: `Hi {{user.firstName}},
+
+You asked {{contact.fullName}}{{#if organisation}} ({{organisation.name}}){{/if}} for a conversation{{#if outreach}} {{outreach.daysAgo}} days ago, on {{outreach.sentOn}},{{/if}} and have not heard back yet.
+
+That is common: people are busy. A short, friendly follow-up often gets a reply, or someone you both know may be glad to introduce you.
+
+{{appUrl}}`,
+  },
+};

@@ -1,0 +1,337 @@
+import Handlebars from 'handlebars';
+import type { FieldError } from '../../../core/errors';
+import { CONTACT_FACING, EmailKind } from '../email-kind';
+import type { RenderContext, TemplateSource } from './render.types';
+import { ALLOWED_DATA, parseErrorMessage, renderEmail, renderStrict, safetyProblems, TemplateError } from './renderer';
+
+export const TEMPLATE_SUBJECT_MAX = 200;
+export const TEMPLATE_BODY_MAX = 20_000;
+
+// ---------------------------------------------------------------------------------------------
+// The variables each kind offers (must match buildViewModel in renderer.ts).
+// ---------------------------------------------------------------------------------------------
+
+type Spec =
+  | { type: 'text' | 'flag'; description: string }
+  | { type: 'object'; description: string; fields: Fields }
+  | { type: 'list'; description: string; item: Fields };
+type Fields = Readonly<Record<string, Spec>>;
+
+const text = (description: string): Spec => ({ type: 'text', description });
+const flag = (description: string): Spec => ({ type: 'flag', description });
+const object = (description: string, fields: Fields): Spec => ({ type: 'object', description, fields });
+const list = (description: string, item: Fields): Spec => ({ type: 'list', description, item });
+
+const PERSON = {
+  name: text('Full name.'),
+  firstName: text('First name (the first word of the name).'),
+  email: text('Email address.'),
+};
+
+const VARIABLES = {
+  user: object('You, the sender or the one reminded.', PERSON),
+  recipient: object('Who receives this email.', PERSON),
+  contact: object('The person you meet or write to.', {
+    firstName: text('First name.'),
+    lastName: text('Last name (may be empty).'),
+    fullName: text('First and last name.'),
+    email: text('Email address (may be empty).'),
+    title: text('Job title (may be empty).'),
+    phone: text('Phone number (may be empty).'),
+    linkedinUrl: text('LinkedIn profile (may be empty).'),
+  }),
+  organisation: object('The organisation of the meeting or of the contact (may be empty).', {
+    name: text('Name.'),
+    website: text('Website.'),
+    industry: text('Industry.'),
+    location: text('Location.'),
+    description: text('Description.'),
+    structureNotes: text('Your research: structure.'),
+    nicheNotes: text('Your research: niche, products, competitors.'),
+    goalsNotes: text('Your research: goals and challenges.'),
+    careerProspectsNotes: text('Your research: career prospects.'),
+    cultureNotes: text('Your research: culture.'),
+    hasResearch: flag('Whether any research notes exist.'),
+  }),
+  meeting: object('The meeting, with times in the recipient’s time zone.', {
+    title: text('Title.'),
+    date: text('Day, e.g. "Tuesday 14 January 2026".'),
+    time: text('Start and end, e.g. "10:00–10:45".'),
+    startTime: text('Start, e.g. "10:00".'),
+    endTime: text('End, e.g. "10:45".'),
+    durationMinutes: text('Length in minutes.'),
+    timezone: text('The time zone the date and times are shown in.'),
+    location: text('Where (may be empty).'),
+    videoUrl: text('Link to the call (may be empty).'),
+    notes: text('Your preparation notes (may be empty).'),
+    status: text('SCHEDULED, COMPLETED, CANCELLED or NO_SHOW.'),
+    agenda: list('The questions, in order: {{#each meeting.agenda}}{{number}}. {{text}}{{/each}}.', {
+      number: text('Position, from 1.'),
+      text: text('The question.'),
+      category: text('Its topic, e.g. "Entry paths".'),
+    }),
+  }),
+  digest: list('Contacts due for a note, most overdue first: {{#each digest}}{{fullName}}{{/each}}.', {
+    fullName: text('Name.'),
+    organisationName: text('Their organisation (may be empty).'),
+    lastContacted: text('Date of the last interaction (may be empty).'),
+    dueSince: text('Date the note became due.'),
+    daysOverdue: text('Days since it became due.'),
+  }),
+  outreach: object('Your request for a conversation (may be empty).', {
+    sentOn: text('Date it was sent.'),
+    daysAgo: text('Days since it was sent.'),
+  }),
+  message: text('Your own message.'),
+  unsubscribeUrl: text('The recipient’s unsubscribe link (a footer with it is always added).'),
+  appUrl: text('Link to Rapport.'),
+} satisfies Fields;
+
+type Name = keyof typeof VARIABLES;
+const COMMON: Name[] = ['user', 'recipient', 'appUrl'];
+const MEETING: Name[] = ['contact', 'organisation', 'meeting'];
+const KIND_VARIABLES: Record<EmailKind, Name[]> = {
+  [EmailKind.PREP_REMINDER]: [...COMMON, ...MEETING],
+  [EmailKind.THANK_YOU]: [...COMMON, ...MEETING, 'unsubscribeUrl'],
+  [EmailKind.FOLLOW_UP]: [...COMMON, ...MEETING, 'unsubscribeUrl'],
+  [EmailKind.KEEP_IN_TOUCH_DIGEST]: [...COMMON, 'digest'],
+  [EmailKind.OUTREACH]: [...COMMON, 'contact', 'organisation', 'message', 'unsubscribeUrl'],
+  [EmailKind.OUTREACH_NUDGE]: [...COMMON, 'contact', 'organisation', 'outreach'],
+};
+
+const rootFields = (kind: EmailKind): Fields =>
+  Object.fromEntries(KIND_VARIABLES[kind].map((name) => [name, VARIABLES[name]]));
+
+export interface TemplateVariableInfo {
+  /** `contact.firstName`; list items as `meeting.agenda[].text`. */
+  name: string;
+  description: string;
+}
+
+/** Every variable a template of this kind may use, for editors and documentation. */
+export function templateVariables(kind: EmailKind): TemplateVariableInfo[] {
+  const out: TemplateVariableInfo[] = [];
+  const walk = (fields: Fields, prefix: string) => {
+    for (const [name, spec] of Object.entries(fields)) {
+      const path = prefix + name;
+      if (spec.type === 'object') walk(spec.fields, `${path}.`);
+      else {
+        out.push({ name: path, description: spec.description });
+        if (spec.type === 'list') walk(spec.item, `${path}[].`);
+      }
+    }
+  };
+  walk(rootFields(kind), '');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variable resolution, scope by scope ({{#each}} and {{#with}} change what names mean).
+// ---------------------------------------------------------------------------------------------
+
+interface Scope {
+  /** What `this` is here. */
+  context: Spec;
+  /** Names given by `as |item index|`. */
+  blockParams: Map<string, Spec>;
+  inEach: boolean;
+  parent: Scope | null;
+}
+
+const INDEX: Spec = text('Position in the list.');
+const hasOwn = (fields: Fields, name: string) => Object.prototype.hasOwnProperty.call(fields, name);
+const shown = (path: hbs.AST.PathExpression) => `{{${path.original}}}`;
+
+function resolve(path: hbs.AST.PathExpression, scope: Scope): Spec | string {
+  if (path.data) {
+    let s: Scope | null = scope;
+    while (s && !s.inEach) s = s.parent;
+    if (!s || !ALLOWED_DATA.has(path.parts[0])) return `@${path.parts.join('.')} is only available inside {{#each}}`;
+    return path.parts[0] === 'first' || path.parts[0] === 'last' ? flag('') : INDEX;
+  }
+  let spec: Spec | undefined;
+  let rest = path.parts;
+  // `this.x` and `./x` name the context, never a block parameter (as in Handlebars).
+  if (path.depth === 0 && rest.length && !/^\.|this\b/.test(path.original)) {
+    for (let s: Scope | null = scope; s && !spec; s = s.parent) spec = s.blockParams.get(rest[0]);
+    if (spec) rest = rest.slice(1);
+  }
+  if (!spec) {
+    let s: Scope | null = scope;
+    for (let i = 0; i < path.depth; i++) s = s?.parent ?? null;
+    if (!s) return `${shown(path)} goes above the top of the template`;
+    spec = s.context;
+  }
+  let walked = '';
+  for (const part of rest) {
+    if (spec.type !== 'object' || !hasOwn(spec.fields, part)) {
+      return walked
+        ? `unknown variable ${shown(path)}: ${walked} has no field "${part}"`
+        : `unknown variable ${shown(path)}`;
+    }
+    spec = spec.fields[part];
+    walked = walked ? `${walked}.${part}` : part;
+  }
+  return spec;
+}
+
+/** Problems with the variables a template uses, for one kind; assumes safetyProblems() found none. */
+function variableProblems(ast: hbs.AST.Program, kind: EmailKind): TemplateError[] {
+  const problems: TemplateError[] = [];
+  const fail = (node: hbs.AST.Node, message: string) => problems.push(new TemplateError(message, node.loc?.start.line));
+  const root: Scope = {
+    context: object('', rootFields(kind)),
+    blockParams: new Map(),
+    inEach: false,
+    parent: null,
+  };
+
+  const visit = (node: hbs.AST.Node | undefined, scope: Scope): void => {
+    if (!node) return;
+    if (node.type === 'Program') {
+      (node as hbs.AST.Program).body.forEach((n) => visit(n, scope));
+    } else if (node.type === 'MustacheStatement') {
+      const path = (node as hbs.AST.MustacheStatement).path as hbs.AST.PathExpression;
+      const spec = resolve(path, scope);
+      if (typeof spec === 'string') fail(node, spec);
+      else if (spec.type === 'object') fail(node, `${shown(path)} is a group of fields; use one of them`);
+      else if (spec.type === 'list') fail(node, `${shown(path)} is a list; use {{#each ${path.original}}}…{{/each}}`);
+    } else if (node.type === 'BlockStatement') {
+      const block = node as hbs.AST.BlockStatement;
+      const helper = block.path.original;
+      const param = block.params[0] as hbs.AST.PathExpression;
+      const spec = resolve(param, scope);
+      if (typeof spec === 'string') return void fail(node, spec);
+      const [first, second] = block.program.blockParams ?? [];
+      if (helper === 'each') {
+        if (spec.type !== 'list') return void fail(node, `{{#each}} needs a list; ${param.original} is not one`);
+        const item = object('', spec.item);
+        const params = new Map<string, Spec>();
+        if (first) params.set(first, item);
+        if (second) params.set(second, INDEX);
+        visit(block.program, { context: item, blockParams: params, inEach: true, parent: scope });
+      } else if (helper === 'with') {
+        if (spec.type !== 'object')
+          return void fail(node, `{{#with}} needs a group of fields; ${param.original} is not one`);
+        const params = new Map<string, Spec>(first ? [[first, spec]] : []);
+        visit(block.program, { context: spec, blockParams: params, inEach: false, parent: scope });
+      } else {
+        visit(block.program, scope);
+      }
+      visit(block.inverse, scope);
+    }
+  };
+  visit(ast, root);
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sample data, to render every template once before it is saved.
+// ---------------------------------------------------------------------------------------------
+
+const SAMPLE_START = new Date('2026-01-14T10:00:00Z');
+
+/** A context with every field filled, so a strict render fails only on a real mistake. */
+export function sampleContext(kind: EmailKind): RenderContext {
+  const user = { name: 'Ada Lovelace', email: 'ada@example.com', timezone: 'Europe/London' };
+  const contact = {
+    firstName: 'Grace',
+    lastName: 'Hopper',
+    fullName: 'Grace Hopper',
+    email: 'grace@example.com',
+    title: 'Rear Admiral',
+    phone: '+1 555 0100',
+    linkedinUrl: 'https://www.linkedin.com/in/grace-hopper',
+  };
+  return {
+    kind,
+    recipient: CONTACT_FACING.has(kind)
+      ? { name: contact.fullName, email: contact.email, timezone: 'America/New_York' }
+      : { name: user.name, email: user.email, timezone: user.timezone },
+    user,
+    contact,
+    organisation: {
+      name: 'Acme',
+      website: 'https://acme.example',
+      industry: 'Software',
+      location: 'London',
+      description: 'Makes things.',
+      structureNotes: 'Flat.',
+      nicheNotes: 'Rockets.',
+      goalsNotes: 'Growth.',
+      careerProspectsNotes: 'Good.',
+      cultureNotes: 'Friendly.',
+    },
+    meeting: {
+      id: '00000000-0000-4000-8000-000000000000',
+      title: 'Informational interview with Grace',
+      startsAt: SAMPLE_START,
+      endsAt: new Date(SAMPLE_START.getTime() + 45 * 60_000),
+      timezone: 'Europe/London',
+      location: 'Café Nero',
+      videoUrl: 'https://meet.example/abc',
+      notes: 'Ask about the graduate scheme.',
+      status: 'SCHEDULED',
+      icsSequence: 0,
+      agenda: [{ text: 'How did you get into this field?', category: 'ENTRY_PATHS' }],
+    },
+    digest: [
+      {
+        fullName: 'Grace Hopper',
+        organisationName: 'Acme',
+        lastContactedAt: new Date('2025-10-01T09:00:00Z'),
+        dueSince: new Date('2025-12-01T09:00:00Z'),
+      },
+    ],
+    message: 'I am moving into software and would love to hear how you started.',
+    outreach: { requestedAt: new Date('2026-01-01T09:00:00Z') },
+    unsubscribeUrl: 'https://rapport.example/unsubscribe/sample',
+    appUrl: 'https://rapport.example',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function checkPart(source: string, field: string, kind: EmailKind, max: number, singleLine: boolean): FieldError[] {
+  const problem = (message: string): FieldError[] => [{ field, message }];
+  if (typeof source !== 'string' || !source.trim()) return problem('must not be blank');
+  if (source.length > max) return problem(`must be at most ${max} characters`);
+  if (singleLine && /[\r\n]/.test(source)) return problem('must be on one line');
+  let ast: hbs.AST.Program;
+  try {
+    ast = Handlebars.parse(source);
+  } catch (err) {
+    return problem(parseErrorMessage(err));
+  }
+  const problems = safetyProblems(ast);
+  if (!problems.length) problems.push(...variableProblems(ast, kind));
+  if (!problems.length) {
+    try {
+      renderStrict(sampleContext(kind), source, SAMPLE_START);
+    } catch (err) {
+      problems.push(err instanceof TemplateError ? err : new TemplateError(String(err)));
+    }
+  }
+  return problems.slice(0, 5).map((p) => ({ field, message: p.message }));
+}
+
+/**
+ * Everything wrong with a template for this kind, as `input.subject` / `input.body` field errors:
+ * blank or too long, unreadable, forbidden constructs (raw {{{…}}}, helpers, partials…),
+ * unknown variables, or a failure to render the sample data. Empty when it is fine.
+ */
+export function validateTemplate(source: TemplateSource, kind: EmailKind): FieldError[] {
+  const errors = [
+    ...checkPart(source.subject, 'input.subject', kind, TEMPLATE_SUBJECT_MAX, true),
+    ...checkPart(source.body, 'input.body', kind, TEMPLATE_BODY_MAX, false),
+  ];
+  if (errors.length) return errors;
+  try {
+    renderEmail(sampleContext(kind), source, { now: SAMPLE_START });
+  } catch (err) {
+    return [
+      { field: 'input.body', message: `cannot be rendered: ${err instanceof Error ? err.message : String(err)}` },
+    ];
+  }
+  return [];
+}

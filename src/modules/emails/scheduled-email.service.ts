@@ -1,0 +1,142 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
+import { paginate, type Page, type PageArgs } from '../../core/graphql/pagination';
+import { isUuid } from '../../core/ids';
+import type { AuthUser } from '../auth/access-tokens';
+import { EmailKind, EmailStatus } from './email-kind';
+import type { OutboxChange } from './email-queue';
+import { EmailSuppression } from './email-suppression.entity';
+import { CancelReason, type OutboxService } from './outbox.service';
+import { validateTemplate } from './rendering/template-validation';
+import { ScheduledEmail } from './scheduled-email.entity';
+import {
+  ScheduledEmailSort,
+  type ScheduledEmailFilter,
+  type UpdateScheduledEmailInput,
+} from './scheduled-email.inputs';
+
+const idOrNull = (id: string) => (isUuid(id) ? id : null);
+
+/** What the user sees of the outbox and may do with it. */
+export class ScheduledEmailService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  list(
+    user: AuthUser,
+    filter: ScheduledEmailFilter,
+    page: PageArgs,
+    sort = ScheduledEmailSort.SEND_AT,
+  ): Promise<Page<ScheduledEmail>> {
+    const qb = this.ds
+      .getRepository(ScheduledEmail)
+      .createQueryBuilder('e')
+      .where('e.user_id = :userId', { userId: user.id });
+    if (filter.statuses?.length) qb.andWhere('e.status = ANY(:statuses)', { statuses: filter.statuses });
+    if (filter.kinds?.length) qb.andWhere('e.kind = ANY(:kinds)', { kinds: filter.kinds });
+    if (filter.meetingId) qb.andWhere('e.meeting_id = :meetingId', { meetingId: idOrNull(filter.meetingId) });
+    if (filter.contactId) qb.andWhere('e.contact_id = :contactId', { contactId: idOrNull(filter.contactId) });
+    if (filter.from) qb.andWhere('e.send_at >= :from', { from: filter.from });
+    if (filter.to) qb.andWhere('e.send_at < :to', { to: filter.to });
+    const direction = sort === ScheduledEmailSort.SEND_AT ? 'ASC' : 'DESC';
+    return paginate(qb, page, {
+      expression: 'e.send_at',
+      type: 'timestamptz',
+      direction,
+      id: 'e.id',
+      idOf: (e) => e.id,
+    });
+  }
+
+  async get(user: AuthUser, id: string): Promise<ScheduledEmail | null> {
+    return isUuid(id) ? this.ds.getRepository(ScheduledEmail).findOneBy({ id, userId: user.id }) : null;
+  }
+
+  async update(user: AuthUser, id: string, input: UpdateScheduledEmailInput): Promise<ScheduledEmail> {
+    return this.change(user, id, [EmailStatus.PENDING], 'edited', async (m, row) => {
+      if (input.subject !== undefined) row.subjectOverride = input.subject?.trim() || null;
+      if (input.body !== undefined) {
+        const body = input.body?.trim() ? input.body : null;
+        if (body && row.kind !== EmailKind.OUTREACH) {
+          const problems = validateTemplate({ subject: row.subjectOverride ?? 'x', body }, row.kind).filter(
+            (p) => p.field === 'input.body',
+          );
+          if (problems.length) throw new ValidationError(problems);
+        }
+        row.bodyOverride = body;
+      }
+      if (row.subjectOverride) {
+        const problems = validateTemplate({ subject: row.subjectOverride, body: 'x' }, row.kind).filter(
+          (p) => p.field === 'input.subject',
+        );
+        if (problems.length) throw new ValidationError(problems);
+      }
+      if (input.sendAt) row.sendAt = input.sendAt > new Date() ? input.sendAt : new Date();
+      row.subject = await this.outbox.plannedSubject(m, row);
+      return 'EDITED';
+    });
+  }
+
+  cancel(user: AuthUser, id: string): Promise<ScheduledEmail> {
+    return this.change(user, id, [EmailStatus.PENDING], 'cancelled', async (_m, row) => {
+      row.status = EmailStatus.CANCELLED;
+      row.cancelReason = CancelReason.BY_USER;
+      return 'CANCELLED';
+    });
+  }
+
+  sendNow(user: AuthUser, id: string): Promise<ScheduledEmail> {
+    return this.change(user, id, [EmailStatus.PENDING], 'sent now', async (_m, row) => {
+      row.sendAt = new Date();
+      return 'SEND_NOW';
+    });
+  }
+
+  /** Tries a FAILED or UNCERTAIN email again, by the user's decision (same Message-ID). */
+  retry(user: AuthUser, id: string): Promise<ScheduledEmail> {
+    return this.change(user, id, [EmailStatus.FAILED, EmailStatus.UNCERTAIN], 'retried', async (m, row) => {
+      if (await m.getRepository(EmailSuppression).findOneBy({ email: row.toEmail.toLowerCase() })) {
+        throw new ConflictError('This address has unsubscribed or bounced; Rapport will not mail it again', {
+          reason: 'SUPPRESSED',
+        });
+      }
+      Object.assign(row, { status: EmailStatus.PENDING, sendAt: new Date(), attempts: 0, smtpStartedAt: null });
+      return 'RETRIED';
+    });
+  }
+
+  /** Locks the user's row, checks its status, applies `edit`, saves, records the event, then queues. */
+  private async change(
+    user: AuthUser,
+    id: string,
+    allowed: EmailStatus[],
+    action: string,
+    edit: (m: EntityManager, row: ScheduledEmail) => Promise<string>,
+  ): Promise<ScheduledEmail> {
+    const changes: OutboxChange[] = [];
+    const saved = await this.ds.transaction(async (m) => {
+      const row = isUuid(id)
+        ? await m
+            .getRepository(ScheduledEmail)
+            .findOne({ where: { id, userId: user.id }, lock: { mode: 'pessimistic_write' } })
+        : null;
+      if (!row) throw new NotFoundError('Scheduled email');
+      if (!allowed.includes(row.status)) {
+        throw new ConflictError(`A ${row.status} email cannot be ${action}`, {
+          reason: 'INVALID_STATUS',
+          status: row.status,
+        });
+      }
+      const previousSendAt = row.sendAt;
+      const event = await edit(m, row);
+      const result = await m.getRepository(ScheduledEmail).save(row);
+      await this.outbox.event(m, result, event, 'by the user');
+      changes.push({ id: result.id, status: result.status, sendAt: result.sendAt, previousSendAt });
+      return result;
+    });
+    await this.outbox.commit(changes);
+    return saved;
+  }
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { maskEmail } from '../../src/core/http/unsubscribe';
+import {
+  listUnsubscribeHeaders,
+  unsubscribeToken,
+  unsubscribeUrl,
+  verifyUnsubscribeToken,
+} from '../../src/modules/emails/unsubscribe';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { signedInUser, type SignedInUser } from '../helpers/factories';
+import { ContactDocument, CreateContactDocument } from '../generated/graphql';
+
+let app: TestApp;
+let ada: SignedInUser;
+let bob: SignedInUser;
+beforeAll(async () => {
+  app = await startTestApp({ PUBLIC_URL: 'https://rapport.example.test' });
+  ada = await signedInUser(app.url, { name: 'Ada Lovelace' });
+  bob = await signedInUser(app.url, { name: 'Bob Kahn' });
+});
+afterAll(() => app.close());
+
+const secret = () => app.config.email.unsubscribeSecret;
+const uniqueAddress = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.test`;
+
+/** Direct SQL: the planner is not what is under test here. */
+async function planEmail(user: SignedInUser, kind: string, toEmail: string, contactId: string | null = null) {
+  const id = randomUUID();
+  await app.infra.ds.query(
+    `INSERT INTO scheduled_emails (id, user_id, contact_id, kind, dedupe_key, to_email, subject, send_at, message_id)
+     VALUES ($1, $2, $3, $4, $5, $6, 'Planned', now() + interval '1 day', $7)`,
+    [id, user.user.id, contactId, kind, `test:${id}`, toEmail, `<${id}@rapport.example.test>`],
+  );
+  return id;
+}
+
+async function statusOf(id: string): Promise<string> {
+  const [row] = await app.infra.ds.query('SELECT status FROM scheduled_emails WHERE id = $1', [id]);
+  return row.status;
+}
+
+async function eventsOf(id: string): Promise<{ event: string; detail: string | null }[]> {
+  return app.infra.ds.query('SELECT event, detail FROM email_events WHERE scheduled_email_id = $1', [id]);
+}
+
+async function suppressionsOf(email: string): Promise<{ email: string; reason: string; detail: string | null }[]> {
+  return app.infra.ds.query('SELECT email, reason, detail FROM email_suppressions WHERE email = $1', [email]);
+}
+
+async function newContact(user: SignedInUser, email: string) {
+  return (await user.ok(CreateContactDocument, { input: { firstName: 'Grace', email } })).createContact;
+}
+
+async function optedOut(user: SignedInUser, contactId: string): Promise<boolean> {
+  return (await user.ok(ContactDocument, { id: contactId })).contact!.emailOptOut;
+}
+
+const page = (token: string, init?: RequestInit) => fetch(`${app.url}/unsubscribe/${token}`, init);
+const oneClick = (token: string) =>
+  page(token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+
+/** Two users know the same person; one also has a reminder for herself. */
+async function scenario() {
+  const email = uniqueAddress('grace');
+  const adasGrace = await newContact(ada, email);
+  const bobsGrace = await newContact(bob, email.toUpperCase());
+  const bystander = await newContact(ada, uniqueAddress('alan'));
+  const thankYou = await planEmail(ada, 'THANK_YOU', email, adasGrace.id);
+  const followUp = await planEmail(bob, 'FOLLOW_UP', email, bobsGrace.id);
+  const prepReminder = await planEmail(ada, 'PREP_REMINDER', ada.user.email);
+  const toBystander = await planEmail(ada, 'THANK_YOU', bystander.email!, bystander.id);
+  return { email, adasGrace, bobsGrace, bystander, thankYou, followUp, prepReminder, toBystander };
+}
+
+describe('unsubscribe tokens', () => {
+  it('round-trip the lower-cased address and refuse anything else', () => {
+    const token = unsubscribeToken('Grace@Example.TEST', 'a-secret-that-is-long-enough-0123456789');
+    expect(verifyUnsubscribeToken(token, 'a-secret-that-is-long-enough-0123456789')).toBe('grace@example.test');
+    expect(verifyUnsubscribeToken(token, 'another-secret-that-is-long-enough-01234')).toBeNull();
+    const [address, signature] = token.split('.');
+    const other = unsubscribeToken('alan@example.test', 'a-secret-that-is-long-enough-0123456789');
+    for (const forged of [
+      `${other.split('.')[0]}.${signature}`,
+      `${address}.${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`,
+      `${address}.${signature}x`,
+      address,
+      '',
+      'not a token',
+    ]) {
+      expect(verifyUnsubscribeToken(forged, 'a-secret-that-is-long-enough-0123456789')).toBeNull();
+    }
+    // At least 128 bits of signature.
+    expect(Buffer.from(signature, 'base64url').length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('build the List-Unsubscribe headers and masked addresses', () => {
+    const token = unsubscribeToken('grace@example.test', secret());
+    expect(listUnsubscribeHeaders('grace@example.test', app.config)).toEqual({
+      'List-Unsubscribe': `<mailto:unsubscribe+${token}@localhost?subject=unsubscribe>, <https://rapport.example.test/unsubscribe/${token}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+    expect(unsubscribeUrl('https://rapport.example.test', token)).toBe(
+      `https://rapport.example.test/unsubscribe/${token}`,
+    );
+    expect(maskEmail('grace.hopper@navy.example')).toBe('g•••r@navy.example');
+    expect(maskEmail('g@navy.example')).toBe('g•••@navy.example');
+  });
+});
+
+describe('GET /unsubscribe/:token', () => {
+  it('shows a self-contained confirmation page and changes nothing', async () => {
+    const s = await scenario();
+    const res = await page(unsubscribeToken(s.email, secret()));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('x-robots-tag')).toBe('noindex');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(res.headers.get('content-security-policy')).toMatch(/form-action 'self'/);
+    const html = await res.text();
+    expect(html).toContain(maskEmail(s.email));
+    expect(html).not.toContain(s.email);
+    expect(html).toMatch(/<form method="post">/);
+    expect(html).not.toMatch(/<script|src=|href=/);
+
+    expect(await suppressionsOf(s.email)).toEqual([]);
+    expect(await optedOut(ada, s.adasGrace.id)).toBe(false);
+    expect(await optedOut(bob, s.bobsGrace.id)).toBe(false);
+    expect(await statusOf(s.thankYou)).toBe('PENDING');
+    expect(await eventsOf(s.thankYou)).toEqual([]);
+  });
+});
+
+describe('POST /unsubscribe/:token', () => {
+  it('records a one-click opt-out at once for every user and suppresses pending contact emails', async () => {
+    const s = await scenario();
+    const res = await oneClick(unsubscribeToken(s.email, secret()));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('You will not receive any more emails');
+
+    expect(await suppressionsOf(s.email)).toEqual([{ email: s.email, reason: 'UNSUBSCRIBED', detail: 'one-click' }]);
+    expect(await optedOut(ada, s.adasGrace.id)).toBe(true);
+    expect(await optedOut(bob, s.bobsGrace.id)).toBe(true);
+    expect(await statusOf(s.thankYou)).toBe('SUPPRESSED');
+    expect(await eventsOf(s.thankYou)).toEqual([{ event: 'SUPPRESSED', detail: 'UNSUBSCRIBED' }]);
+    expect(await statusOf(s.followUp)).toBe('SUPPRESSED');
+    // The user's own reminder and other people's emails are not the unsubscriber's business.
+    expect(await statusOf(s.prepReminder)).toBe('PENDING');
+    expect(await eventsOf(s.prepReminder)).toEqual([]);
+    expect(await optedOut(ada, s.bystander.id)).toBe(false);
+    expect(await statusOf(s.toBystander)).toBe('PENDING');
+  });
+
+  it('accepts the confirmation form (any content type) and is harmless when repeated', async () => {
+    const s = await scenario();
+    const token = unsubscribeToken(s.email, secret());
+    const first = await page(token, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '' });
+    expect(first.status).toBe(200);
+    const again = await oneClick(token);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('You will not receive any more emails');
+
+    expect(await suppressionsOf(s.email)).toEqual([{ email: s.email, reason: 'UNSUBSCRIBED', detail: 'web form' }]);
+    expect(await statusOf(s.thankYou)).toBe('SUPPRESSED');
+    expect(await eventsOf(s.thankYou)).toHaveLength(1);
+    expect(await eventsOf(s.followUp)).toHaveLength(1);
+  });
+
+  it('answers a tampered or garbage token with a generic 400 and changes nothing', async () => {
+    const s = await scenario();
+    const token = unsubscribeToken(s.email, secret());
+    const flip = (t: string, at: number) => `${t.slice(0, at)}${t[at] === 'A' ? 'B' : 'A'}${t.slice(at + 1)}`;
+    const tampered = flip(token, token.length - 1);
+    const tamperedInside = flip(token, token.length - 8);
+    const tamperedAddress = flip(token, 2);
+    const forSomeoneElse = `${unsubscribeToken(uniqueAddress('eve'), secret()).split('.')[0]}.${token.split('.')[1]}`;
+    const wrongSecret = unsubscribeToken(s.email, 'x'.repeat(40));
+    for (const bad of [tampered, tamperedInside, tamperedAddress, forSomeoneElse, 'garbage', wrongSecret]) {
+      for (const res of [await page(bad), await oneClick(bad)]) {
+        expect(res.status).toBe(400);
+        expect(res.headers.get('x-robots-tag')).toBe('noindex');
+        const html = await res.text();
+        expect(html).toContain('This link is not valid');
+        expect(html).not.toContain(maskEmail(s.email));
+      }
+    }
+    expect(await suppressionsOf(s.email)).toEqual([]);
+    expect(await optedOut(ada, s.adasGrace.id)).toBe(false);
+    expect(await statusOf(s.thankYou)).toBe('PENDING');
+  });
+});
