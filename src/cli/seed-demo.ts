@@ -23,6 +23,9 @@ async function main() {
     const existing = await services.users.findForLogin(DEMO_USER.email);
     if (!existing) {
       await services.auth.register(DEMO_USER, { ip: 'seed', userAgent: 'seed-demo' });
+    } else {
+      // A demo database from before the question bank existed gets its default questions.
+      await services.questions.seedDefaults(existing.id);
     }
     process.stdout.write(
       `${existing ? 'Demo user' : 'Created demo user'}: ${DEMO_USER.email} / ${DEMO_USER.password}\n`,
