@@ -80,3 +80,8 @@ export class RateLimitedError extends AppError {
     super(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
   }
 }
+
+/** An id given for a related object (e.g. `input.contactId`) names nothing the user owns. */
+export function relationNotFound(field: string, what: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `${what} not found`, { fields: [{ field, message: 'not found' }] });
+}

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsUrl, Length, registerDecorator, type ValidationOptions } from 'class-validator';
+import { ArrayMaxSize, IsUrl, Length, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
 import { ValidationError } from './errors';
 import { hasControlCharacters, NoControlCharacters, rule } from './validation';
 
@@ -33,6 +33,10 @@ export const WebUrl = (options?: ValidationOptions) =>
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'must be an http(s) URL', ...options },
   );
+
+/** A calendar date `YYYY-MM-DD`. */
+export const IsoDate = () =>
+  Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'must be a date as YYYY-MM-DD' });
 
 /** At most LIMITS.tags tags of 1..LIMITS.tag characters each. */
 export const Tags = () => {

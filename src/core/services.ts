@@ -48,7 +48,8 @@ export interface Services {
 
 export function createServices({ config, ds, redis, logger }: Infrastructure): Services {
   const emailQueue = createQueue(QUEUE.emails, config, redis);
-  const composer = new EmailComposer(config);
+  const emailTemplates = new EmailTemplateService(ds, { appUrl: config.http.publicUrl });
+  const composer = new EmailComposer(config, emailTemplates);
   const outboxLogger = logger.child({ module: 'outbox' });
   const outbox = new OutboxService(config, composer, new EmailQueue(emailQueue, outboxLogger), outboxLogger);
   const users = new UserService(ds, outbox);
@@ -69,7 +70,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     composer,
     outbox,
     scheduledEmails: new ScheduledEmailService(ds, outbox),
-    emailTemplates: new EmailTemplateService(ds, { appUrl: config.http.publicUrl }),
+    emailTemplates,
     users,
     auth,
     accessTokens,

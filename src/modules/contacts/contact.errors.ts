@@ -1,4 +1,4 @@
-import { AppError, ConflictError, ErrorCode, ValidationError } from '../../core/errors';
+import { AppError, ConflictError, ErrorCode, relationNotFound, ValidationError } from '../../core/errors';
 import { STAGE_TRANSITIONS, type ContactStage } from './contact-stage';
 
 export const ContactErrors = {
@@ -21,6 +21,5 @@ export const ContactErrors = {
     }),
   introductionCycle: () =>
     ValidationError.field('input.introducedById', 'would make a contact part of their own chain of introductions'),
-  relationNotFound: (field: string, what: string) =>
-    new AppError(ErrorCode.NOT_FOUND, `${what} not found`, { fields: [{ field, message: 'not found' }] }),
+  relationNotFound,
 };

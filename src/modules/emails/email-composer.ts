@@ -3,9 +3,8 @@ import type { Config } from '../../core/config';
 import type { OutgoingMail } from '../../core/mail/mailer';
 import { loadRenderContext } from './email-context';
 import { CONTACT_FACING, EmailKind } from './email-kind';
-import { EmailTemplate } from './email-template.entity';
-import { DEFAULT_TEMPLATES } from './rendering/default-templates';
-import type { RenderedEmail, TemplateSource } from './rendering/render.types';
+import type { EmailTemplateService } from './email-template.service';
+import type { RenderedEmail } from './rendering/render.types';
 import { renderEmail } from './rendering/renderer';
 import type { ScheduledEmail } from './scheduled-email.entity';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe';
@@ -30,13 +29,10 @@ export interface ComposedEmail {
 
 /** Turns an outbox row into a rendered message, from the data as it is now in Postgres. */
 export class EmailComposer {
-  constructor(private readonly config: Config) {}
-
-  /** The user's template for a kind, or Rapport's default. */
-  async template(m: EntityManager, userId: string, kind: EmailKind): Promise<TemplateSource> {
-    const own = await m.getRepository(EmailTemplate).findOneBy({ userId, kind });
-    return own ? { subject: own.subject, body: own.body } : DEFAULT_TEMPLATES[kind];
-  }
+  constructor(
+    private readonly config: Config,
+    private readonly templates: EmailTemplateService,
+  ) {}
 
   /** null when what the email is about no longer exists (the meeting or the user was deleted). */
   async compose(m: EntityManager, row: Renderable): Promise<ComposedEmail | null> {
@@ -58,7 +54,7 @@ export class EmailComposer {
       appUrl: this.config.http.publicUrl,
     });
     if (!ctx) return null;
-    const base = await this.template(m, row.userId, row.kind);
+    const base = await this.templates.source(row.userId, row.kind, m);
     const rendered = renderEmail(ctx, {
       subject: row.subjectOverride ?? base.subject,
       body: !isOutreach && row.bodyOverride ? row.bodyOverride : base.body,

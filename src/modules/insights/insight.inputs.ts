@@ -1,6 +1,6 @@
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { Label } from '../../core/inputs';
+import { IsoDate, Label } from '../../core/inputs';
 import { Topic } from '../questions/topic';
 import { CommitmentOwner } from './commitment.entity';
 
@@ -48,6 +48,6 @@ export class UpdateCommitmentInput {
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; null clears it.' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'must be a date as YYYY-MM-DD' })
+  @IsoDate()
   dueOn?: string | null;
 }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { AppError, ConflictError, ErrorCode, ValidationError } from '../../core/errors';
+import { ConflictError, relationNotFound, ValidationError } from '../../core/errors';
 import type { Meeting, MeetingStatus } from './meeting.entity';
 
 export enum MeetingErrorReason {
@@ -36,6 +36,5 @@ export const MeetingErrors = {
     new ConflictError(`A meeting cannot be ${action} before it starts`, { reason: MeetingErrorReason.NOT_STARTED }),
   endsBeforeStart: (prefix: string) => ValidationError.field(`${prefix}endsAt`, 'must be after startsAt'),
   tooLong: (prefix: string) => ValidationError.field(`${prefix}endsAt`, 'must be at most 12 hours after startsAt'),
-  relationNotFound: (field: string, what: string) =>
-    new AppError(ErrorCode.NOT_FOUND, `${what} not found`, { fields: [{ field, message: 'not found' }] }),
+  relationNotFound,
 };

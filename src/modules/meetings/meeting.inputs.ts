@@ -1,6 +1,6 @@
-import { ArrayMaxSize, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsEmail, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
+import { IsoDate, Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
 import { IsIanaTimeZone } from '../../core/validation';
 import { CommitmentOwner } from '../insights/commitment.entity';
 import { Topic } from '../questions/topic';
@@ -160,7 +160,7 @@ export class CommitmentInput {
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD.' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'must be a date as YYYY-MM-DD' })
+  @IsoDate()
   dueOn?: string | null;
 }
 
@@ -198,8 +198,8 @@ export class ReferralInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Label(254)
-  @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'must be a valid email address' })
+  @MaxLength(254)
+  @IsEmail({}, { message: 'must be a valid email address' })
   email?: string | null;
 
   @Field(() => String, { nullable: true })

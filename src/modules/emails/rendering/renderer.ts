@@ -257,28 +257,8 @@ export class Link {
 export interface ViewModel {
   user: { name: string; firstName: string; email: string };
   recipient: { name: string; firstName: string; email: string };
-  contact: {
-    firstName: string;
-    lastName: string | null;
-    fullName: string;
-    email: string | null;
-    title: string | null;
-    phone: string | null;
-    linkedinUrl: string | null;
-  } | null;
-  organisation: {
-    name: string;
-    website: string | null;
-    industry: string | null;
-    location: string | null;
-    description: string | null;
-    structureNotes: string | null;
-    nicheNotes: string | null;
-    goalsNotes: string | null;
-    careerProspectsNotes: string | null;
-    cultureNotes: string | null;
-    hasResearch: boolean;
-  } | null;
+  contact: RenderContext['contact'];
+  organisation: (NonNullable<RenderContext['organisation']> & { hasResearch: boolean }) | null;
   meeting: {
     title: string;
     date: string;
