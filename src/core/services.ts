@@ -6,6 +6,7 @@ import { AuthService } from '../modules/auth/auth.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
+import { OutreachService } from '../modules/contacts/outreach.service';
 import { EmailComposer } from '../modules/emails/email-composer';
 import { EmailTemplateService } from '../modules/emails/email-template.service';
 import { EmailQueue } from '../modules/emails/email-queue';
@@ -41,6 +42,7 @@ export interface Services {
   accessTokens: AccessTokens;
   organisations: OrganisationService;
   contacts: ContactService;
+  outreach: OutreachService;
   questions: QuestionService;
   meetings: MeetingService;
   insights: InsightService;
@@ -76,6 +78,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     accessTokens,
     organisations: new OrganisationService(ds),
     contacts: new ContactService(ds, outbox),
+    outreach: new OutreachService(ds, outbox),
     questions,
     meetings: new MeetingService(ds, questions, outbox),
     insights: new InsightService(ds),

@@ -157,6 +157,16 @@ const PROBES: Record<string, Probe> = {
     (f) => f.own.contactId,
   ),
   'Mutation.deleteContact.id': byId('deleteContact', 'contactId', '', ''),
+  'Mutation.requestMeeting.contactId': {
+    query: `mutation($id: ID!) { requestMeeting(contactId: $id, message: "Hello") { id } }`,
+    variables: (f) => ({ id: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
+  'Mutation.logInteraction.contactId': {
+    query: `mutation($id: ID!) { logInteraction(contactId: $id, note: "Hijacked") { id } }`,
+    variables: (f) => ({ id: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
 
   'Mutation.updateQuestion.id': mutationWithInput(
     'updateQuestion',

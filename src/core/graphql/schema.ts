@@ -3,6 +3,7 @@ import { getNamedType, type GraphQLResolveInfo, type GraphQLSchema } from 'graph
 import { buildSchema, type AuthChecker, type ValidatorFn } from 'type-graphql';
 import { AuthResolver } from '../../modules/auth/auth.resolver';
 import { ContactResolver } from '../../modules/contacts/contact.resolver';
+import { OutreachResolver } from '../../modules/contacts/outreach.resolver';
 import { EmailTemplateResolver } from '../../modules/emails/email-template.resolver';
 import { MeetingEmailsResolver, ScheduledEmailResolver } from '../../modules/emails/scheduled-email.resolver';
 import {
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   OrganisationResolver,
   OrganisationFieldsResolver,
   ContactResolver,
+  OutreachResolver,
   QuestionResolver,
   MeetingResolver,
   InsightResolver,

@@ -8,13 +8,13 @@ export const ContactErrors = {
       existingContactId,
       fields: [{ field: 'input.email', message: 'is already used by another of your contacts' }],
     }),
-  illegalStage: (from: ContactStage, to: ContactStage) =>
+  illegalStage: (from: ContactStage, to: ContactStage, field = 'input.stage') =>
     new AppError(ErrorCode.BAD_USER_INPUT, `A contact cannot move from ${from} to ${to}`, {
       reason: 'ILLEGAL_STAGE_TRANSITION',
       allowedStages: STAGE_TRANSITIONS[from],
       fields: [
         {
-          field: 'input.stage',
+          field,
           message: `cannot move from ${from} to ${to}; allowed: ${STAGE_TRANSITIONS[from].join(', ')}`,
         },
       ],

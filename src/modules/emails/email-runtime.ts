@@ -22,7 +22,9 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
     logger.child({ module: 'email-sender' }),
     workerId,
   );
-  const reconciler = new Reconciler(ds, queue, logger.child({ module: 'reconciler' }));
+  const reconciler = new Reconciler(ds, queue, logger.child({ module: 'reconciler' }), {
+    messageIdDomain: config.email.messageIdDomain,
+  });
   return {
     mailer,
     sender,

@@ -3,15 +3,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { classifySmtpError, HeaderInjectionError, type Mailer } from '../../core/mail/mailer';
+import { ContactStage } from '../contacts/contact-stage';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting, MeetingStatus } from '../meetings/meeting.entity';
 import { User } from '../users/user.entity';
 import type { EmailComposer } from './email-composer';
-import { CONTACT_FACING, EmailStatus, USER_REMINDERS } from './email-kind';
+import { CONTACT_FACING, EmailKind, EmailStatus, USER_REMINDERS } from './email-kind';
 import { retryDelayMs } from './email-planner';
 import type { EmailQueue, SendJobData } from './email-queue';
 import { EmailSuppression, SuppressionReason } from './email-suppression.entity';
-import type { OutboxService } from './outbox.service';
+import { hasContactsDue } from './keep-in-touch';
+import { CancelReason, type OutboxService } from './outbox.service';
 import { ScheduledEmail } from './scheduled-email.entity';
 import type { SuppressionService } from './suppression.service';
 
@@ -134,6 +136,30 @@ export class EmailSender {
           m,
         );
       }
+    }
+    const moot = await this.moot(m, row);
+    if (moot)
+      return this.finish(row, EmailStatus.CANCELLED, { cancelReason: moot.reason }, 'CANCELLED', moot.detail, m);
+    return null;
+  }
+
+  /**
+   * Reminders worth sending only while their reason holds: a no-answer nudge while the contact
+   * is still REQUESTED (not once they answered, a meeting was scheduled, they declined…), a
+   * keep-in-touch digest while someone is still due (an interaction may have been logged since).
+   */
+  private async moot(m: EntityManager, row: ScheduledEmail): Promise<{ reason: CancelReason; detail: string } | null> {
+    if (row.kind === EmailKind.OUTREACH_NUDGE) {
+      const contact = row.contactId
+        ? await m.getRepository(Contact).findOneBy({ id: row.contactId, userId: row.userId })
+        : null;
+      if (!contact) return { reason: CancelReason.CONTACT_DELETED, detail: 'the contact was deleted' };
+      if (contact.stage !== ContactStage.REQUESTED) {
+        return { reason: CancelReason.ANSWERED, detail: `the contact moved on to ${contact.stage}` };
+      }
+    }
+    if (row.kind === EmailKind.KEEP_IN_TOUCH_DIGEST && !(await hasContactsDue(m, row.userId))) {
+      return { reason: CancelReason.NOTHING_DUE, detail: 'no contact is due any more' };
     }
     return null;
   }

@@ -34,6 +34,10 @@ export enum CancelReason {
   MEETING_PASSED = 'MEETING_PASSED',
   CONTACT_DELETED = 'CONTACT_DELETED',
   NO_ADDRESS = 'NO_ADDRESS',
+  /** An outreach nudge whose contact is no longer REQUESTED: they answered, or the plan moved on. */
+  ANSWERED = 'ANSWERED',
+  /** A keep-in-touch digest with no contact due any more when it was to be sent. */
+  NOTHING_DUE = 'NOTHING_DUE',
 }
 
 /**
@@ -57,13 +61,14 @@ export class OutboxService {
   async syncMeeting(m: EntityManager, userId: string, meetingId: string, now = new Date()): Promise<OutboxChange[]> {
     const meeting = await m.getRepository(Meeting).findOneBy({ id: meetingId, userId });
     if (!meeting) return [];
-    const [user, contact, rows] = await Promise.all([
-      m.getRepository(User).findOneByOrFail({ id: userId }),
-      meeting.contactId ? m.getRepository(Contact).findOneBy({ id: meeting.contactId, userId }) : null,
-      m
-        .getRepository(ScheduledEmail)
-        .findBy({ userId, dedupeKey: In(MEETING_KINDS.map((k) => meetingDedupeKey(meeting.id, k))) }),
-    ]);
+    // One after another: a transaction is one connection, which runs one query at a time anyway.
+    const user = await m.getRepository(User).findOneByOrFail({ id: userId });
+    const contact = meeting.contactId
+      ? await m.getRepository(Contact).findOneBy({ id: meeting.contactId, userId })
+      : null;
+    const rows = await m
+      .getRepository(ScheduledEmail)
+      .findBy({ userId, dedupeKey: In(MEETING_KINDS.map((k) => meetingDedupeKey(meeting.id, k))) });
     const existing = new Map(rows.map((r) => [r.kind, r]));
     const plan =
       meeting.status === MeetingStatus.SCHEDULED || meeting.status === MeetingStatus.COMPLETED
@@ -176,6 +181,26 @@ export class OutboxService {
     );
   }
 
+  /**
+   * Plans one email that belongs to no meeting (an outreach request, a nudge…) inside the
+   * caller's transaction. `dedupeKey` must be unique for the user: planning the same key twice
+   * is a unique violation, so callers choose keys that say which occurrence this is.
+   */
+  plan(
+    m: EntityManager,
+    data: {
+      userId: string;
+      contactId: string | null;
+      kind: EmailKind;
+      dedupeKey: string;
+      to: { email: string; name: string | null };
+      sendAt: Date;
+      bodyOverride?: string | null;
+    },
+  ): Promise<OutboxChange> {
+    return this.insert(m, { ...data, meetingId: null });
+  }
+
   private async insert(
     m: EntityManager,
     data: {
@@ -186,6 +211,7 @@ export class OutboxService {
       dedupeKey: string;
       to: { email: string; name: string | null };
       sendAt: Date;
+      bodyOverride?: string | null;
     },
   ): Promise<OutboxChange> {
     const id = randomUUID();
@@ -199,7 +225,7 @@ export class OutboxService {
       toEmail: data.to.email,
       toName: data.to.name,
       subjectOverride: null,
-      bodyOverride: null,
+      bodyOverride: data.bodyOverride ?? null,
       sendAt: data.sendAt,
       // Fixed once: a retried or repeated send carries the same Message-ID, so receivers can dedupe.
       messageId: `<${id}@${this.config.email.messageIdDomain}>`,

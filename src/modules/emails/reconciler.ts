@@ -4,6 +4,7 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { EmailStatus } from './email-kind';
 import { EMAIL_JOB, type EmailQueue } from './email-queue';
+import { planKeepInTouchDigests, type DigestPlanning } from './keep-in-touch';
 
 // Any fixed number: one reconciler sweep at a time across all workers.
 const RECONCILER_LOCK = 727_274_002;
@@ -17,18 +18,22 @@ export interface SweepResult {
   uncertain: number;
   /** Overdue rows that had no live timer and got one. */
   requeued: number;
+  /** Keep-in-touch digests planned by this sweep (one per user and local day). */
+  digestsPlanned: number;
 }
 
 /**
  * Repairs what Redis or a crashed worker can lose. Postgres is the truth: expired leases go
  * back to PENDING (nothing was handed to SMTP yet) or to UNCERTAIN (something may have been);
- * overdue PENDING rows get their timer again (adding an existing timer is a no-op).
+ * overdue PENDING rows get their timer again (adding an existing timer is a no-op). Each sweep
+ * also plans the day's keep-in-touch digests (keep-in-touch.ts).
  */
 export class Reconciler {
   constructor(
     private readonly ds: DataSource,
     private readonly queue: EmailQueue,
     private readonly logger: Logger,
+    private readonly digests: DigestPlanning,
   ) {}
 
   /** Registers the periodic sweep (idempotent: the scheduler is upserted by id). */
@@ -45,7 +50,7 @@ export class Reconciler {
     await runner.connect();
     try {
       const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RECONCILER_LOCK]);
-      if (!locked) return { skipped: true, released: 0, uncertain: 0, requeued: 0 };
+      if (!locked) return { skipped: true, released: 0, uncertain: 0, requeued: 0, digestsPlanned: 0 };
       try {
         return await this.repair();
       } finally {
@@ -92,7 +97,10 @@ export class Reconciler {
     const requeued = await this.queue.requeue(
       overdue.map((r) => ({ id: r.id, sendAt: r.send_at, attempts: r.attempts })),
     );
-    const result = { released: released.length, uncertain: uncertain.length, requeued };
+    // Today's keep-in-touch digests, with their timers (a timer lost here is re-added as overdue).
+    const digests = await planKeepInTouchDigests(this.ds, this.digests);
+    await this.queue.apply(digests);
+    const result = { released: released.length, uncertain: uncertain.length, requeued, digestsPlanned: digests.length };
     if (result.released || result.uncertain) this.logger.warn(result, 'reconciler repaired emails');
     return result;
   }

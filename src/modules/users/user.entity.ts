@@ -16,6 +16,7 @@ export const USER_DEFAULTS = {
   followUpDelayDays: 14,
   prepReminderHoursBefore: 24,
   weeklyMeetingGoal: 5,
+  outreachNudgeDays: 7,
 } as const;
 
 @ObjectType({ description: 'A person using Rapport, with the settings that time their emails.' })
@@ -76,6 +77,12 @@ export class User {
   @Field(() => Int, { description: 'Informational interviews the user aims to hold each week.' })
   @Column('integer', { default: USER_DEFAULTS.weeklyMeetingGoal })
   weeklyMeetingGoal: number;
+
+  @Field(() => Int, {
+    description: 'Days after an outreach request that you are nudged if the contact has not answered. Default 7.',
+  })
+  @Column('integer', { default: USER_DEFAULTS.outreachNudgeDays })
+  outreachNudgeDays: number;
 
   @Field(() => [EmailKind], {
     description: 'Reminder kinds the user switched off (PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE).',

@@ -47,6 +47,16 @@ export class UpdateProfileInput {
   @Max(336)
   prepReminderHoursBefore?: number;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days after an outreach request before the no-answer nudge, 1 to 60.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  outreachNudgeDays?: number;
+
   @Field(() => [EmailKind], {
     nullable: true,
     description:

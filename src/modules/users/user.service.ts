@@ -93,6 +93,7 @@ export class UserService {
         followUpDelayDays: input.followUpDelayDays ?? user.followUpDelayDays,
         prepReminderHoursBefore: input.prepReminderHoursBefore ?? user.prepReminderHoursBefore,
         weeklyMeetingGoal: input.weeklyMeetingGoal ?? user.weeklyMeetingGoal,
+        outreachNudgeDays: input.outreachNudgeDays ?? user.outreachNudgeDays,
         disabledReminders: input.disabledReminders ? [...new Set(input.disabledReminders)] : user.disabledReminders,
       });
       const result = await repo.save(user);

@@ -1,0 +1,36 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import type { Context } from '../../core/graphql/context';
+import { Contact } from './contact.entity';
+
+@Resolver()
+export class OutreachResolver {
+  @Authorized()
+  @Mutation(() => Contact, {
+    description:
+      'Emails your request for a conversation to the contact (now, inside the sending window) and moves them to ' +
+      'REQUESTED; you get a nudge outreachNudgeDays later if they are still REQUESTED. The message is sent as you ' +
+      'wrote it (1–5000 characters), never run as a template.',
+  })
+  requestMeeting(
+    @Arg('contactId', () => ID) contactId: string,
+    @Arg('message', () => String) message: string,
+    @Ctx() { user, services }: Context,
+  ): Promise<Contact> {
+    return services.outreach.requestMeeting(user!, contactId, message);
+  }
+
+  @Authorized()
+  @Mutation(() => Contact, {
+    description:
+      'Records that you were in touch (a call, a coffee, a message) at `at` (default now, never in the future): ' +
+      'restarts the keep-in-touch clock and appends the note (up to 2000 characters), dated, to the contact’s notes.',
+  })
+  logInteraction(
+    @Arg('contactId', () => ID) contactId: string,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Arg('at', () => Date, { nullable: true }) at: Date | null,
+    @Ctx() { user, services }: Context,
+  ): Promise<Contact> {
+    return services.outreach.logInteraction(user!, contactId, note, at);
+  }
+}
