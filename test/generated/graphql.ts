@@ -135,6 +135,7 @@ export type CreateQuestionInput = {
 export type EmailKind =
   | 'FOLLOW_UP'
   | 'KEEP_IN_TOUCH_DIGEST'
+  | 'MEETING_CANCELLED'
   | 'OUTREACH'
   | 'OUTREACH_NUDGE'
   | 'PREP_REMINDER'

@@ -263,6 +263,49 @@ describe('delivery', () => {
     }
   });
 
+  it('sends the prep reminder with an .ics invitation, and withdraws it with METHOD:CANCEL when the meeting is cancelled', async () => {
+    const user = await immediateUser();
+    await user.ok(UpdateProfileDocument, { input: { prepReminderHoursBefore: 48 } });
+    const { meeting } = await meetingWith(
+      user,
+      { firstName: 'Invited', email: 'invited.sent@example.test' },
+      {
+        startsAt: inSeconds(24 * 3600),
+        endsAt: inSeconds(24 * 3600 + 1800),
+        agenda: [{ text: 'How did you start?' }],
+      },
+    );
+    const reminder = (await emailsOf(user, meeting.id)).find((e) => e.kind === 'PREP_REMINDER')!;
+    const [invite] = await eventually(() =>
+      byMessageId(reminder.messageId).length ? byMessageId(reminder.messageId) : Promise.reject(new Error('not yet')),
+    );
+    expect(invite.envelope.to).toEqual([user.input.email]);
+    expect(invite.parsed.text).toContain('How did you start?');
+    const request = invite.parsed.attachments
+      .find((a) => a.contentType.startsWith('text/calendar'))!
+      .content.toString();
+    expect(request).toMatch(/METHOD:REQUEST/);
+    expect(request).toMatch(/SEQUENCE:0/);
+    const uid = /UID:(.+)/.exec(request)![1].trim();
+    await eventually(
+      async () =>
+        (await user.ok(ScheduledEmailDocument, { id: reminder.id })).scheduledEmail?.status === 'SENT' ||
+        Promise.reject(new Error('not yet')),
+    );
+
+    await user.ok(CancelMeetingDocument, { id: meeting.id, reason: 'Travelling' });
+    const notice = (await emailsOf(user, meeting.id)).find((e) => e.kind === 'MEETING_CANCELLED')!;
+    expect(notice.to).toBe(user.input.email);
+    const [cancel] = await eventually(() =>
+      byMessageId(notice.messageId).length ? byMessageId(notice.messageId) : Promise.reject(new Error('not yet')),
+    );
+    const ics = cancel.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString();
+    expect(ics).toMatch(/METHOD:CANCEL/);
+    expect(ics).toMatch(/STATUS:CANCELLED/);
+    expect(ics).toMatch(/SEQUENCE:1/);
+    expect(/UID:(.+)/.exec(ics)![1].trim()).toBe(uid);
+  });
+
   it('sends the edited subject and body, on demand', async () => {
     const user = await immediateUser();
     const { meeting } = await meetingWith(

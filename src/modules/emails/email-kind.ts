@@ -7,6 +7,8 @@ export enum EmailKind {
   KEEP_IN_TOUCH_DIGEST = 'KEEP_IN_TOUCH_DIGEST',
   OUTREACH = 'OUTREACH',
   OUTREACH_NUDGE = 'OUTREACH_NUDGE',
+  /** To the user when a meeting whose invitation they received is cancelled: carries METHOD:CANCEL. */
+  MEETING_CANCELLED = 'MEETING_CANCELLED',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 

@@ -106,7 +106,11 @@ export class EmailSender {
   private async recheck(m: EntityManager, row: ScheduledEmail): Promise<SendOutcome | null> {
     if (row.meetingId) {
       const meeting = await m.getRepository(Meeting).findOneBy({ id: row.meetingId });
-      const over = meeting && (meeting.status === MeetingStatus.CANCELLED || meeting.status === MeetingStatus.NO_SHOW);
+      // The cancellation notice is the one email a cancelled meeting still sends.
+      const over =
+        meeting &&
+        row.kind !== EmailKind.MEETING_CANCELLED &&
+        (meeting.status === MeetingStatus.CANCELLED || meeting.status === MeetingStatus.NO_SHOW);
       if (!meeting || over)
         return this.finish(
           row,

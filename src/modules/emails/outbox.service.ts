@@ -19,6 +19,7 @@ const KIND_LABELS: Record<EmailKind, string> = {
   [EmailKind.KEEP_IN_TOUCH_DIGEST]: 'Keep in touch',
   [EmailKind.OUTREACH]: 'Introduction request',
   [EmailKind.OUTREACH_NUDGE]: 'No answer yet',
+  [EmailKind.MEETING_CANCELLED]: 'Meeting cancelled',
 };
 
 const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;
@@ -100,6 +101,24 @@ export class OutboxService {
         changes.push(await this.replan(m, row, to, sendAt));
       } else if (!sendAt && row?.status === EmailStatus.PENDING) {
         changes.push(await this.cancel(m, row, stopReason));
+      }
+    }
+    // The user's calendar holds the invitation the prep reminder carried: withdraw it.
+    const reminder = existing.get(EmailKind.PREP_REMINDER);
+    if (meeting.status === MeetingStatus.CANCELLED && reminder?.status === EmailStatus.SENT) {
+      const key = meetingDedupeKey(meeting.id, EmailKind.MEETING_CANCELLED);
+      if (!(await m.getRepository(ScheduledEmail).existsBy({ userId, dedupeKey: key }))) {
+        changes.push(
+          await this.insert(m, {
+            userId,
+            meetingId: meeting.id,
+            contactId: meeting.contactId,
+            kind: EmailKind.MEETING_CANCELLED,
+            dedupeKey: key,
+            to: { email: user.email, name: user.name },
+            sendAt: now, // a calendar update should not wait for the sending window
+          }),
+        );
       }
     }
     return changes;

@@ -123,4 +123,12 @@ That is common: people are busy. A short, friendly follow-up often gets a reply,
 
 {{appUrl}}`,
   },
+  [EmailKind.MEETING_CANCELLED]: {
+    subject: 'Cancelled: {{meeting.title}}, {{meeting.date}}',
+    body: `Hi {{user.firstName}},
+
+Your conversation with {{contact.fullName}}{{#if organisation}} at {{organisation.name}}{{/if}} on {{meeting.date}}, {{meeting.time}} ({{meeting.timezone}}) is cancelled.
+
+The attached calendar update removes it from your calendar. Rapport will not send a thank-you or a follow-up for it.`,
+  },
 };

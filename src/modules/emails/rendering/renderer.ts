@@ -479,15 +479,18 @@ export function renderEmail(ctx: RenderContext, template: TemplateSource, option
   }
 
   const attachments: RenderedEmail['attachments'] = [];
-  if (ctx.kind === EmailKind.PREP_REMINDER && ctx.meeting) {
+  // The invitation, and its withdrawal: same UID, a higher SEQUENCE (bumped by the cancel).
+  const calendarMethod =
+    ctx.kind === EmailKind.PREP_REMINDER ? 'REQUEST' : ctx.kind === EmailKind.MEETING_CANCELLED ? 'CANCEL' : null;
+  if (calendarMethod && ctx.meeting) {
     attachments.push({
-      filename: 'invite.ics',
-      contentType: 'text/calendar; charset=utf-8; method=REQUEST',
+      filename: calendarMethod === 'REQUEST' ? 'invite.ics' : 'cancel.ics',
+      contentType: `text/calendar; charset=utf-8; method=${calendarMethod}`,
       content: buildIcs({
         meeting: ctx.meeting,
         organizer: { name: ctx.user.name, email: ctx.user.email },
         attendee: ctx.contact?.email ? { name: ctx.contact.fullName, email: ctx.contact.email } : null,
-        method: 'REQUEST',
+        method: calendarMethod,
         domain: options.calendarDomain ?? hostOf(ctx.appUrl),
         now,
       }),

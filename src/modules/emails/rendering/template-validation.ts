@@ -97,6 +97,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.KEEP_IN_TOUCH_DIGEST]: [...COMMON, 'digest'],
   [EmailKind.OUTREACH]: [...COMMON, 'contact', 'organisation', 'message', 'unsubscribeUrl'],
   [EmailKind.OUTREACH_NUDGE]: [...COMMON, 'contact', 'organisation', 'outreach'],
+  [EmailKind.MEETING_CANCELLED]: [...COMMON, ...MEETING],
 };
 
 const rootFields = (kind: EmailKind): Fields =>
