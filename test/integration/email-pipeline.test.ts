@@ -225,8 +225,12 @@ describe('delivery', () => {
     await eventually(() => byMessageId(before.messageId).length === 1 || Promise.reject(new Error('not yet')), {
       timeoutMs: 15_000,
     });
-    const { scheduledEmail } = await user.ok(ScheduledEmailDocument, { id: before.id });
-    expect(new Date(scheduledEmail!.sentAt!).getTime()).toBeGreaterThanOrEqual(new Date(newEnd).getTime());
+    // The SMTP server has it a moment before the worker records SENT.
+    const scheduledEmail = await eventually(async () => {
+      const email = (await user.ok(ScheduledEmailDocument, { id: before.id })).scheduledEmail!;
+      return email.status === 'SENT' ? email : Promise.reject(new Error(email.status));
+    });
+    expect(new Date(scheduledEmail.sentAt!).getTime()).toBeGreaterThanOrEqual(new Date(newEnd).getTime());
   });
 
   it('sends nothing for a cancelled or no-show meeting', async () => {
