@@ -136,6 +136,7 @@ export type EmailKind =
   | 'FOLLOW_UP'
   | 'KEEP_IN_TOUCH_DIGEST'
   | 'MEETING_CANCELLED'
+  | 'MEETING_UPDATED'
   | 'OUTREACH'
   | 'OUTREACH_NUDGE'
   | 'PREP_REMINDER'

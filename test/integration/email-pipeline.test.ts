@@ -136,7 +136,15 @@ describe('planning', () => {
       startsAt: '2027-05-10T09:00:00.000Z',
       endsAt: '2027-05-10T10:00:00.000Z',
     });
-    const after = Object.fromEntries((await emailsOf(user, meeting.id)).map((e) => [e.kind, e.sendAt]));
+    const emails = await emailsOf(user, meeting.id);
+    const after = Object.fromEntries(emails.filter((e) => e.status === 'PENDING').map((e) => [e.kind, e.sendAt]));
+    // The reminder for the old time is withdrawn; the new one is a new email (a new Message-ID).
+    expect(
+      emails
+        .filter((e) => e.kind === 'PREP_REMINDER')
+        .map((e) => e.status)
+        .sort(),
+    ).toEqual(['CANCELLED', 'PENDING']);
     expect(after).toEqual({
       PREP_REMINDER: '2027-05-09T09:00:00.000Z',
       THANK_YOU: '2027-05-10T12:00:00.000Z',
@@ -267,7 +275,7 @@ describe('delivery', () => {
     }
   });
 
-  it('sends the prep reminder with an .ics invitation, and withdraws it with METHOD:CANCEL when the meeting is cancelled', async () => {
+  it('sends the prep reminder with an .ics invitation, updates it when the meeting moves and withdraws it when it is cancelled', async () => {
     const user = await immediateUser();
     await user.ok(UpdateProfileDocument, { input: { prepReminderHoursBefore: 48 } });
     const { meeting } = await meetingWith(
@@ -297,6 +305,30 @@ describe('delivery', () => {
         Promise.reject(new Error('not yet')),
     );
 
+    // Moved after the invitation went out: an updated invitation at once, and a new reminder later.
+    await user.ok(RescheduleMeetingDocument, {
+      id: meeting.id,
+      startsAt: inSeconds(72 * 3600),
+      endsAt: inSeconds(72 * 3600 + 1800),
+    });
+    const moved = await emailsOf(user, meeting.id);
+    const update = moved.find((e) => e.kind === 'MEETING_UPDATED')!;
+    expect(
+      moved
+        .filter((e) => e.kind === 'PREP_REMINDER')
+        .map((e) => e.status)
+        .sort(),
+    ).toEqual(['PENDING', 'SENT']);
+    const [updated] = await eventually(() =>
+      byMessageId(update.messageId).length ? byMessageId(update.messageId) : Promise.reject(new Error('not yet')),
+    );
+    const updatedIcs = updated.parsed.attachments
+      .find((a) => a.contentType.startsWith('text/calendar'))!
+      .content.toString();
+    expect(updatedIcs).toMatch(/METHOD:REQUEST/);
+    expect(updatedIcs).toMatch(/SEQUENCE:1/);
+    expect(/UID:(.+)/.exec(updatedIcs)![1].trim()).toBe(uid);
+
     await user.ok(CancelMeetingDocument, { id: meeting.id, reason: 'Travelling' });
     const notice = (await emailsOf(user, meeting.id)).find((e) => e.kind === 'MEETING_CANCELLED')!;
     expect(notice.to).toBe(user.input.email);
@@ -306,7 +338,7 @@ describe('delivery', () => {
     const ics = cancel.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString();
     expect(ics).toMatch(/METHOD:CANCEL/);
     expect(ics).toMatch(/STATUS:CANCELLED/);
-    expect(ics).toMatch(/SEQUENCE:1/);
+    expect(ics).toMatch(/SEQUENCE:2/);
     expect(/UID:(.+)/.exec(ics)![1].trim()).toBe(uid);
   });
 

@@ -9,6 +9,8 @@ export enum EmailKind {
   OUTREACH_NUDGE = 'OUTREACH_NUDGE',
   /** To the user when a meeting whose invitation they received is cancelled: carries METHOD:CANCEL. */
   MEETING_CANCELLED = 'MEETING_CANCELLED',
+  /** To the user when a meeting whose invitation they received moves: an updated invitation. */
+  MEETING_UPDATED = 'MEETING_UPDATED',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 

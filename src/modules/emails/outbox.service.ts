@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { Contact } from '../contacts/contact.entity';
@@ -20,11 +20,14 @@ const KIND_LABELS: Record<EmailKind, string> = {
   [EmailKind.OUTREACH]: 'Introduction request',
   [EmailKind.OUTREACH_NUDGE]: 'No answer yet',
   [EmailKind.MEETING_CANCELLED]: 'Meeting cancelled',
+  [EmailKind.MEETING_UPDATED]: 'Meeting moved',
 };
 
 const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;
 
-export const meetingDedupeKey = (meetingId: string, kind: EmailKind) => `meeting:${meetingId}:${kind}:0`;
+/** `meeting:<id>:<kind>:<step>`; the prep reminder's step is the meeting's .ics SEQUENCE. */
+export const meetingDedupeKey = (meetingId: string, kind: EmailKind, step = 0) =>
+  `meeting:${meetingId}:${kind}:${step}`;
 
 /** Cancellation reasons; BY_USER is never undone by re-planning. */
 export enum CancelReason {
@@ -58,7 +61,11 @@ export class OutboxService {
     return this.queue.apply(changes);
   }
 
-  /** Brings a meeting's prep reminder, thank-you and follow-up in line with the meeting as it is now. */
+  /**
+   * Brings a meeting's prep reminder, thank-you and follow-up in line with the meeting as it is
+   * now, and keeps the user's calendar right once an invitation has gone out: a reschedule sends
+   * an updated invitation, a cancel withdraws it.
+   */
   async syncMeeting(m: EntityManager, userId: string, meetingId: string, now = new Date()): Promise<OutboxChange[]> {
     const meeting = await m.getRepository(Meeting).findOneBy({ id: meetingId, userId });
     if (!meeting) return [];
@@ -67,10 +74,11 @@ export class OutboxService {
     const contact = meeting.contactId
       ? await m.getRepository(Contact).findOneBy({ id: meeting.contactId, userId })
       : null;
-    const rows = await m
-      .getRepository(ScheduledEmail)
-      .findBy({ userId, dedupeKey: In(MEETING_KINDS.map((k) => meetingDedupeKey(meeting.id, k))) });
-    const existing = new Map(rows.map((r) => [r.kind, r]));
+    const rows = await m.getRepository(ScheduledEmail).findBy({ userId, meetingId: meeting.id });
+    const byKey = new Map(rows.map((r) => [r.dedupeKey, r]));
+    // A reminder belongs to one version of the meeting: a reschedule (new SEQUENCE) plans a new one.
+    const keyOf = (kind: EmailKind) =>
+      meetingDedupeKey(meeting.id, kind, kind === EmailKind.PREP_REMINDER ? meeting.icsSequence : 0);
     const plan =
       meeting.status === MeetingStatus.SCHEDULED || meeting.status === MeetingStatus.COMPLETED
         ? planMeetingEmails(meeting, user, contact, now)
@@ -85,41 +93,46 @@ export class OutboxService {
           : meeting.status === MeetingStatus.COMPLETED
             ? CancelReason.MEETING_PASSED
             : CancelReason.PLAN_CHANGED;
+    const toUser = { email: user.email, name: user.name };
+    const target = { userId, meetingId: meeting.id, contactId: meeting.contactId };
 
     const changes: OutboxChange[] = [];
     for (const kind of MEETING_KINDS) {
       const sendAt = plan[kind];
-      const row = existing.get(kind);
+      const row = byKey.get(keyOf(kind));
       const to =
         kind === EmailKind.PREP_REMINDER
-          ? { email: user.email, name: user.name }
+          ? toUser
           : { email: contact?.email ?? '', name: contact?.fullName ?? meeting.contactName };
-      const target = { userId, meetingId: meeting.id, contactId: meeting.contactId, kind };
       if (sendAt && !row) {
-        changes.push(await this.insert(m, { ...target, dedupeKey: meetingDedupeKey(meeting.id, kind), to, sendAt }));
+        changes.push(await this.insert(m, { ...target, kind, dedupeKey: keyOf(kind), to, sendAt }));
       } else if (sendAt && row && this.revivable(row)) {
         changes.push(await this.replan(m, row, to, sendAt));
       } else if (!sendAt && row?.status === EmailStatus.PENDING) {
         changes.push(await this.cancel(m, row, stopReason));
       }
     }
-    // The user's calendar holds the invitation the prep reminder carried: withdraw it.
-    const reminder = existing.get(EmailKind.PREP_REMINDER);
-    if (meeting.status === MeetingStatus.CANCELLED && reminder?.status === EmailStatus.SENT) {
-      const key = meetingDedupeKey(meeting.id, EmailKind.MEETING_CANCELLED);
-      if (!(await m.getRepository(ScheduledEmail).existsBy({ userId, dedupeKey: key }))) {
-        changes.push(
-          await this.insert(m, {
-            userId,
-            meetingId: meeting.id,
-            contactId: meeting.contactId,
-            kind: EmailKind.MEETING_CANCELLED,
-            dedupeKey: key,
-            to: { email: user.email, name: user.name },
-            sendAt: now, // a calendar update should not wait for the sending window
-          }),
-        );
-      }
+
+    const reminders = rows.filter((r) => r.kind === EmailKind.PREP_REMINDER);
+    // Reminders for an earlier version of the meeting that have not gone out: their time is gone.
+    for (const old of reminders.filter((r) => r.dedupeKey !== keyOf(EmailKind.PREP_REMINDER))) {
+      if (old.status === EmailStatus.PENDING) changes.push(await this.cancel(m, old, CancelReason.PLAN_CHANGED));
+    }
+    // The user's calendar holds an invitation the moment a reminder went out.
+    const invited = reminders.some((r) => r.status === EmailStatus.SENT);
+    const calendarUpdate = async (kind: EmailKind, step: number) => {
+      const dedupeKey = meetingDedupeKey(meeting.id, kind, step);
+      // A calendar update should not wait for the sending window.
+      if (!byKey.has(dedupeKey))
+        changes.push(await this.insert(m, { ...target, kind, dedupeKey, to: toUser, sendAt: now }));
+    };
+    if (invited && meeting.status === MeetingStatus.CANCELLED) await calendarUpdate(EmailKind.MEETING_CANCELLED, 0);
+    const currentReminder = plan[EmailKind.PREP_REMINDER];
+    const reminderSoon = currentReminder !== undefined && currentReminder.getTime() - now.getTime() < 60_000;
+    const currentSent = byKey.get(keyOf(EmailKind.PREP_REMINDER))?.status === EmailStatus.SENT;
+    if (invited && !currentSent && !reminderSoon && meeting.status === MeetingStatus.SCHEDULED) {
+      // Moved after the invitation went out, and the new reminder is not about to carry the new one.
+      await calendarUpdate(EmailKind.MEETING_UPDATED, meeting.icsSequence);
     }
     return changes;
   }

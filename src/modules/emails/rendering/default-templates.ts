@@ -131,4 +131,20 @@ Your conversation with {{contact.fullName}}{{#if organisation}} at {{organisatio
 
 The attached calendar update removes it from your calendar. Rapport will not send a thank-you or a follow-up for it.`,
   },
+  [EmailKind.MEETING_UPDATED]: {
+    subject: 'Moved: {{meeting.title}}, now {{meeting.date}} at {{meeting.startTime}}',
+    body: `Hi {{user.firstName}},
+
+Your conversation with {{contact.fullName}}{{#if organisation}} at {{organisation.name}}{{/if}} has moved.
+
+Now: {{meeting.date}}, {{meeting.time}} ({{meeting.timezone}})
+{{#if meeting.location}}
+Where: {{meeting.location}}
+{{/if}}
+{{#if meeting.videoUrl}}
+Link: {{meeting.videoUrl}}
+{{/if}}
+
+The attached calendar update moves it in your calendar. Rapport will remind you again before it starts.`,
+  },
 };

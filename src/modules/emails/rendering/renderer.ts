@@ -481,7 +481,11 @@ export function renderEmail(ctx: RenderContext, template: TemplateSource, option
   const attachments: RenderedEmail['attachments'] = [];
   // The invitation, and its withdrawal: same UID, a higher SEQUENCE (bumped by the cancel).
   const calendarMethod =
-    ctx.kind === EmailKind.PREP_REMINDER ? 'REQUEST' : ctx.kind === EmailKind.MEETING_CANCELLED ? 'CANCEL' : null;
+    ctx.kind === EmailKind.PREP_REMINDER || ctx.kind === EmailKind.MEETING_UPDATED
+      ? 'REQUEST'
+      : ctx.kind === EmailKind.MEETING_CANCELLED
+        ? 'CANCEL'
+        : null;
   if (calendarMethod && ctx.meeting) {
     attachments.push({
       filename: calendarMethod === 'REQUEST' ? 'invite.ics' : 'cancel.ics',

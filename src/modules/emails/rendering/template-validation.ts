@@ -98,6 +98,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.OUTREACH]: [...COMMON, 'contact', 'organisation', 'message', 'unsubscribeUrl'],
   [EmailKind.OUTREACH_NUDGE]: [...COMMON, 'contact', 'organisation', 'outreach'],
   [EmailKind.MEETING_CANCELLED]: [...COMMON, ...MEETING],
+  [EmailKind.MEETING_UPDATED]: [...COMMON, ...MEETING],
 };
 
 const rootFields = (kind: EmailKind): Fields =>

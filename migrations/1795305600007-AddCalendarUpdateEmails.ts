@@ -1,11 +1,15 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** A new email kind: the calendar cancellation sent when a meeting whose invitation went out is cancelled. */
-export class AddMeetingCancelledEmail1795305600007 implements MigrationInterface {
-  name = 'AddMeetingCancelledEmail1795305600007';
+/**
+ * Two new email kinds that keep the user's calendar right once a meeting's invitation went out:
+ * MEETING_UPDATED (it moved) and MEETING_CANCELLED (it is off).
+ */
+export class AddCalendarUpdateEmails1795305600007 implements MigrationInterface {
+  name = 'AddCalendarUpdateEmails1795305600007';
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TYPE "email_kind" ADD VALUE IF NOT EXISTS 'MEETING_CANCELLED'`);
+    await q.query(`ALTER TYPE "email_kind" ADD VALUE IF NOT EXISTS 'MEETING_UPDATED'`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
