@@ -2,7 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode } from '../errors';
-import { isPgError, PG_UNIQUE_VIOLATION } from '../db/transaction';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../db/pg-errors';
 
 // Errors Apollo and graphql-js raise about the request itself (parse, validation, limits):
 // their messages describe the client's document and are safe to show.

@@ -99,15 +99,6 @@ export class AuthService {
     return true;
   }
 
-  /** Revokes every session of a user (used on suspension and account deletion). */
-  async revokeAll(userId: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.ds.manager).update(
-      RefreshToken,
-      { userId, revokedAt: IsNull() },
-      { revokedAt: () => 'now()' },
-    );
-  }
-
   /** Deletes tokens that can no longer be used; run daily by the worker. */
   async purgeExpired(): Promise<number> {
     const result = await this.ds

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../core/errors';
 import { paginate, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { cleanText, likePattern, normalizeTags, rejectNulls, searchWords } from '../../core/inputs';
-import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import type { AuthUser } from '../auth/access-tokens';
 import type { OutboxChange } from '../emails/email-queue';
 import { CancelReason, type OutboxService } from '../emails/outbox.service';

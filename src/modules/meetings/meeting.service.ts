@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../core/errors';
-import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import { paginate, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { cleanText, rejectNulls } from '../../core/inputs';

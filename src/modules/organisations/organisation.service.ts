@@ -3,7 +3,7 @@ import { NotFoundError } from '../../core/errors';
 import { paginate, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { cleanText, likePattern, normalizeTags, rejectNulls, searchWords } from '../../core/inputs';
-import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import type { AuthUser } from '../auth/access-tokens';
 import { domainOf } from './organisation-domain';
 import { Organisation, ORGANISATION_SEARCH_TEXT } from './organisation.entity';

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
 import { rejectNulls } from '../../core/inputs';
-import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/transaction';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import { localTimeToMinutes } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
 import type { OutboxChange } from '../emails/email-queue';
