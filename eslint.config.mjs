@@ -30,6 +30,7 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         process: 'readonly',
+        fetch: 'readonly',
         console: 'readonly',
         require: 'readonly',
         module: 'writable',

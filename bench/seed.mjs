@@ -1,0 +1,52 @@
+// Deterministic data: the same rows on every run (no randomness, only arithmetic on i).
+export const SIZES = {
+  quick: { users: 50, organisations: 100, contacts: 2_000, meetings: 5_000 },
+  full: { users: 2_000, organisations: 1_000, contacts: 20_000, meetings: 100_000 },
+};
+
+/** Seeds the measured user's organisations, contacts, meetings and a few insights; returns a contact for Q3. */
+export async function seed(client, userId, passwordHash, size) {
+  await client.query(
+    `INSERT INTO users (email, name, password_hash, timezone)
+     SELECT 'other' || i || '@bench.example', 'Other ' || i, $1, 'Europe/London' FROM generate_series(1, $2) i`,
+    [passwordHash, size.users - 1],
+  );
+  await client.query(
+    `INSERT INTO organisations (user_id, name, industry, location)
+     SELECT $1, 'Organisation ' || lpad(i::text, 5, '0'), (ARRAY['Robotics', 'Energy', 'Retail', 'Pharma', 'Media'])[1 + i % 5], 'City ' || (i % 40)
+     FROM generate_series(1, $2) i`,
+    [userId, size.organisations],
+  );
+  await client.query(
+    `WITH o AS (SELECT id, row_number() OVER (ORDER BY name) - 1 AS n FROM organisations WHERE user_id = $1)
+     INSERT INTO contacts (user_id, first_name, last_name, email, title, organisation_id)
+     SELECT $1, 'Contact', lpad(i::text, 6, '0'), 'contact' || i || '@bench.example', 'Engineer', o.id
+     FROM generate_series(1, $2) i JOIN o ON o.n = (i * 31) % $3`,
+    [userId, size.contacts, size.organisations],
+  );
+  await client.query(
+    `WITH c AS (SELECT id, organisation_id, first_name || ' ' || last_name AS name, row_number() OVER (ORDER BY last_name) - 1 AS n
+                FROM contacts WHERE user_id = $1)
+     INSERT INTO meetings (user_id, contact_id, contact_name, organisation_id, title, starts_at, ends_at, timezone, status)
+     SELECT $1, c.id, c.name, c.organisation_id, 'Meeting ' || i,
+            timestamptz '2026-01-05 09:00+00' + i * interval '97 minutes',
+            timestamptz '2026-01-05 09:45+00' + i * interval '97 minutes', 'Europe/London',
+            CASE WHEN i % 3 = 0 THEN 'COMPLETED'::meeting_status ELSE 'SCHEDULED'::meeting_status END
+     FROM generate_series(1, $2) i JOIN c ON c.n = (i * 7919) % $3`,
+    [userId, size.meetings, size.contacts],
+  );
+  const { rows } = await client.query(
+    `SELECT contact_id AS id, count(*) FROM meetings WHERE user_id = $1 GROUP BY contact_id ORDER BY count(*) DESC, contact_id LIMIT 1`,
+    [userId],
+  );
+  const contactId = rows[0].id;
+  await client.query(
+    `INSERT INTO insights (user_id, meeting_id, contact_id, organisation_id, category, text, created_at)
+     SELECT $1, m.id, m.contact_id, m.organisation_id, (ARRAY['SALARY', 'CULTURE', 'ENTRY_PATHS']::topic[])[1 + (row_number() OVER (ORDER BY m.id))::int % 3],
+            'Insight from ' || m.title, m.ends_at
+     FROM meetings m WHERE m.contact_id = $2`,
+    [userId, contactId],
+  );
+  await client.query('ANALYZE');
+  return { contactId };
+}

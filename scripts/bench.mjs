@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: Rapport measured side by side with the floor (node:http + pg,
+// one SQL statement per request) over the same seeded tables, on loopback, everything started
+// and stopped here. Quick mode checks that both return the same data and counts SQL statements
+// per request; the full mode also measures throughput and latency. See docs/benchmarks.md.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  build,
+  ensureDependencies,
+  freePort,
+  log,
+  root,
+  run,
+  startEmbeddedPostgres,
+  startRedis,
+} from './lib/bootstrap.mjs';
+
+const quick = process.argv.includes('--quick');
+const stops = [];
+const children = [];
+
+function startChild(name, script, env) {
+  const child = spawn(process.execPath, [script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  children.push(child);
+  return { child, output: () => output, name };
+}
+
+async function waitUntil(check, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} not ready in ${timeoutMs} ms`);
+}
+
+async function main() {
+  ensureDependencies();
+  build();
+  const { default: pg } = await import('pg');
+  const { QUERIES } = await import('../bench/queries.mjs');
+  const { seed, SIZES } = await import('../bench/seed.mjs');
+  const size = quick ? SIZES.quick : SIZES.full;
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rapport-bench-'));
+  stops.push(async () => rmSync(tmp, { recursive: true, force: true }));
+  const db = await startEmbeddedPostgres({
+    dataDir: path.join(tmp, 'pg'),
+    port: await freePort(),
+    persistent: false,
+    flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'],
+  });
+  stops.push(db.stop);
+  await db.createDatabase('rapport_bench');
+  const databaseUrl = db.url('rapport_bench');
+  const redis = await startRedis({ port: await freePort(), dir: path.join(tmp, 'redis'), persistent: false });
+  stops.push(redis.stop);
+  run(process.execPath, ['dist/src/cli/migrate.js', 'up'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: 'ignore',
+  });
+
+  const apiPort = await freePort();
+  startChild('rapport', 'dist/src/main.js', {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(apiPort),
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '10',
+    REDIS_URL: redis.url,
+    JWT_SECRET: randomBytes(48).toString('base64'),
+    LOG_LEVEL: 'warn',
+    PLAYGROUND_ENABLED: 'false',
+    ACCESS_TOKEN_TTL_SECONDS: '86400',
+  });
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitUntil(async () => (await fetch(`${apiUrl}/readyz`)).ok, 'Rapport API');
+
+  const gql = async (query, variables, token) => {
+    const res = await fetch(`${apiUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return res.json();
+  };
+  const registered = await gql(
+    `mutation R($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`,
+    {
+      input: { email: 'bench@bench.example', password: 'benchmark-password', name: 'Bench', timezone: 'Europe/London' },
+    },
+  );
+  const token = registered.data.register.accessToken;
+  const userId = registered.data.register.user.id;
+
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  stops.push(() => client.end());
+  await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  const [{ password_hash: hash }] = (await client.query('SELECT password_hash FROM users WHERE id = $1', [userId]))
+    .rows;
+  log('bench', `seeding ${JSON.stringify(size)}…`);
+  const ctx = await seed(client, userId, hash, size);
+
+  const floorPort = await freePort();
+  const floor = startChild('floor', 'bench/floor.mjs', {
+    DATABASE_URL: databaseUrl,
+    PORT: String(floorPort),
+    POOL_SIZE: '10',
+    BENCH_USER_ID: userId,
+    BENCH_CONTACT_ID: ctx.contactId,
+  });
+  await waitUntil(() => floor.output().includes('floor ready'), 'floor');
+
+  const candidates = {
+    rapport: async (q) => {
+      const variables = typeof q.variables === 'function' ? q.variables(ctx) : q.variables;
+      return gql(q.graphql, variables, token);
+    },
+    floor: async (q, key) => (await fetch(`http://127.0.0.1:${floorPort}/${key}`)).json(),
+  };
+
+  // 1. The same data from every candidate, or no numbers at all.
+  for (const [key, q] of Object.entries(QUERIES)) {
+    const [a, b] = [await candidates.rapport(q, key), await candidates.floor(q, key)];
+    if (a.errors || !isDeepStrictEqual(a, b)) {
+      throw new Error(
+        `${key}: Rapport and the floor disagree; no numbers reported.\nrapport: ${JSON.stringify(a).slice(0, 400)}\nfloor:   ${JSON.stringify(b).slice(0, 400)}`,
+      );
+    }
+  }
+  log('bench', 'every candidate returns the same data for every query');
+
+  // 2. SQL statements and database time per request, from pg_stat_statements deltas.
+  const REQUESTS = 20;
+  const results = {};
+  for (const [key, q] of Object.entries(QUERIES)) {
+    for (const [name, call] of Object.entries(candidates)) {
+      await client.query('SELECT pg_stat_statements_reset()');
+      for (let i = 0; i < REQUESTS; i++) await call(q, key);
+      const { rows } = await client.query(
+        `SELECT coalesce(sum(calls), 0)::int AS calls, coalesce(sum(total_exec_time), 0)::float AS ms
+         FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND query !~* 'pg_stat_statements' AND query !~* '^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)'`,
+      );
+      results[key] ??= { name: q.name };
+      results[key][name] = { sqlPerRequest: rows[0].calls / REQUESTS, dbMsPerRequest: rows[0].ms / REQUESTS };
+    }
+  }
+
+  const lines = [
+    '| Query | SQL/request: Rapport | floor | DB ms/request: Rapport | floor |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...Object.values(results).map(
+      (r) =>
+        `| ${r.name} | ${r.rapport.sqlPerRequest} | ${r.floor.sqlPerRequest} | ${r.rapport.dbMsPerRequest.toFixed(2)} | ${r.floor.dbMsPerRequest.toFixed(2)} |`,
+    ),
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  if (!quick) {
+    const dir = path.join(root, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+          size,
+          results,
+        },
+        null,
+        2,
+      ),
+    );
+    log('bench', `wrote ${path.relative(root, file)}`);
+  }
+  return 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  log('bench', err.stack ?? String(err));
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+}
+process.exit(code);
