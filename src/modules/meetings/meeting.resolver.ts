@@ -1,4 +1,6 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isSelected } from '../../core/graphql/selection';
 import type { Context } from '../../core/graphql/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Contact } from '../contacts/contact.entity';
@@ -22,13 +24,28 @@ export const MeetingConnection = Connection(Meeting, 'Meeting');
 export class MeetingResolver {
   @Authorized()
   @Query(() => MeetingConnection, { description: 'Your meetings, soonest first unless sorted otherwise.' })
-  meetings(
+  async meetings(
     @Args() page: PageArgs,
     @Arg('filter', () => MeetingFilter, { nullable: true }) filter: MeetingFilter | null,
     @Arg('sort', () => MeetingSort, { defaultValue: MeetingSort.STARTS_AT }) sort: MeetingSort,
-    @Ctx() { user, services }: Context,
+    @Ctx() { user, services, loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Meeting>> {
-    return services.meetings.list(user!, filter ?? {}, page, sort);
+    // Look ahead: join what the client selected, and hand it to the loaders the fields use.
+    const result = await services.meetings.list(user!, filter ?? {}, page, sort, {
+      contact: isSelected(info, ['edges', 'node', 'contact']),
+      contactOrganisation: isSelected(info, ['edges', 'node', 'contact', 'organisation']),
+      organisation: isSelected(info, ['edges', 'node', 'organisation']),
+    });
+    for (const { node } of result.edges) {
+      if (node.contact) {
+        loaders.contact.prime(node.contact.id, node.contact);
+        if (node.contact.organisation)
+          loaders.organisation.prime(node.contact.organisation.id, node.contact.organisation);
+      }
+      if (node.organisation) loaders.organisation.prime(node.organisation.id, node.organisation);
+    }
+    return result;
   }
 
   @Authorized()

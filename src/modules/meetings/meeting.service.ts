@@ -51,6 +51,13 @@ const ORDERS: Record<MeetingSort, KeysetOrder<Meeting>> = {
   },
 };
 
+/** Relations a meetings page may load in its own statement. */
+export interface MeetingIncludes {
+  contact?: boolean;
+  contactOrganisation?: boolean;
+  organisation?: boolean;
+}
+
 interface PlannedItem {
   questionId: string | null;
   category: Topic;
@@ -79,13 +86,22 @@ export class MeetingService {
     return meeting;
   }
 
+  /**
+   * A page of the user's meetings. `include` joins to-one relations into the same statement
+   * (the client asked for them), so a page with contacts and organisations is one query.
+   */
   list(
     user: AuthUser,
     filter: MeetingFilter = {},
     page: PageArgs,
     sort = MeetingSort.STARTS_AT,
+    include: MeetingIncludes = {},
   ): Promise<Page<Meeting>> {
     const qb = this.ds.getRepository(Meeting).createQueryBuilder('m').where('m.user_id = :userId', { userId: user.id });
+    // To-one joins never multiply rows, so the page's LIMIT stays right; each is scoped to the user.
+    if (include.contact || include.contactOrganisation) qb.leftJoinAndSelect('m.contact', 'c', 'c.user_id = m.user_id');
+    if (include.contactOrganisation) qb.leftJoinAndSelect('c.organisation', 'co', 'co.user_id = m.user_id');
+    if (include.organisation) qb.leftJoinAndSelect('m.organisation', 'mo', 'mo.user_id = m.user_id');
     if (filter.statuses?.length) qb.andWhere('m.status = ANY(:statuses)', { statuses: filter.statuses });
     if (filter.contactId)
       qb.andWhere('m.contact_id = :contactId', { contactId: isUuid(filter.contactId) ? filter.contactId : null });

@@ -1,0 +1,28 @@
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+
+/**
+ * The fields selected at `path` below the current field (e.g. ['edges', 'node']), through
+ * fragments and inline fragments. Lets a list resolver join what the client asked for.
+ */
+export function selectedFields(info: GraphQLResolveInfo, path: string[]): Set<string> {
+  let level: FieldNode[] = [...info.fieldNodes];
+  for (const name of path) {
+    level = level.flatMap((node) => fieldsOf(node.selectionSet, info).filter((f) => f.name.value === name));
+  }
+  return new Set(level.flatMap((node) => fieldsOf(node.selectionSet, info).map((f) => f.name.value)));
+}
+
+/** Whether `path` (e.g. ['edges', 'node', 'contact', 'organisation']) is selected. */
+export function isSelected(info: GraphQLResolveInfo, path: string[]): boolean {
+  return selectedFields(info, path.slice(0, -1)).has(path[path.length - 1]);
+}
+
+function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {
+  if (!set) return [];
+  return set.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return fieldsOf(selection.selectionSet, info);
+    const fragment = info.fragments[selection.name.value];
+    return fragment ? fieldsOf(fragment.selectionSet, info) : [];
+  });
+}
