@@ -5,7 +5,7 @@
 // per request; the full mode also measures throughput and latency. See docs/benchmarks.md.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -77,7 +77,7 @@ async function main() {
   });
 
   const apiPort = await freePort();
-  startChild('rapport', 'dist/src/main.js', {
+  const api = startChild('rapport', 'dist/src/main.js', {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(apiPort),
@@ -165,6 +165,9 @@ async function main() {
     }
   }
 
+  let loadLines = [];
+  if (!quick) loadLines = await measureLoad({ apiUrl, token, floorPort, floor, api, ctx, QUERIES, results });
+
   const lines = [
     '| Query | SQL/request: Rapport | floor | DB ms/request: Rapport | floor |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -173,7 +176,7 @@ async function main() {
         `| ${r.name} | ${r.rapport.sqlPerRequest} | ${r.floor.sqlPerRequest} | ${r.rapport.dbMsPerRequest.toFixed(2)} | ${r.floor.dbMsPerRequest.toFixed(2)} |`,
     ),
   ];
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  process.stdout.write(`\n${lines.join('\n')}\n\n${loadLines.length ? `${loadLines.join('\n')}\n\n` : ''}`);
   if (!quick) {
     const dir = path.join(root, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
@@ -196,14 +199,124 @@ async function main() {
   return 0;
 }
 
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 100 Hz ticks
+}
+
+/** Peak resident memory of a process, in MB. */
+function peakRssMb(pid) {
+  const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : null;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Throughput and latency with autocannon: per query, warm-up, then 10 and 50 connections, the
+ * candidates interleaved and repeated 3 times (medians reported); then one fixed-rate run at
+ * the same offered load for all, which measures latency without coordinated omission.
+ */
+async function measureLoad({ apiUrl, token, floorPort, floor, api, ctx, QUERIES, results }) {
+  const { default: autocannon } = await import('autocannon');
+  const run = (opts) =>
+    new Promise((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));
+  const targets = (q, key) => ({
+    rapport: {
+      url: `${apiUrl}/graphql`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        query: q.graphql,
+        variables: typeof q.variables === 'function' ? q.variables(ctx) : q.variables,
+      }),
+      pid: api.child.pid,
+    },
+    floor: { url: `http://127.0.0.1:${floorPort}/${key}`, method: 'GET', pid: floor.child.pid },
+  });
+  const DURATION = 5;
+  const lines = [
+    '| Query | conns | Rapport req/s | floor req/s | Rapport/floor | Rapport p50 / p99 ms | floor p50 / p99 ms | CPU ms/req Rapport / floor |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [key, q] of Object.entries(QUERIES)) {
+    const t = targets(q, key);
+    for (const target of Object.values(t)) await run({ ...target, connections: 10, duration: 2 }); // warm-up
+    for (const connections of [10, 50]) {
+      const samples = { rapport: [], floor: [] };
+      for (let round = 0; round < 3; round++) {
+        for (const [name, target] of Object.entries(t)) {
+          const cpuBefore = cpuMs(target.pid);
+          const res = await run({ ...target, connections, duration: DURATION });
+          if (res.non2xx || res.errors)
+            throw new Error(`${name} ${key}: ${res.non2xx} non-2xx, ${res.errors} errors under load`);
+          samples[name].push({
+            rps: res.requests.average,
+            p50: res.latency.p50,
+            p99: res.latency.p99,
+            cpu: (cpuMs(target.pid) - cpuBefore) / res.requests.total,
+          });
+        }
+      }
+      const m = (name, field) => median(samples[name].map((s) => s[field]));
+      for (const name of ['rapport', 'floor']) {
+        results[key][name][`c${connections}`] = {
+          rps: m(name, 'rps'),
+          p50: m(name, 'p50'),
+          p99: m(name, 'p99'),
+          cpuMsPerRequest: m(name, 'cpu'),
+        };
+      }
+      lines.push(
+        `| ${key} | ${connections} | ${Math.round(m('rapport', 'rps'))} | ${Math.round(m('floor', 'rps'))} | ${(m('rapport', 'rps') / m('floor', 'rps')).toFixed(2)} | ${m('rapport', 'p50')} / ${m('rapport', 'p99')} | ${m('floor', 'p50')} / ${m('floor', 'p99')} | ${m('rapport', 'cpu').toFixed(2)} / ${m('floor', 'cpu').toFixed(2)} |`,
+      );
+    }
+  }
+  // Fixed rate: the same offered load for every candidate (half of Rapport's Q1 median at 10 connections).
+  const rate = Math.max(50, Math.round(results.Q1.rapport.c10.rps / 2));
+  lines.push(
+    '',
+    `Fixed rate, Q1 at ${rate} req/s for 10 s (50 connections):`,
+    '',
+    '| Candidate | p50 ms | p99 ms | max ms |',
+    '| --- | ---: | ---: | ---: |',
+  );
+  for (const [name, target] of Object.entries(targets(QUERIES.Q1, 'Q1'))) {
+    const res = await run({ ...target, connections: 50, duration: 10, overallRate: rate });
+    results.Q1[name].fixedRate = { rate, p50: res.latency.p50, p99: res.latency.p99, max: res.latency.max };
+    lines.push(`| ${name} | ${res.latency.p50} | ${res.latency.p99} | ${res.latency.max} |`);
+  }
+  const peak = { rapport: peakRssMb(api.child.pid), floor: peakRssMb(floor.child.pid) };
+  for (const r of Object.values(results)) {
+    r.rapport.peakRssMb = peak.rapport;
+    r.floor.peakRssMb = peak.floor;
+  }
+  lines.push('', `Peak RSS: Rapport ${peak.rapport} MB, floor ${peak.floor} MB.`);
+  return lines;
+}
+
+async function cleanup() {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+  stops.length = 0;
+}
+
+// Ctrl-C or SIGTERM mid-run still stops every server this script started.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log('bench', `${signal}: stopping…`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
 let code = 1;
 try {
   code = await main();
 } catch (err) {
   log('bench', err.stack ?? String(err));
 } finally {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
-  for (const stop of stops.reverse()) await stop().catch(() => {});
+  await cleanup();
 }
 process.exit(code);
