@@ -6,6 +6,7 @@ import { Meeting } from '../meetings/meeting.entity';
 import type { Organisation } from '../organisations/organisation.entity';
 import { User } from '../users/user.entity';
 import { CONTACT_FACING, EmailKind } from './email-kind';
+import { CONTACT_DUE_SQL } from './keep-in-touch';
 import type { RenderContext } from './rendering/render.types';
 
 /** At most this many contacts in one keep-in-touch digest. */
@@ -159,9 +160,7 @@ async function loadDigest(m: EntityManager, userId: string): Promise<NonNullable
          ) d
          LEFT JOIN organisations o ON o.id = c.organisation_id AND o.user_id = c.user_id
         WHERE c.user_id = $1
-          AND c.keep_in_touch_every_days IS NOT NULL
-          AND NOT c.email_opt_out
-          AND d.due_since <= now()
+          AND ${CONTACT_DUE_SQL}
         ORDER BY d.due_since, c.id
         LIMIT $2`,
     [userId, DIGEST_LIMIT],

@@ -7,8 +7,8 @@ import { DEFAULT_TEMPLATES } from './rendering/default-templates';
 export const DIGEST_USERS_PER_SWEEP = 1000;
 
 /**
- * A contact (alias `c`) whose keep-in-touch cadence has run out: the same rule as the digest's
- * list (`loadDigest` in email-context.ts). Backed by contacts_user_id_last_contacted_at_idx.
+ * A contact (alias `c`) whose keep-in-touch cadence has run out: the one rule for planning a
+ * digest, re-checking it at send time and listing its contacts (`loadDigest` in email-context.ts).
  */
 export const CONTACT_DUE_SQL = `c.keep_in_touch_every_days IS NOT NULL
   AND NOT c.email_opt_out
