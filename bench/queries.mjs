@@ -1,10 +1,16 @@
-// The benchmark queries: the GraphQL each client sends to Rapport, and the one hand-written SQL
-// statement the floor runs to return the identical JSON.
+// The benchmark queries: the GraphQL each client sends to Rapport, the one hand-written SQL
+// statement the floor runs to return the identical JSON, and the GraphQL the peer
+// (PostGraphile 5, bench/peer) is sent for the same data. The peer's documents alias its
+// generated names (allMeetings, contactByContactId…) so that the response has Rapport's shape,
+// and scope every list to the measured user with a `condition` on user_id: the peer has no
+// authentication, where Rapport verifies a JWT and scopes every row to its user.
 
 const iso = (col) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const fullName = (c) =>
   `CASE WHEN ${c}.last_name IS NULL THEN ${c}.first_name ELSE ${c}.first_name || ' ' || ${c}.last_name END`;
 const org = (o) => `CASE WHEN ${o}.id IS NULL THEN NULL ELSE json_build_object('id', ${o}.id, 'name', ${o}.name) END`;
+const person = (c) =>
+  `CASE WHEN ${c}.id IS NULL THEN NULL ELSE json_build_object('id', ${c}.id, 'fullName', ${fullName(c)}) END`;
 
 const meetingsPage = (first) => ({
   graphql: `query Q($first: Int!) { meetings(first: $first) { edges { node { id title startsAt
@@ -20,7 +26,19 @@ const meetingsPage = (first) => ({
         LEFT JOIN contacts c ON c.id = m.contact_id
         LEFT JOIN organisations co ON co.id = c.organisation_id
         LEFT JOIN organisations mo ON mo.id = m.organisation_id`,
+  peer: {
+    graphql: `query Q($userId: UUID!, $first: Int!) {
+      meetings: allMeetings(condition: {userId: $userId}, orderBy: [STARTS_AT_ASC, ID_ASC], first: $first) {
+        edges { node { id title startsAt
+          contact: contactByContactId { id fullName organisation: organisationByOrganisationId { id name } }
+          organisation: organisationByOrganisationId { id name } } } } }`,
+    variables: (ctx) => ({ userId: ctx.userId, first }),
+  },
 });
+
+// Q4's "this week": a fixed Monday-to-Monday window inside the seeded meetings (quick and full),
+// so every run asks for the same rows; a client would send its own now and now + 7 days.
+export const WEEK = { from: '2026-03-02T08:00:00.000Z', to: '2026-03-09T08:00:00.000Z' };
 
 export const QUERIES = {
   Q1: { name: 'Q1: 20 meetings + contact + contact.organisation + organisation', ...meetingsPage(20) },
@@ -41,5 +59,63 @@ export const QUERIES = {
               FROM insights i WHERE i.user_id = $1 AND i.contact_id = c.id), '[]'::json)))) AS body
           FROM contacts c WHERE c.user_id = $1 AND c.id = $2`,
     params: (ctx) => [ctx.contactId],
+    // `insightsByContactIdList`: the relation as a plain list (Rapport's `[Insight!]!`), not a connection.
+    peer: {
+      graphql: `query Q($userId: UUID!, $id: UUID!) { contact: contactById(id: $id) { id fullName
+        meetings: meetingsByContactId(condition: {userId: $userId}, orderBy: [STARTS_AT_DESC, ID_DESC], first: 10) {
+          edges { node { id title startsAt } } }
+        insights: insightsByContactIdList(condition: {userId: $userId}, orderBy: [CREATED_AT_DESC, ID_ASC]) {
+          id category text } } }`,
+      variables: (ctx) => ({ userId: ctx.userId, id: ctx.contactId }),
+    },
+  },
+  Q4: {
+    name: "Q4: dashboard — me, this week's next 5 meetings + count, next 5 open promises + count",
+    graphql: `query Q($from: DateTimeISO!, $to: DateTimeISO!) {
+      me { id name weeklyMeetingGoal }
+      thisWeek: meetings(first: 5, filter: {from: $from, to: $to, statuses: [SCHEDULED]}) {
+        totalCount edges { node { id title startsAt contact { id fullName } organisation { id name } } } }
+      openCommitments: commitments(first: 5, filter: {done: false, owner: ME}) {
+        totalCount edges { node { id description dueOn contact { id fullName } } } } }`,
+    variables: WEEK,
+    // Rapport's rules: meetings ending after `from` and starting before `to`, soonest first;
+    // promises soonest due first, undated ones last, then by id.
+    sql: `WITH week AS NOT MATERIALIZED (SELECT * FROM meetings
+                        WHERE user_id = $1 AND status = 'SCHEDULED' AND ends_at > $2 AND starts_at < $3),
+               open AS NOT MATERIALIZED (SELECT * FROM commitments WHERE user_id = $1 AND owner = 'ME' AND done_at IS NULL)
+          SELECT json_build_object('data', json_build_object(
+            'me', (SELECT json_build_object('id', u.id, 'name', u.name, 'weeklyMeetingGoal', u.weekly_meeting_goal)
+                   FROM users u WHERE u.id = $1),
+            'thisWeek', json_build_object(
+              'totalCount', (SELECT count(*)::int FROM week),
+              'edges', (SELECT coalesce(json_agg(json_build_object('node', json_build_object(
+                          'id', m.id, 'title', m.title, 'startsAt', ${iso('m.starts_at')},
+                          'contact', ${person('c')}, 'organisation', ${org('o')})) ORDER BY m.starts_at, m.id), '[]'::json)
+                        FROM (SELECT * FROM week ORDER BY starts_at, id LIMIT 5) m
+                        LEFT JOIN contacts c ON c.id = m.contact_id AND c.user_id = $1
+                        LEFT JOIN organisations o ON o.id = m.organisation_id AND o.user_id = $1)),
+            'openCommitments', json_build_object(
+              'totalCount', (SELECT count(*)::int FROM open),
+              'edges', (SELECT coalesce(json_agg(json_build_object('node', json_build_object(
+                          'id', k.id, 'description', k.description, 'dueOn', to_char(k.due_on, 'YYYY-MM-DD'),
+                          'contact', ${person('c')})) ORDER BY k.due, k.id), '[]'::json)
+                        FROM (SELECT *, coalesce(due_on, 'infinity'::date) AS due FROM open ORDER BY due, id LIMIT 5) k
+                        LEFT JOIN contacts c ON c.id = k.contact_id AND c.user_id = $1)))) AS body`,
+    params: () => [WEEK.from, WEEK.to],
+    // The window is a custom query (bench/peer/schema.sql: meetings_between); PostGraphile's
+    // `condition` only tests equality. `doneAt: null` is "IS NULL"; DUE_ON_ASC puts NULLs last
+    // (PostgreSQL's default), which is Rapport's "undated last".
+    peer: {
+      graphql: `query Q($userId: UUID!, $from: Datetime!, $to: Datetime!) {
+        me: userById(id: $userId) { id name weeklyMeetingGoal }
+        thisWeek: meetingsBetween(userId: $userId, from: $from, to: $to, condition: {status: SCHEDULED},
+                                  orderBy: [STARTS_AT_ASC, ID_ASC], first: 5) {
+          totalCount edges { node { id title startsAt contact: contactByContactId { id fullName }
+                                    organisation: organisationByOrganisationId { id name } } } }
+        openCommitments: allCommitments(condition: {userId: $userId, owner: ME, doneAt: null},
+                                        orderBy: [DUE_ON_ASC, ID_ASC], first: 5) {
+          totalCount edges { node { id description dueOn contact: contactByContactId { id fullName } } } } }`,
+      variables: (ctx) => ({ userId: ctx.userId, ...WEEK }),
+    },
   },
 };

@@ -47,6 +47,22 @@ export async function seed(client, userId, passwordHash, size) {
      FROM meetings m WHERE m.contact_id = $2`,
     [userId, contactId],
   );
+  // Q4's open promises: one for every 5th completed meeting (by start time); every 4th is the
+  // contact's, a third are done, every 7th has no due date. Dates are taken in UTC so the rows
+  // do not depend on the server's time zone.
+  await client.query(
+    `WITH m AS (SELECT id, contact_id, title, ends_at, row_number() OVER (ORDER BY starts_at, id) AS n
+                FROM meetings WHERE user_id = $1 AND status = 'COMPLETED')
+     INSERT INTO commitments (user_id, meeting_id, contact_id, owner, description, due_on, done_at, created_at)
+     SELECT $1, m.id, m.contact_id,
+            CASE WHEN m.n % 4 = 0 THEN 'CONTACT'::commitment_owner ELSE 'ME'::commitment_owner END,
+            'Send a note about ' || m.title,
+            CASE WHEN m.n % 7 = 0 THEN NULL ELSE (m.ends_at AT TIME ZONE 'UTC')::date + (m.n % 20)::int END,
+            CASE WHEN m.n % 3 = 0 THEN m.ends_at + interval '2 days' END,
+            m.ends_at
+     FROM m WHERE m.n % 5 = 0`,
+    [userId],
+  );
   await client.query('ANALYZE');
   return { contactId };
 }

