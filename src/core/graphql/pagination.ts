@@ -155,3 +155,59 @@ export async function paginate<T extends ObjectLiteral>(
     count: () => countQuery.getCount(),
   };
 }
+
+/** A list query written in SQL: positional parameters ($1…) in `where`, values in `values`. */
+export interface SqlPageQuery<T> {
+  /** The select list (without the sort key), e.g. from EntityReader.selectList. */
+  select: string;
+  /** FROM and JOIN clauses. */
+  from: string;
+  /** Conditions, ANDed; they may use $1…$n of `values`. */
+  where: string[];
+  values: unknown[];
+  order: KeysetOrder<T>;
+  /** Runs a statement (e.g. queryPrepared). */
+  run: (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
+  /** Builds a node from a row. */
+  hydrate: (row: Record<string, unknown>) => T;
+  /** How many rows match, across pages; called only when the client asks for totalCount. */
+  count: () => Promise<number>;
+}
+
+/**
+ * The same keyset page as `paginate`, over hand-written SQL: the text depends only on the
+ * query's shape (values are parameters, including the page size), so it can be prepared once.
+ */
+export async function paginateSql<T>(q: SqlPageQuery<T>, { first, after }: PageArgs): Promise<Page<T>> {
+  const values = [...q.values];
+  const where = [...q.where];
+  const { order } = q;
+  if (after) {
+    const [value, id] = decodeCursor(after);
+    values.push(value, id);
+    const cmp = order.direction === 'ASC' ? '>' : '<';
+    where.push(
+      `(${order.expression}, ${order.id}) ${cmp} (CAST($${values.length - 1} AS ${order.type}), CAST($${values.length} AS uuid))`,
+    );
+  }
+  values.push(first + 1);
+  const text =
+    `SELECT ${q.select}, CAST(${order.expression} AS text) AS sort_key FROM ${q.from}` +
+    ` WHERE ${where.join(' AND ')}` +
+    ` ORDER BY ${order.expression} ${order.direction}, ${order.id} ${order.direction} LIMIT $${values.length}`;
+  const rows = await q.run(text, values);
+  const edges = rows.slice(0, first).map((row) => {
+    const node = q.hydrate(row);
+    return { cursor: encodeCursor(String(row.sort_key), order.idOf(node)), node };
+  });
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    count: q.count,
+  };
+}

@@ -31,7 +31,12 @@ const logUnexpectedErrors: ApolloServerPlugin<Context> = {
   },
 };
 
+// Apollo reuses the parsed document of a repeated query, so the answer is kept per document.
+const introspectionByDocument = new WeakMap<DocumentNode, boolean>();
+
 function usesIntrospection(document: DocumentNode): boolean {
+  const known = introspectionByDocument.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     Field(node) {
@@ -41,6 +46,7 @@ function usesIntrospection(document: DocumentNode): boolean {
       }
     },
   });
+  introspectionByDocument.set(document, found);
   return found;
 }
 

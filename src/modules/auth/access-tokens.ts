@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../../core/config';
 import { Role } from '../users/user.entity';
@@ -14,11 +15,19 @@ export interface AuthUser {
 
 /** Short-lived JWT access tokens; the algorithm is pinned so `alg: none` or RS/HS confusion fail. */
 export class AccessTokens {
-  constructor(private readonly config: Config['auth']) {}
+  /**
+   * The secret as a KeyObject, made once: given a string, jsonwebtoken first tries (and fails)
+   * to parse it as a PEM public key on every call, which costs an exception per request.
+   */
+  private readonly key: KeyObject;
+
+  constructor(private readonly config: Config['auth']) {
+    this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+  }
 
   sign(user: AuthUser): { token: string; expiresAt: Date } {
     const expiresAt = new Date(Date.now() + this.config.accessTokenTtlSeconds * 1000);
-    const token = jwt.sign({ role: user.role }, this.config.jwtSecret, {
+    const token = jwt.sign({ role: user.role }, this.key, {
       algorithm: ALGORITHM,
       subject: user.id,
       issuer: ISSUER,
@@ -31,7 +40,7 @@ export class AccessTokens {
   /** The token's user, or null when it is malformed, tampered with, expired or of another kind. */
   verify(token: string): AuthUser | null {
     try {
-      const claims = jwt.verify(token, this.config.jwtSecret, {
+      const claims = jwt.verify(token, this.key, {
         algorithms: [ALGORITHM],
         issuer: ISSUER,
         audience: AUDIENCE,

@@ -49,7 +49,11 @@ export class ContactResolver {
   }
 
   @FieldResolver(() => Organisation, { nullable: true })
-  organisation(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
+  organisation(
+    @Root() contact: Contact,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organisation | null> | Organisation | null {
+    if (contact.organisation !== undefined) return contact.organisation; // joined by a meetings page
     return contact.organisationId ? loaders.organisation.load(contact.organisationId) : null;
   }
 

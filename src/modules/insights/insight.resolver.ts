@@ -1,10 +1,12 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../core/graphql/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Contact } from '../contacts/contact.entity';
 import { MeetingSort } from '../meetings/meeting.inputs';
 import { MeetingConnection } from '../meetings/meeting.resolver';
 import { Meeting } from '../meetings/meeting.entity';
+import { meetingSelection } from '../meetings/meeting-page';
 import { Organisation } from '../organisations/organisation.entity';
 import { Commitment } from './commitment.entity';
 import { Insight } from './insight.entity';
@@ -101,8 +103,10 @@ export class ContactHistoryResolver {
     @Root() contact: Contact,
     @Args() page: PageArgs,
     @Ctx() { user, services }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Meeting>> {
-    return services.meetings.list(user!, { contactId: contact.id }, page, MeetingSort.STARTS_AT_DESC);
+    const selection = meetingSelection(info);
+    return services.meetings.list(user!, { contactId: contact.id }, page, MeetingSort.STARTS_AT_DESC, selection);
   }
 
   @FieldResolver(() => [Insight])
@@ -123,8 +127,10 @@ export class OrganisationHistoryResolver {
     @Root() org: Organisation,
     @Args() page: PageArgs,
     @Ctx() { user, services }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Meeting>> {
-    return services.meetings.list(user!, { organisationId: org.id }, page, MeetingSort.STARTS_AT_DESC);
+    const selection = meetingSelection(info);
+    return services.meetings.list(user!, { organisationId: org.id }, page, MeetingSort.STARTS_AT_DESC, selection);
   }
 
   @FieldResolver(() => [Insight], { description: 'Everything learned about this organisation.' })

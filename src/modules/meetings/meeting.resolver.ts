@@ -1,6 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isSelected } from '../../core/graphql/selection';
 import type { Context } from '../../core/graphql/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Contact } from '../contacts/contact.entity';
@@ -10,6 +9,7 @@ import { JobLead } from '../insights/job-lead.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { AgendaItem } from './agenda-item.entity';
 import { Meeting } from './meeting.entity';
+import { meetingSelection, primeLoaders } from './meeting-page';
 import {
   CompleteMeetingInput,
   MeetingFilter,
@@ -31,20 +31,12 @@ export class MeetingResolver {
     @Ctx() { user, services, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Meeting>> {
-    // Look ahead: join what the client selected, and hand it to the loaders the fields use.
-    const result = await services.meetings.list(user!, filter ?? {}, page, sort, {
-      contact: isSelected(info, ['edges', 'node', 'contact']),
-      contactOrganisation: isSelected(info, ['edges', 'node', 'contact', 'organisation']),
-      organisation: isSelected(info, ['edges', 'node', 'organisation']),
-    });
-    for (const { node } of result.edges) {
-      if (node.contact) {
-        loaders.contact.prime(node.contact.id, node.contact);
-        if (node.contact.organisation)
-          loaders.organisation.prime(node.contact.organisation.id, node.contact.organisation);
-      }
-      if (node.organisation) loaders.organisation.prime(node.organisation.id, node.organisation);
-    }
+    // Look ahead: read only the columns the client selected, and join its to-one relations.
+    const result = await services.meetings.list(user!, filter ?? {}, page, sort, meetingSelection(info));
+    primeLoaders(
+      result.edges.map((e) => e.node),
+      loaders,
+    );
     return result;
   }
 
@@ -114,12 +106,17 @@ export class MeetingResolver {
   }
 
   @FieldResolver(() => Contact, { nullable: true, description: 'null if the contact was deleted (see contactName).' })
-  contact(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Contact | null> | null {
+  contact(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Contact | null> | Contact | null {
+    if (meeting.contact !== undefined) return meeting.contact; // joined by the page
     return meeting.contactId ? loaders.contact.load(meeting.contactId) : null;
   }
 
   @FieldResolver(() => Organisation, { nullable: true })
-  organisation(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
+  organisation(
+    @Root() meeting: Meeting,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organisation | null> | Organisation | null {
+    if (meeting.organisation !== undefined) return meeting.organisation; // joined by the page
     return meeting.organisationId ? loaders.organisation.load(meeting.organisationId) : null;
   }
 

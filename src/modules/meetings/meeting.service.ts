@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
-import { paginate, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
+import { queryPrepared } from '../../core/db/entity-reader';
+import { paginateSql, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { cleanText, rejectNulls } from '../../core/inputs';
 import { isIanaTimeZone } from '../../core/validation';
@@ -21,6 +22,7 @@ import { User } from '../users/user.entity';
 import { AgendaItem } from './agenda-item.entity';
 import { Meeting, MeetingStatus } from './meeting.entity';
 import { MeetingErrors } from './meeting.errors';
+import { meetingReaders, WHOLE_MEETINGS, type MeetingSelection } from './meeting-page';
 import {
   MeetingSort,
   type AgendaEntryInput,
@@ -50,13 +52,6 @@ const ORDERS: Record<MeetingSort, KeysetOrder<Meeting>> = {
     idOf: (m) => m.id,
   },
 };
-
-/** Relations a meetings page may load in its own statement. */
-export interface MeetingIncludes {
-  contact?: boolean;
-  contactOrganisation?: boolean;
-  organisation?: boolean;
-}
 
 interface PlannedItem {
   questionId: string | null;
@@ -95,24 +90,70 @@ export class MeetingService {
     filter: MeetingFilter = {},
     page: PageArgs,
     sort = MeetingSort.STARTS_AT,
-    include: MeetingIncludes = {},
+    selection: MeetingSelection = WHOLE_MEETINGS,
   ): Promise<Page<Meeting>> {
-    const qb = this.ds.getRepository(Meeting).createQueryBuilder('m').where('m.user_id = :userId', { userId: user.id });
+    const r = meetingReaders(this.ds);
+    const m = r.meeting.columnsFor(selection.meeting);
     // To-one joins never multiply rows, so the page's LIMIT stays right; each is scoped to the user.
-    if (include.contact || include.contactOrganisation) qb.leftJoinAndSelect('m.contact', 'c', 'c.user_id = m.user_id');
-    if (include.contactOrganisation) qb.leftJoinAndSelect('c.organisation', 'co', 'co.user_id = m.user_id');
-    if (include.organisation) qb.leftJoinAndSelect('m.organisation', 'mo', 'mo.user_id = m.user_id');
-    if (filter.statuses?.length) qb.andWhere('m.status = ANY(:statuses)', { statuses: filter.statuses });
-    if (filter.contactId)
-      qb.andWhere('m.contact_id = :contactId', { contactId: isUuid(filter.contactId) ? filter.contactId : null });
-    if (filter.organisationId) {
-      qb.andWhere('m.organisation_id = :orgId', {
-        orgId: isUuid(filter.organisationId) ? filter.organisationId : null,
-      });
+    const contactFields = selection.contact ?? (selection.contactOrganisation ? [] : undefined);
+    const c = contactFields !== undefined ? r.contact.columnsFor(contactFields) : null;
+    const co =
+      selection.contactOrganisation !== undefined ? r.organisation.columnsFor(selection.contactOrganisation) : null;
+    const mo = selection.organisation !== undefined ? r.organisation.columnsFor(selection.organisation) : null;
+    const select = [r.meeting.selectList('m', m)];
+    let from = 'meetings m';
+    if (c) {
+      select.push(r.contact.selectList('c', c));
+      from += ' LEFT JOIN contacts c ON c.id = m.contact_id AND c.user_id = m.user_id';
     }
-    if (filter.from) qb.andWhere('m.ends_at > :from', { from: filter.from });
-    if (filter.to) qb.andWhere('m.starts_at < :to', { to: filter.to });
-    return paginate(qb, page, ORDERS[sort]);
+    if (co) {
+      select.push(r.organisation.selectList('co', co));
+      from += ' LEFT JOIN organisations co ON co.id = c.organisation_id AND co.user_id = m.user_id';
+    }
+    if (mo) {
+      select.push(r.organisation.selectList('mo', mo));
+      from += ' LEFT JOIN organisations mo ON mo.id = m.organisation_id AND mo.user_id = m.user_id';
+    }
+    const values: unknown[] = [user.id];
+    const where = ['m.user_id = $1'];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    if (filter.statuses?.length) where.push(`m.status = ANY(${param(filter.statuses)})`);
+    if (filter.contactId) where.push(`m.contact_id = ${param(isUuid(filter.contactId) ? filter.contactId : null)}`);
+    if (filter.organisationId) {
+      where.push(`m.organisation_id = ${param(isUuid(filter.organisationId) ? filter.organisationId : null)}`);
+    }
+    if (filter.from) where.push(`m.ends_at > ${param(filter.from)}`);
+    if (filter.to) where.push(`m.starts_at < ${param(filter.to)}`);
+    const countValues = [...values];
+    return paginateSql<Meeting>(
+      {
+        select: select.join(', '),
+        from,
+        where,
+        values,
+        order: ORDERS[sort],
+        run: (text, params) => queryPrepared(this.ds, text, params),
+        hydrate: (row) => {
+          const meeting = r.meeting.hydrate(row, 'm', m)!;
+          if (c) {
+            const contact = r.contact.hydrate(row, 'c', c);
+            if (contact && co) contact.organisation = r.organisation.hydrate(row, 'co', co) ?? undefined;
+            meeting.contact = contact ?? undefined;
+          }
+          if (mo) meeting.organisation = r.organisation.hydrate(row, 'mo', mo) ?? undefined;
+          return meeting;
+        },
+        count: async () => {
+          const [row] = await queryPrepared(
+            this.ds,
+            `SELECT count(*)::int AS n FROM meetings m WHERE ${where.join(' AND ')}`,
+            countValues,
+          );
+          return row.n as number;
+        },
+      },
+      page,
+    );
   }
 
   async get(user: AuthUser, id: string): Promise<Meeting | null> {
