@@ -49,24 +49,56 @@ export function byParent<T extends ObjectLiteral>(
   });
 }
 
-export function createLoaders(ds: DataSource, userId: string | null) {
-  return {
-    organisation: byId(ds, Organisation, userId),
-    contact: byId(ds, Contact, userId),
-    meeting: byId(ds, Meeting, userId),
-    emailsByMeeting: byParent(ds, ScheduledEmail, 'meetingId', userId, { sendAt: 'ASC', id: 'ASC' }),
-    emailEvents: byParent(ds, EmailEvent, 'scheduledEmailId', userId, { createdAt: 'ASC', id: 'ASC' }),
-    introductions: byParent(ds, Contact, 'introducedById', userId, { firstName: 'ASC', id: 'ASC' }),
-    agendaByMeeting: byParent(ds, AgendaItem, 'meetingId', userId, { position: 'ASC', id: 'ASC' }),
-    insightsByMeeting: byParent(ds, Insight, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
-    commitmentsByMeeting: byParent(ds, Commitment, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
-    jobLeadsByMeeting: byParent(ds, JobLead, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
-    referralsByMeeting: byParent(ds, Contact, 'sourceMeetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
-    insightsByContact: byParent(ds, Insight, 'contactId', userId, { createdAt: 'DESC', id: 'ASC' }),
-    commitmentsByContact: byParent(ds, Commitment, 'contactId', userId, { createdAt: 'DESC', id: 'ASC' }),
-    insightsByOrganisation: byParent(ds, Insight, 'organisationId', userId, { createdAt: 'DESC', id: 'ASC' }),
-    jobLeadsByOrganisation: byParent(ds, JobLead, 'organisationId', userId, { createdAt: 'DESC', id: 'ASC' }),
-  };
+const FACTORIES = {
+  organisation: (ds: DataSource, userId: string | null) => byId(ds, Organisation, userId),
+  contact: (ds: DataSource, userId: string | null) => byId(ds, Contact, userId),
+  meeting: (ds: DataSource, userId: string | null) => byId(ds, Meeting, userId),
+  emailsByMeeting: (ds: DataSource, userId: string | null) =>
+    byParent(ds, ScheduledEmail, 'meetingId', userId, { sendAt: 'ASC', id: 'ASC' }),
+  emailEvents: (ds: DataSource, userId: string | null) =>
+    byParent(ds, EmailEvent, 'scheduledEmailId', userId, { createdAt: 'ASC', id: 'ASC' }),
+  introductions: (ds: DataSource, userId: string | null) =>
+    byParent(ds, Contact, 'introducedById', userId, { firstName: 'ASC', id: 'ASC' }),
+  agendaByMeeting: (ds: DataSource, userId: string | null) =>
+    byParent(ds, AgendaItem, 'meetingId', userId, { position: 'ASC', id: 'ASC' }),
+  insightsByMeeting: (ds: DataSource, userId: string | null) =>
+    byParent(ds, Insight, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
+  commitmentsByMeeting: (ds: DataSource, userId: string | null) =>
+    byParent(ds, Commitment, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
+  jobLeadsByMeeting: (ds: DataSource, userId: string | null) =>
+    byParent(ds, JobLead, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
+  referralsByMeeting: (ds: DataSource, userId: string | null) =>
+    byParent(ds, Contact, 'sourceMeetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
+  insightsByContact: (ds: DataSource, userId: string | null) =>
+    byParent(ds, Insight, 'contactId', userId, { createdAt: 'DESC', id: 'ASC' }),
+  commitmentsByContact: (ds: DataSource, userId: string | null) =>
+    byParent(ds, Commitment, 'contactId', userId, { createdAt: 'DESC', id: 'ASC' }),
+  insightsByOrganisation: (ds: DataSource, userId: string | null) =>
+    byParent(ds, Insight, 'organisationId', userId, { createdAt: 'DESC', id: 'ASC' }),
+  jobLeadsByOrganisation: (ds: DataSource, userId: string | null) =>
+    byParent(ds, JobLead, 'organisationId', userId, { createdAt: 'DESC', id: 'ASC' }),
+};
+
+export type Loaders = { readonly [K in keyof typeof FACTORIES]: ReturnType<(typeof FACTORIES)[K]> };
+
+/** The request's loaders, each made the first time a resolver uses it (most requests use one or two). */
+class RequestLoaders {
+  readonly made: Partial<Record<keyof Loaders, unknown>> = {};
+
+  constructor(
+    readonly ds: DataSource,
+    readonly userId: string | null,
+  ) {}
+}
+for (const name of Object.keys(FACTORIES) as (keyof Loaders)[]) {
+  Object.defineProperty(RequestLoaders.prototype, name, {
+    enumerable: true,
+    get(this: RequestLoaders) {
+      return (this.made[name] ??= FACTORIES[name](this.ds, this.userId));
+    },
+  });
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+export function createLoaders(ds: DataSource, userId: string | null): Loaders {
+  return new RequestLoaders(ds, userId) as unknown as Loaders;
+}

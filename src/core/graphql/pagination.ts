@@ -17,7 +17,7 @@ export class PageArgs {
   after?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -42,7 +42,7 @@ export interface Page<T> {
 
 /** A Relay connection type named `${name}Connection`, with `${name}Edge`. */
 export function Connection<T extends object>(Node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class Edge {
     @Field()
     cursor: string;
@@ -51,7 +51,7 @@ export function Connection<T extends object>(Node: ClassType<T>, name: string) {
     node: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { simpleResolvers: true })
   class ConnectionType implements Page<T> {
     @Field(() => [Edge])
     edges: Edge[];
@@ -87,6 +87,16 @@ export interface KeysetOrder<T> {
 
 function encodeCursor(value: string, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+/** An edge whose cursor is encoded only if the client reads it. */
+function edge<T>(node: T, sortKey: string, id: string): { cursor: string; node: T } {
+  return {
+    node,
+    get cursor() {
+      return encodeCursor(sortKey, id);
+    },
+  };
 }
 
 function decodeCursor(cursor: string): [string, string] {
@@ -142,7 +152,7 @@ export async function paginate<T extends ObjectLiteral>(
   const rows = entities.slice(0, first);
   const edges = rows.map((node) => {
     const id = order.idOf(node);
-    return { cursor: encodeCursor(sortKeys.get(id) ?? '', id), node };
+    return edge(node, sortKeys.get(id) ?? '', id);
   });
   return {
     edges,
@@ -198,7 +208,7 @@ export async function paginateSql<T>(q: SqlPageQuery<T>, { first, after }: PageA
   const rows = await q.run(text, values);
   const edges = rows.slice(0, first).map((row) => {
     const node = q.hydrate(row);
-    return { cursor: encodeCursor(String(row.sort_key), order.idOf(node)), node };
+    return edge(node, String(row.sort_key), order.idOf(node));
   });
   return {
     edges,

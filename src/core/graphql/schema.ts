@@ -1,6 +1,6 @@
 import { validate, type ValidationError as ClassValidationError } from 'class-validator';
 import { getNamedType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { buildSchema, type AuthChecker, type ValidatorFn } from 'type-graphql';
+import { buildSchema, getMetadataStorage, type AuthChecker, type ValidatorFn } from 'type-graphql';
 import { AuthResolver } from '../../modules/auth/auth.resolver';
 import { ContactResolver } from '../../modules/contacts/contact.resolver';
 import { OutreachResolver } from '../../modules/contacts/outreach.resolver';
@@ -91,7 +91,28 @@ const validateArgument: ValidatorFn = async (value, type, resolverData) => {
   if (fields.length) throw new ValidationError(fields);
 };
 
+/**
+ * Types with `simpleResolvers` read their fields straight off the object, skipping
+ * type-graphql's per-field wrapper, and with it any @Authorized or middleware on a field:
+ * refuse to build a schema where that would silently drop a check.
+ */
+function assertSimpleTypesHaveNoFieldChecks(): void {
+  const storage = getMetadataStorage();
+  const simple = new Set(storage.objectTypes.filter((t) => t.simpleResolvers).map((t) => t.target));
+  const guarded = [
+    ...storage.authorizedFields.map((a) => ({ target: a.target, field: a.fieldName })),
+    ...storage.middlewares.map((m) => ({ target: m.target, field: m.fieldName })),
+  ];
+  for (const { target, field } of guarded) {
+    const resolved = storage.fieldResolvers.some((r) => r.target === target && r.methodName === field);
+    if (simple.has(target) && !resolved) {
+      throw new Error(`${target.name}.${field} has a check but its type uses simpleResolvers`);
+    }
+  }
+}
+
 export function createSchema(): Promise<GraphQLSchema> {
+  assertSimpleTypesHaveNoFieldChecks();
   return buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,

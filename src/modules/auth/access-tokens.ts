@@ -37,8 +37,29 @@ export class AccessTokens {
     return { token, expiresAt };
   }
 
+  /**
+   * Tokens already verified, with their expiry: a client sends the same token with every
+   * request until it expires. Bounded; emptied when full. Only valid tokens are kept.
+   */
+  private readonly verified = new Map<string, { user: AuthUser; expiresAtMs: number }>();
+
   /** The token's user, or null when it is malformed, tampered with, expired or of another kind. */
   verify(token: string): AuthUser | null {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAtMs) return known.user;
+      this.verified.delete(token);
+    }
+    const user = this.verifySignature(token);
+    if (user) {
+      if (this.verified.size >= 10_000) this.verified.clear();
+      this.verified.set(token, user);
+      return user.user;
+    }
+    return null;
+  }
+
+  private verifySignature(token: string): { user: AuthUser; expiresAtMs: number } | null {
     try {
       const claims = jwt.verify(token, this.key, {
         algorithms: [ALGORITHM],
@@ -48,7 +69,8 @@ export class AccessTokens {
       if (typeof claims !== 'object' || typeof claims.sub !== 'string') return null;
       const role = (claims as { role?: unknown }).role;
       if (role !== Role.USER && role !== Role.ADMIN) return null;
-      return { id: claims.sub, role };
+      if (typeof claims.exp !== 'number') return null;
+      return { user: { id: claims.sub, role }, expiresAtMs: claims.exp * 1000 };
     } catch {
       return null;
     }

@@ -34,7 +34,7 @@ registerEnumType(HowWeKnow, { name: 'HowWeKnow', description: 'How the user know
  */
 export const CONTACT_SEARCH_TEXT = `lower(c.first_name || ' ' || coalesce(c.last_name, '') || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.title, '') || ' ' || coalesce(c.notes, ''))`;
 
-@ObjectType({ description: 'A person in the user’s network.' })
+@ObjectType({ description: 'A person in the user’s network.', simpleResolvers: true })
 @Entity('contacts')
 @Index('contacts_user_id_email_key', ['userId', 'email'], { unique: true, where: 'email IS NOT NULL' })
 @Index('contacts_user_id_lower_name_idx', { synchronize: false })

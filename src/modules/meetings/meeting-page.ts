@@ -71,8 +71,19 @@ export interface MeetingSelection {
   organisation?: Iterable<string> | null;
 }
 
+// Apollo reuses the parsed document of a repeated query, so the answer is kept per field node.
+const selections = new WeakMap<object, MeetingSelection>();
+
 /** The selection below `edges.node` of a meetings connection field. */
 export function meetingSelection(info: GraphQLResolveInfo): MeetingSelection {
+  const known = info.fieldNodes.length === 1 ? selections.get(info.fieldNodes[0]) : undefined;
+  if (known) return known;
+  const selection = readSelection(info);
+  if (info.fieldNodes.length === 1) selections.set(info.fieldNodes[0], selection);
+  return selection;
+}
+
+function readSelection(info: GraphQLResolveInfo): MeetingSelection {
   const node = ['edges', 'node'];
   const meeting = selectedFields(info, node);
   const contact = meeting.has('contact') ? selectedFields(info, [...node, 'contact']) : undefined;

@@ -22,7 +22,7 @@ export enum MeetingStatus {
 }
 registerEnumType(MeetingStatus, { name: 'MeetingStatus' });
 
-@ObjectType({ description: 'An informational interview with a contact.' })
+@ObjectType({ description: 'An informational interview with a contact.', simpleResolvers: true })
 @Entity('meetings')
 @Index('meetings_user_id_starts_at_idx', ['userId', 'startsAt', 'id'])
 export class Meeting {

@@ -28,7 +28,7 @@ registerEnumType(OrganisationSize, { name: 'OrganisationSize', description: 'Hea
  */
 export const ORGANISATION_SEARCH_TEXT = `lower(o.name || ' ' || coalesce(o.domain, '') || ' ' || coalesce(o.industry, '') || ' ' || coalesce(o.location, ''))`;
 
-@ObjectType({ description: 'An organisation the user is researching or has contacts at.' })
+@ObjectType({ description: 'An organisation the user is researching or has contacts at.', simpleResolvers: true })
 @Entity('organisations')
 @Index('organisations_user_id_domain_key', ['userId', 'domain'], { unique: true, where: 'domain IS NOT NULL' })
 @Index('organisations_user_id_lower_name_idx', { synchronize: false })
