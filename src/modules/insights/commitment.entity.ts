@@ -18,8 +18,13 @@ export enum CommitmentOwner {
 }
 registerEnumType(CommitmentOwner, { name: 'CommitmentOwner', description: 'Who made the promise.' });
 
-@ObjectType({ description: 'A promise made in a meeting ("send her my portfolio"), by you or by the contact.' })
+@ObjectType({
+  description: 'A promise made in a meeting ("send her my portfolio"), by you or by the contact.',
+  simpleResolvers: true,
+})
 @Entity('commitments')
+// (user_id, coalesce(due_on, 'infinity'), id): the list's order; created in migration 0008.
+@Index('commitments_user_id_due_on_idx', { synchronize: false })
 export class Commitment {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')

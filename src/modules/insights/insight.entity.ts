@@ -14,8 +14,13 @@ import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Topic } from '../questions/topic';
 
-@ObjectType({ description: 'Something learned in a meeting, by topic, for comparing organisations.' })
+@ObjectType({
+  description: 'Something learned in a meeting, by topic, for comparing organisations.',
+  simpleResolvers: true,
+})
 @Entity('insights')
+// (user_id, created_at, id): the list's order; created in migration 0008.
+@Index('insights_user_id_created_at_idx', { synchronize: false })
 export class Insight {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
