@@ -31,6 +31,9 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API responses: hashing every GraphQL response body costs CPU for a header no
+  // client revalidates POSTs with. (Static Playground files keep serve-static's own ETags.)
+  app.set('etag', false);
   app.set('trust proxy', config.http.trustProxy);
   app.use(
     pinoHttp({
