@@ -12,6 +12,7 @@ import { ErrorCode } from '../errors';
 import type { Config } from '../config';
 import type { Context } from './context';
 import { formatError, isExpectedError } from './format-error';
+import { jitGateway } from './jit-executor';
 
 /** Logs every unexpected error with the request id, before formatError masks it for the client. */
 const logUnexpectedErrors: ApolloServerPlugin<Context> = {
@@ -83,7 +84,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config['graphq
   }).protect();
 
   return new ApolloServer<Context>({
-    schema,
+    // The schema, executed with graphql-jit once a document repeats (see jit-executor.ts).
+    gateway: jitGateway(schema),
     // Explicit production semantics, whatever NODE_ENV says.
     nodeEnv: 'production',
     introspection: true, // gated per request by introspectionGate
