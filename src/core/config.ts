@@ -82,7 +82,7 @@ const fields = z.object({
     .default('rapport@localhost'),
   MAIL_FROM_NAME: z.string().min(1).default('Rapport'),
 
-  WORKER_CONCURRENCY: int(1, 500).default(10),
+  WORKER_CONCURRENCY: int(1, 500).default(50),
   WORKER_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
 
   EMAIL_MAX_ATTEMPTS: int(1, 50).default(8),

@@ -51,7 +51,7 @@ export interface Services {
 export function createServices({ config, ds, redis, logger }: Infrastructure): Services {
   const emailQueue = createQueue(QUEUE.emails, config, redis);
   const emailTemplates = new EmailTemplateService(ds, { appUrl: config.http.publicUrl });
-  const composer = new EmailComposer(config, emailTemplates);
+  const composer = new EmailComposer(config);
   const outboxLogger = logger.child({ module: 'outbox' });
   const outbox = new OutboxService(config, composer, new EmailQueue(emailQueue, outboxLogger), outboxLogger);
   const users = new UserService(ds, outbox);

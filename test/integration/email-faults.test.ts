@@ -75,6 +75,34 @@ it('sends one message when the same email is enqueued three times', async () => 
   expect(await statusOf(row.id)).toMatchObject({ status: 'SENT', attempts: 1 });
 });
 
+it('re-checks the suppression list whatever the case of the address, ASCII or not', async () => {
+  const rows: { id: string; message_id: string }[] = await app.infra.ds.query(
+    `WITH people AS (
+       INSERT INTO contacts (user_id, first_name, email)
+       VALUES ($1, 'Ada', 'ada.case@faults.example.test'), ($1, 'Zoë', 'zoë.ünal@faults.example.test')
+       RETURNING id, email, first_name)
+     INSERT INTO scheduled_emails (user_id, contact_id, kind, dedupe_key, to_email, to_name, subject, body_override, send_at, message_id)
+     SELECT $1, p.id, 'OUTREACH', 'outreach:' || p.id,
+            CASE WHEN p.first_name = 'Ada' THEN 'Ada.Case@Faults.Example.Test' ELSE 'Zoë.Ünal@faults.example.test' END,
+            p.first_name, 'Hello', 'Could we talk?', now(), '<' || gen_random_uuid() || '@faults.example.test>'
+     FROM people p
+     RETURNING id, message_id`,
+    [user.user.id],
+  );
+  // As the unsubscribe page records them: lower-cased.
+  await app.infra.ds.query(
+    `INSERT INTO email_suppressions (email, reason) VALUES ('ada.case@faults.example.test', 'UNSUBSCRIBED'),
+       ('zoë.ünal@faults.example.test', 'UNSUBSCRIBED')`,
+  );
+  worker = await startEmailWorker(app, sink.url);
+  for (const row of rows) await enqueue(row.id, `case-${row.id}`);
+  for (const row of rows) await worker.waitProcessed(`case-${row.id}`);
+  for (const row of rows) {
+    expect(await statusOf(row.id)).toMatchObject({ status: 'SUPPRESSED' });
+    expect(sink.count(row.message_id)).toBe(0);
+  }
+});
+
 it('retries while SMTP refuses connections, then delivers once it is back', async () => {
   await sink.setMode('refuse');
   const [row] = await dueEmails(1, 'refused');

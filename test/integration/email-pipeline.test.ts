@@ -171,6 +171,27 @@ describe('planning', () => {
     );
     expect((await emailsOf(user, meeting.id)).map((e) => e.kind)).toEqual(['PREP_REMINDER']);
   });
+
+  it('keeps each pending timer small in Redis: its id, its delay to send_at and the row id, nothing else', async () => {
+    const user = await signedInUser(app.url);
+    const { meeting } = await meetingWith(
+      user,
+      { firstName: 'Timer', email: 'timer@example.test' },
+      { startsAt: '2027-06-01T10:00:00.000Z', endsAt: '2027-06-01T11:00:00.000Z' },
+    );
+    const emails = await emailsOf(user, meeting.id);
+    expect(emails).toHaveLength(3);
+    const queue = app.http.services.emailQueue;
+    for (const e of emails) {
+      const job = await queue.getJob(sendJobId(e.id, new Date(e.sendAt)));
+      expect(job?.data).toEqual({ scheduledEmailId: e.id });
+      // Fires at send_at: the delay is counted from when the job was added.
+      expect(job!.timestamp + job!.delay).toBeGreaterThanOrEqual(new Date(e.sendAt).getTime());
+      expect(job!.timestamp + job!.delay).toBeLessThanOrEqual(new Date(e.sendAt).getTime() + 50);
+      // Every field short enough for Redis to store the hash as a compact listpack.
+      expect(await app.infra.redis.call('OBJECT', 'ENCODING', queue.toKey(job!.id!))).toBe('listpack');
+    }
+  });
 });
 
 describe('delivery', () => {

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { Transform } from 'node:stream';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config';
 
@@ -84,7 +84,7 @@ export class Mailer {
         greetingTimeout: 5_000,
         socketTimeout: 20_000,
       } as Parameters<typeof nodemailer.createTransport>[0]);
-      transport.use('stream', markWhenStreamed);
+      transport.use('stream', wholeMessage);
       // Sends beyond this wait here rather than in nodemailer's unbounded queue, where a slow
       // server would let them pile up behind the socket timeouts.
       const inFlight = new Semaphore(maxConnections * 2);
@@ -190,18 +190,31 @@ interface DeliveryProgress {
 }
 
 /**
- * nodemailer 'stream' plugin: passes the message through a stream that notes when it has been
- * read to the end. Only then can the server have received the final "." and accepted it, so a
- * failure before that point cannot have delivered the message. The SMTP pool creates a new
- * read stream when it retries on another connection, hence the factory.
+ * nodemailer 'stream' plugin: hands the message to the SMTP connection as one chunk, and notes
+ * when it has been read to the end. Only then can the server have received the final "." and
+ * accepted it, so a failure before that point cannot have delivered the message.
+ *
+ * One chunk, because nodemailer writes every chunk of the MIME stream (a dozen for a small
+ * message: headers, boundaries, each part) to the socket as it comes, and with TCP_NODELAY each
+ * write is a system call and a packet the server must read; whole, it is one of each. The SMTP
+ * pool creates a new read stream when it retries on another connection, hence the factory.
  */
-const markWhenStreamed: Parameters<Transporter['use']>[1] = (mail, done) => {
+const wholeMessage: Parameters<Transporter['use']>[1] = (mail, done) => {
   const progress = (mail.data as Record<string, unknown>)[PROGRESS_KEY] as DeliveryProgress | undefined;
-  if (progress && mail.message) {
+  if (mail.message) {
     mail.message.transform(() => {
-      const tap = new PassThrough();
-      tap.once('end', () => (progress.dataSent = true));
-      return tap;
+      const chunks: Buffer[] = [];
+      const whole = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          chunks.push(chunk);
+          callback();
+        },
+        flush(callback) {
+          callback(null, Buffer.concat(chunks));
+        },
+      });
+      if (progress) whole.once('end', () => (progress.dataSent = true));
+      return whole;
     });
   }
   done();

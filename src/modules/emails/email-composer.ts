@@ -1,15 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { OutgoingMail } from '../../core/mail/mailer';
-import { loadRenderContext } from './email-context';
+import { loadEmailData, type EmailData, type RenderContextOptions } from './email-context';
 import { CONTACT_FACING, EmailKind } from './email-kind';
-import type { EmailTemplateService } from './email-template.service';
 import type { RenderedEmail } from './rendering/render.types';
-import { renderEmail } from './rendering/renderer';
+import { renderEmail, renderSubject } from './rendering/renderer';
 import type { ScheduledEmail } from './scheduled-email.entity';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe';
 
-type Renderable = Pick<
+export type Renderable = Pick<
   ScheduledEmail,
   | 'userId'
   | 'kind'
@@ -29,38 +28,46 @@ export interface ComposedEmail {
 
 /** Turns an outbox row into a rendered message, from the data as it is now in Postgres. */
 export class EmailComposer {
-  constructor(
-    private readonly config: Config,
-    private readonly templates: EmailTemplateService,
-  ) {}
+  constructor(private readonly config: Config) {}
 
-  /** null when what the email is about no longer exists (the meeting or the user was deleted). */
-  async compose(m: EntityManager, row: Renderable): Promise<ComposedEmail | null> {
-    const contactFacing = CONTACT_FACING.has(row.kind);
-    const unsubscribe = contactFacing
+  /** What `loadEmailData` needs to read and present the row's email. */
+  dataOptions(row: Renderable): RenderContextOptions {
+    const unsubscribe = CONTACT_FACING.has(row.kind)
       ? unsubscribeUrl(this.config.http.publicUrl, unsubscribeToken(row.toEmail, this.config.email.unsubscribeSecret))
       : null;
-    // For OUTREACH the body is the user's own message, shown as it is, never run as a template.
-    const isOutreach = row.kind === EmailKind.OUTREACH;
-    const ctx = await loadRenderContext(m, {
+    return {
       userId: row.userId,
       kind: row.kind,
       meetingId: row.meetingId,
       contactId: row.contactId,
       toEmail: row.toEmail,
       toName: row.toName,
-      message: isOutreach ? row.bodyOverride : null,
+      // For OUTREACH the body is the user's own message, shown as it is, never run as a template.
+      message: row.kind === EmailKind.OUTREACH ? row.bodyOverride : null,
       unsubscribeUrl: unsubscribe,
       appUrl: this.config.http.publicUrl,
-    });
-    if (!ctx) return null;
-    const base = await this.templates.source(row.userId, row.kind, m);
+    };
+  }
+
+  /** Reads, in one statement, everything the row's email shows (see loadEmailData). */
+  load(m: EntityManager, row: Renderable): Promise<EmailData | null> {
+    return loadEmailData(m, this.dataOptions(row));
+  }
+
+  /**
+   * The message, rendered from data `load` read; null when what the email is about no longer
+   * exists (the meeting or the user was deleted). Throws TemplateError when the template breaks.
+   */
+  build(row: Renderable, data: EmailData | null): ComposedEmail | null {
+    const ctx = data?.ctx;
+    if (!data || !ctx) return null;
+    const isOutreach = row.kind === EmailKind.OUTREACH;
     const rendered = renderEmail(ctx, {
-      subject: row.subjectOverride ?? base.subject,
-      body: !isOutreach && row.bodyOverride ? row.bodyOverride : base.body,
+      subject: row.subjectOverride ?? data.template.subject,
+      body: !isOutreach && row.bodyOverride ? row.bodyOverride : data.template.body,
     });
     const platform = this.config.mail.fromAddress;
-    const mail: OutgoingMail = contactFacing
+    const mail: OutgoingMail = CONTACT_FACING.has(row.kind)
       ? {
           // From the platform (so SPF/DKIM pass) with the user's name; replies go to the user.
           from: { name: ctx.user.name, address: platform },
@@ -83,5 +90,17 @@ export class EmailComposer {
           attachments: rendered.attachments,
         };
     return { rendered, mail };
+  }
+
+  /** null when what the email is about no longer exists. */
+  async compose(m: EntityManager, row: Renderable): Promise<ComposedEmail | null> {
+    return this.build(row, await this.load(m, row));
+  }
+
+  /** The subject alone, as the email would be sent now; null when what it is about no longer exists. */
+  async subject(m: EntityManager, row: Renderable): Promise<string | null> {
+    const data = await this.load(m, row);
+    if (!data?.ctx) return null;
+    return renderSubject(data.ctx, { subject: row.subjectOverride ?? data.template.subject });
   }
 }

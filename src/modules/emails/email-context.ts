@@ -1,13 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { isUuid } from '../../core/ids';
-import { Contact } from '../contacts/contact.entity';
-import { AgendaItem } from '../meetings/agenda-item.entity';
-import { Meeting } from '../meetings/meeting.entity';
-import type { Organisation } from '../organisations/organisation.entity';
-import { User } from '../users/user.entity';
+import type { ContactStage } from '../contacts/contact-stage';
+import type { MeetingStatus } from '../meetings/meeting.entity';
 import { CONTACT_FACING, EmailKind } from './email-kind';
 import { CONTACT_DUE_SQL } from './keep-in-touch';
-import type { RenderContext } from './rendering/render.types';
+import { DEFAULT_TEMPLATES } from './rendering/default-templates';
+import { PreparedStatement } from './prepared';
+import type { RenderContext, TemplateSource } from './rendering/render.types';
 
 /** At most this many contacts in one keep-in-touch digest. */
 export const DIGEST_LIMIT = 50;
@@ -24,18 +23,6 @@ export interface RenderContextOptions {
   appUrl: string;
 }
 
-function contactView(c: Contact): NonNullable<RenderContext['contact']> {
-  return {
-    firstName: c.firstName,
-    lastName: c.lastName,
-    fullName: c.fullName,
-    email: c.email,
-    title: c.title,
-    phone: c.phone,
-    linkedinUrl: c.linkedinUrl,
-  };
-}
-
 /** The name kept on a meeting whose contact was deleted, as a contact with no details. */
 function contactFromName(name: string): NonNullable<RenderContext['contact']> {
   const [firstName, ...rest] = name.trim().split(/\s+/);
@@ -50,98 +37,203 @@ function contactFromName(name: string): NonNullable<RenderContext['contact']> {
   };
 }
 
-function organisationView(o: Organisation): NonNullable<RenderContext['organisation']> {
-  return {
-    name: o.name,
-    website: o.website,
-    industry: o.industry,
-    location: o.location,
-    description: o.description,
-    structureNotes: o.structureNotes,
-    nicheNotes: o.nicheNotes,
-    goalsNotes: o.goalsNotes,
-    careerProspectsNotes: o.careerProspectsNotes,
-    cultureNotes: o.cultureNotes,
-  };
+/** What the send-time re-checks need besides the render context, read in the same statement. */
+export interface EmailFacts {
+  user: { disabledReminders: EmailKind[]; suspendedAt: Date | null } | null;
+  /** The row's meeting, when it has one and it still exists (and is the user's). */
+  meeting: { status: MeetingStatus } | null;
+  /** The contact the email is about (the row's, else the meeting's), when it exists and is the user's. */
+  contact: { id: string; emailOptOut: boolean; stage: ContactStage } | null;
+  /** Why `suppressionOf` is on the suppression list, or null. */
+  suppressedReason: string | null;
 }
 
-/** A contact with its organisation, both the user's. */
-function loadContact(m: EntityManager, userId: string, contactId: string): Promise<Contact | null> {
-  return m
-    .getRepository(Contact)
-    .createQueryBuilder('c')
-    .leftJoinAndSelect('c.organisation', 'co', 'co.user_id = c.user_id')
-    .where('c.id = :contactId AND c.user_id = :userId', { contactId, userId })
-    .getOne();
+export interface EmailData {
+  /** null when the user or the referenced meeting no longer exists. */
+  ctx: RenderContext | null;
+  /** The user's own template for the kind, or Rapport's default. */
+  template: TemplateSource;
+  facts: EmailFacts;
+}
+
+const ORG_COLUMNS = [
+  ['id', 'id'],
+  ['name', 'name'],
+  ['website', 'website'],
+  ['industry', 'industry'],
+  ['location', 'location'],
+  ['description', 'description'],
+  ['structure_notes', 'structureNotes'],
+  ['niche_notes', 'nicheNotes'],
+  ['goals_notes', 'goalsNotes'],
+  ['career_prospects_notes', 'careerProspectsNotes'],
+  ['culture_notes', 'cultureNotes'],
+] as const;
+
+function orgColumns(alias: string): string {
+  return ORG_COLUMNS.map(([column]) => `${alias}.${column} AS ${alias}_${column}`).join(', ');
 }
 
 /**
- * Everything a template may show for one email, read now from Postgres with a constant number
- * of queries, every one scoped by the user: the user; the meeting with its contact, organisations
- * and agenda; or the contact with its organisation; the digest list; when an outreach went out.
- * Returns null when the user or the referenced meeting no longer exists.
+ * One row with everything an email can show or be stopped by, read from a relation `k` of keys —
+ * (user_id, meeting_id, contact_id, meeting_contact, kind, suppression_of) — that `from` provides:
+ * the contact is `contact_id`, else (when `meeting_contact`) the meeting's. Every join is scoped
+ * by the user. The worker's claim reads it in the same statement that claims the row.
  */
-export async function loadRenderContext(m: EntityManager, opts: RenderContextOptions): Promise<RenderContext | null> {
-  const { userId, kind } = opts;
-  if (!isUuid(userId)) return null;
-  const user = await m.getRepository(User).findOneBy({ id: userId });
-  if (!user) return null;
+export function emailDataSelect(from: string, leadingColumns = ''): string {
+  return `
+SELECT ${leadingColumns}
+       u.id AS u_id, u.name AS u_name, u.email AS u_email, u.timezone AS u_timezone,
+       u.disabled_reminders::text[] AS u_disabled_reminders, u.suspended_at AS u_suspended_at,
+       m.id AS m_id, m.title AS m_title, m.starts_at AS m_starts_at, m.ends_at AS m_ends_at,
+       m.timezone AS m_timezone, m.location AS m_location, m.video_url AS m_video_url, m.notes AS m_notes,
+       m.status AS m_status, m.ics_sequence AS m_ics_sequence, m.contact_name AS m_contact_name,
+       CASE WHEN m.id IS NOT NULL THEN (
+         SELECT coalesce(json_agg(json_build_object('text', a.text, 'category', a.category) ORDER BY a.position), '[]'::json)
+         FROM meeting_agenda_items a WHERE a.meeting_id = m.id AND a.user_id = k.user_id) END AS m_agenda,
+       c.id AS c_id, c.first_name AS c_first_name, c.last_name AS c_last_name, c.email AS c_email, c.title AS c_title,
+       c.phone AS c_phone, c.linkedin_url AS c_linkedin_url, c.timezone AS c_timezone,
+       c.email_opt_out AS c_email_opt_out, c.stage AS c_stage,
+       ${orgColumns('o')}, ${orgColumns('co')},
+       (SELECT s.reason FROM email_suppressions s WHERE s.email = k.suppression_of) AS suppressed_reason,
+       t.subject AS t_subject, t.body AS t_body
+  FROM ${from}
+  LEFT JOIN users u ON u.id = k.user_id
+  LEFT JOIN meetings m ON m.id = k.meeting_id AND m.user_id = k.user_id
+  LEFT JOIN organisations o ON o.id = m.organisation_id AND o.user_id = k.user_id
+  LEFT JOIN contacts c ON c.id = coalesce(k.contact_id, CASE WHEN k.meeting_contact THEN m.contact_id END) AND c.user_id = k.user_id
+  LEFT JOIN organisations co ON co.id = c.organisation_id AND co.user_id = k.user_id
+  LEFT JOIN email_templates t ON t.user_id = k.user_id AND t.kind = k.kind`;
+}
 
-  let meeting: Meeting | null = null;
-  let agenda: AgendaItem[] = [];
-  if (opts.meetingId) {
-    if (!isUuid(opts.meetingId)) return null;
-    meeting = await m
-      .getRepository(Meeting)
-      .createQueryBuilder('m')
-      .leftJoinAndSelect('m.contact', 'c', 'c.user_id = m.user_id')
-      .leftJoinAndSelect('m.organisation', 'o', 'o.user_id = m.user_id')
-      .leftJoinAndSelect('c.organisation', 'co', 'co.user_id = m.user_id')
-      .where('m.id = :meetingId AND m.user_id = :userId', { meetingId: opts.meetingId, userId })
-      .getOne();
-    if (!meeting) return null;
-    agenda = await m.getRepository(AgendaItem).find({
-      where: { meetingId: meeting.id, userId },
-      order: { position: 'ASC' },
-    });
-  }
+const EMAIL_DATA = new PreparedStatement<DataRow>(
+  'rapport_email_data',
+  emailDataSelect(
+    `(SELECT $1::uuid AS user_id, $2::uuid AS meeting_id, $3::uuid AS contact_id, $4::boolean AS meeting_contact,
+             $5::email_kind AS kind, $6::text AS suppression_of) AS k`,
+  ),
+);
 
-  // The row's contact, else the meeting's (already loaded with it).
-  const contactId = opts.contactId ?? meeting?.contactId ?? null;
-  let contact: Contact | null = null;
-  if (contactId && meeting?.contact && meeting.contact.id === contactId) contact = meeting.contact;
-  else if (contactId && isUuid(contactId)) contact = await loadContact(m, userId, contactId);
+export type DataRow = Record<string, unknown>;
 
-  const organisation = meeting?.organisation ?? contact?.organisation ?? null;
-  const recipientZone = (CONTACT_FACING.has(kind) ? contact?.timezone : null) ?? user.timezone;
+function organisationFrom(r: DataRow, alias: string): RenderContext['organisation'] {
+  if (r[`${alias}_id`] == null) return null;
+  const view: Record<string, unknown> = {};
+  for (const [column, field] of ORG_COLUMNS) if (field !== 'id') view[field] = r[`${alias}_${column}`];
+  return view as NonNullable<RenderContext['organisation']>;
+}
 
+function contactFrom(r: DataRow): NonNullable<RenderContext['contact']> {
+  const firstName = r.c_first_name as string;
+  const lastName = r.c_last_name as string | null;
   return {
+    firstName,
+    lastName,
+    fullName: lastName ? `${firstName} ${lastName}` : firstName,
+    email: r.c_email as string | null,
+    title: r.c_title as string | null,
+    phone: r.c_phone as string | null,
+    linkedinUrl: r.c_linkedin_url as string | null,
+  };
+}
+
+/**
+ * Everything a template may show for one email, and what the send-time re-checks look at, read
+ * now from Postgres in one statement (plus the digest list or the outreach date for the two kinds
+ * that show them), every part scoped by the user: the user and their template for the kind; the
+ * meeting with its agenda, organisation and contact; or the contact with its organisation; and,
+ * when `suppressionOf` is given, whether that address is suppressed. Returns null when the user
+ * id cannot be one.
+ */
+export async function loadEmailData(
+  m: EntityManager,
+  opts: RenderContextOptions & { suppressionOf?: string | null },
+): Promise<EmailData | null> {
+  if (!isUuid(opts.userId)) return null;
+  const meetingId = opts.meetingId && isUuid(opts.meetingId) ? opts.meetingId : null;
+  // The row's contact, else the meeting's; a contact id that cannot be one finds nobody.
+  const contactId = opts.contactId && isUuid(opts.contactId) ? opts.contactId : null;
+  const [r] = await EMAIL_DATA.run(m, [
+    opts.userId,
+    meetingId,
+    contactId,
+    opts.contactId == null,
+    opts.kind,
+    opts.suppressionOf ?? null,
+  ]);
+  return emailDataFrom(m, r, opts);
+}
+
+/**
+ * EmailData from a row of `emailDataSelect` (plus the digest list or the outreach date, read here
+ * for the two kinds that show them).
+ */
+export async function emailDataFrom(m: EntityManager, r: DataRow, opts: RenderContextOptions): Promise<EmailData> {
+  const { userId, kind } = opts;
+  const template: TemplateSource =
+    r.t_subject != null ? { subject: r.t_subject as string, body: r.t_body as string } : DEFAULT_TEMPLATES[kind];
+  const facts: EmailFacts = {
+    user:
+      r.u_id != null
+        ? {
+            disabledReminders: (r.u_disabled_reminders as EmailKind[] | null) ?? [],
+            suspendedAt: r.u_suspended_at as Date | null,
+          }
+        : null,
+    meeting: r.m_id != null ? { status: r.m_status as MeetingStatus } : null,
+    contact:
+      r.c_id != null
+        ? { id: r.c_id as string, emailOptOut: r.c_email_opt_out as boolean, stage: r.c_stage as ContactStage }
+        : null,
+    suppressedReason: (r.suppressed_reason as string | null) ?? null,
+  };
+  // A user that no longer exists, or a meeting that does not (or is not theirs): nothing to render.
+  if (r.u_id == null || (opts.meetingId && r.m_id == null)) return { ctx: null, template, facts };
+
+  const user = { name: r.u_name as string, email: r.u_email as string, timezone: r.u_timezone as string };
+  const contact = r.c_id != null ? contactFrom(r) : null;
+  const meeting: RenderContext['meeting'] =
+    r.m_id != null
+      ? {
+          id: r.m_id as string,
+          title: r.m_title as string,
+          startsAt: r.m_starts_at as Date,
+          endsAt: r.m_ends_at as Date,
+          timezone: r.m_timezone as string,
+          location: r.m_location as string | null,
+          videoUrl: r.m_video_url as string | null,
+          notes: r.m_notes as string | null,
+          status: r.m_status as string,
+          icsSequence: r.m_ics_sequence as number,
+          agenda: r.m_agenda as { text: string; category: string }[],
+        }
+      : null;
+  const organisation = organisationFrom(r, 'o') ?? organisationFrom(r, 'co');
+  const contactZone = r.c_id != null ? (r.c_timezone as string | null) : null;
+  const recipientZone = (CONTACT_FACING.has(kind) ? contactZone : null) ?? user.timezone;
+
+  const ctx: RenderContext = {
     kind,
     recipient: { name: opts.toName, email: opts.toEmail, timezone: recipientZone },
-    user: { name: user.name, email: user.email, timezone: user.timezone },
-    contact: contact ? contactView(contact) : meeting ? contactFromName(meeting.contactName) : null,
-    organisation: organisation ? organisationView(organisation) : null,
-    meeting: meeting
-      ? {
-          id: meeting.id,
-          title: meeting.title,
-          startsAt: meeting.startsAt,
-          endsAt: meeting.endsAt,
-          timezone: meeting.timezone,
-          location: meeting.location,
-          videoUrl: meeting.videoUrl,
-          notes: meeting.notes,
-          status: meeting.status,
-          icsSequence: meeting.icsSequence,
-          agenda: agenda.map((a) => ({ text: a.text, category: a.category })),
-        }
-      : null,
+    user,
+    contact: contact ?? (meeting ? contactFromName(r.m_contact_name as string) : null),
+    organisation,
+    meeting,
     digest: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? await loadDigest(m, userId) : null,
     message: opts.message ?? null,
-    outreach: kind === EmailKind.OUTREACH_NUDGE && contact ? await loadOutreach(m, userId, contact.id) : null,
+    outreach: kind === EmailKind.OUTREACH_NUDGE && contact ? await loadOutreach(m, userId, r.c_id as string) : null,
     unsubscribeUrl: opts.unsubscribeUrl,
     appUrl: opts.appUrl,
   };
+  return { ctx, template, facts };
+}
+
+/**
+ * Everything a template may show for one email (see loadEmailData). Returns null when the user or
+ * the referenced meeting no longer exists.
+ */
+export async function loadRenderContext(m: EntityManager, opts: RenderContextOptions): Promise<RenderContext | null> {
+  return (await loadEmailData(m, opts))?.ctx ?? null;
 }
 
 /** The user's contacts whose keep-in-touch cadence has run out, most overdue first. */

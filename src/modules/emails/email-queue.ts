@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../../core/logger';
 import { EmailStatus } from './email-kind';
@@ -24,11 +25,14 @@ export interface OutboxChange {
 }
 
 /**
- * One timer per (row, send time): re-adding the same one is a no-op, and a stale timer that
- * still fires finds the row not due or no longer PENDING and does nothing.
+ * One timer per (row, send time, attempts after a released lease): re-adding the same one is a
+ * no-op, and a stale timer that still fires finds the row not due or no longer PENDING and does
+ * nothing. The id is `se` and 17 characters (102 bits) of a SHA-256 over those three: short, so a
+ * pending timer stays a compact hash in Redis (see createQueue); the row id is in the job's data.
  */
 export function sendJobId(id: string, sendAt: Date, attempts = 0): string {
-  return `se-${id}-${sendAt.getTime()}${attempts ? `-a${attempts}` : ''}`;
+  const digest = createHash('sha256').update(`${id}/${sendAt.getTime()}/${attempts}`).digest('base64url');
+  return `se${digest.slice(0, 17)}`;
 }
 
 const REDIS_TIMEOUT_MS = 1_000;
@@ -40,15 +44,28 @@ export class EmailQueue {
     private readonly logger: Logger,
   ) {}
 
-  async apply(changes: OutboxChange[], now = Date.now()): Promise<void> {
+  async apply(changes: OutboxChange[]): Promise<void> {
     if (!changes.length) return;
     const work = async () => {
+      const timers: OutboxChange[] = [];
       for (const change of changes) {
         if (change.previousSendAt && change.previousSendAt.getTime() !== change.sendAt.getTime()) {
           await this.remove(sendJobId(change.id, change.previousSendAt));
         }
-        if (change.status === EmailStatus.PENDING) await this.add(change.id, change.sendAt, now, change.attempts);
+        if (change.status === EmailStatus.PENDING) timers.push(change);
         else await this.remove(sendJobId(change.id, change.sendAt));
+      }
+      // One round trip for all the new timers. Each delay is counted from the moment they are
+      // added, so a timer fires at its send_at however long the work before took.
+      if (timers.length) {
+        const now = Date.now();
+        await this.queue.addBulk(
+          timers.map((t) => ({
+            name: EMAIL_JOB.send,
+            data: jobData(t.id),
+            opts: jobOptions(t.id, t.sendAt, now, t.attempts),
+          })),
+        );
       }
     };
     try {
@@ -92,15 +109,19 @@ export class EmailQueue {
   }
 
   add(id: string, sendAt: Date, now = Date.now(), attempts = 0) {
-    return this.queue.add(EMAIL_JOB.send, { scheduledEmailId: id } satisfies SendJobData, {
-      jobId: sendJobId(id, sendAt, attempts),
-      delay: Math.max(0, sendAt.getTime() - now),
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 86_400 },
-      // Retries are planned in Postgres (send_at + backoff), not by BullMQ.
-      attempts: 1,
-    });
+    return this.queue.add(EMAIL_JOB.send, jobData(id), jobOptions(id, sendAt, now, attempts));
   }
+}
+
+const jobData = (id: string): SendJobData => ({ scheduledEmailId: id });
+
+/**
+ * Only the id and the delay: BullMQ's default of one attempt stands (retries are planned in
+ * Postgres, send_at + backoff), and the worker removes a completed job and keeps a failed one a
+ * week (EMAIL_WORKER_OPTIONS). Anything more would be stored with every pending timer.
+ */
+function jobOptions(id: string, sendAt: Date, now: number, attempts = 0) {
+  return { jobId: sendJobId(id, sendAt, attempts), delay: Math.max(0, sendAt.getTime() - now) };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

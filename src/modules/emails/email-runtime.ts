@@ -15,7 +15,6 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
     ds,
     mailer,
     services.composer,
-    services.outbox,
     queue,
     new SuppressionService(ds),
     config,

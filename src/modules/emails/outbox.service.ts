@@ -5,7 +5,7 @@ import type { Logger } from '../../core/logger';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting, MeetingStatus } from '../meetings/meeting.entity';
 import { User } from '../users/user.entity';
-import type { EmailComposer } from './email-composer';
+import type { EmailComposer, Renderable } from './email-composer';
 import { EmailEvent } from './email-event.entity';
 import { CONTACT_FACING, EmailKind, EmailStatus } from './email-kind';
 import { planMeetingEmails } from './email-planner';
@@ -196,10 +196,9 @@ export class OutboxService {
    * The subject as the email would be sent now (what lists show). A template that fails to
    * render must not block the change that planned the email: the worker reports it at send time.
    */
-  async plannedSubject(m: EntityManager, row: Parameters<EmailComposer['compose']>[1]): Promise<string> {
+  async plannedSubject(m: EntityManager, row: Renderable): Promise<string> {
     try {
-      const composed = await this.composer.compose(m, row);
-      return composed?.rendered.subject ?? '';
+      return (await this.composer.subject(m, row)) ?? '';
     } catch (err) {
       this.logger.warn({ err, kind: row.kind }, 'could not render the subject of a planned email');
       return row.subjectOverride ?? KIND_LABELS[row.kind];

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { CONTACT_FACING, EmailKind } from '../email-kind';
 import type { RenderContext, RenderedEmail, TemplateSource } from './render.types';
 
@@ -235,12 +235,53 @@ function run(source: string, mode: Mode, view: object): string {
 
 const LOCALE = 'en-GB';
 
-const zoneOf = (tz: string) => (IANAZone.isValidZone(tz) ? tz : 'UTC');
-const inZone = (d: Date, tz: string) => DateTime.fromJSDate(d, { zone: zoneOf(tz) }).setLocale(LOCALE);
+// luxon builds an Intl.DateTimeFormat to answer isValidZone, on every call: remember the answers
+// (a bounded number: zone names come from stored settings, but nothing here trusts that).
+const zoneValidity = new Map<string, boolean>();
+const zoneOf = (tz: string) => {
+  let valid = zoneValidity.get(tz);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(tz);
+    if (zoneValidity.size >= 1000) zoneValidity.clear();
+    zoneValidity.set(tz, valid);
+  }
+  return valid ? tz : 'UTC';
+};
+
+// One Intl formatter per zone, kept (building one costs far more than formatting with it): the
+// same en-GB names and 24-hour time luxon gave, without a DateTime per date.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function partsOf(d: Date, tz: string): Record<string, string> {
+  const zone = zoneOf(tz);
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(LOCALE, {
+      timeZone: zone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    if (formatters.size >= 1000) formatters.clear();
+    formatters.set(zone, formatter);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of formatter.formatToParts(d)) parts[part.type] = part.value;
+  return parts;
+}
 /** "Tuesday 14 January 2026" */
-export const formatDate = (d: Date, tz: string) => inZone(d, tz).toFormat('cccc d LLLL yyyy');
+export const formatDate = (d: Date, tz: string) => {
+  const p = partsOf(d, tz);
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
+};
 /** "10:00" */
-export const formatTime = (d: Date, tz: string) => inZone(d, tz).toFormat('HH:mm');
+export const formatTime = (d: Date, tz: string) => {
+  const p = partsOf(d, tz);
+  return `${p.hour}:${p.minute}`;
+};
 const firstWord = (name: string | null | undefined) => (name ?? '').trim().split(/\s+/)[0] ?? '';
 const wholeDaysSince = (d: Date, now: Date) => Math.max(0, Math.floor((now.getTime() - d.getTime()) / 86_400_000));
 /** ENTRY_PATHS → "Entry paths" */
@@ -510,6 +551,15 @@ function hostOf(url: string): string {
   } catch {
     return 'rapport.invalid';
   }
+}
+
+/** The subject alone, exactly as renderEmail would produce it (what lists show for a planned email). */
+export function renderSubject(
+  ctx: RenderContext,
+  template: Pick<TemplateSource, 'subject'>,
+  now: Date = new Date(),
+): string {
+  return headerSafe(run(template.subject, 'text', present(buildViewModel(ctx, now), 'text')));
 }
 
 /** Renders with `strict: true` (a missing variable throws); for validating against sample data. */
