@@ -1,25 +1,18 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick]`: Rapport measured side by side with the floor (node:http + pg,
 // one SQL statement per request) and the peer (PostGraphile 5 on Node 22, bench/peer) over the
-// same seeded tables, on loopback, everything started and stopped here. Quick mode checks that
-// all return the same data and counts SQL statements per request; the full mode also measures
-// throughput and latency. See docs/benchmarks.md.
+// same seeded tables, on loopback, everything started and stopped here; then the email pipeline
+// (bench/email.mjs) against a bare nodemailer loop. Quick mode checks that all return the same
+// data, counts SQL statements per request and sends a few hundred emails with every check; the
+// full mode also measures throughput and latency. See docs/benchmarks.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  build,
-  ensureDependencies,
-  freePort,
-  log,
-  root,
-  run,
-  startEmbeddedPostgres,
-  startRedis,
-} from './lib/bootstrap.mjs';
+import { cpuMs, rssMb, startBenchServers } from '../bench/servers.mjs';
+import { build, ensureDependencies, freePort, log, root, run } from './lib/bootstrap.mjs';
 
 const quick = process.argv.includes('--quick');
 const stops = [];
@@ -97,19 +90,10 @@ async function main() {
   const { seed, SIZES } = await import('../bench/seed.mjs');
   const size = quick ? SIZES.quick : SIZES.full;
 
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rapport-bench-'));
-  stops.push(async () => rmSync(tmp, { recursive: true, force: true }));
-  const db = await startEmbeddedPostgres({
-    dataDir: path.join(tmp, 'pg'),
-    port: await freePort(),
-    persistent: false,
-    flags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'],
-  });
-  stops.push(db.stop);
-  await db.createDatabase('rapport_bench');
-  const databaseUrl = db.url('rapport_bench');
-  const redis = await startRedis({ port: await freePort(), dir: path.join(tmp, 'redis'), persistent: false });
-  stops.push(redis.stop);
+  const servers = await startBenchServers('rapport-bench');
+  stops.push(servers.stop);
+  const databaseUrl = await servers.createDatabase('rapport_bench');
+  const redis = { url: servers.redisUrl };
   run(process.execPath, ['dist/src/cli/migrate.js', 'up'], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: 'ignore',
@@ -151,7 +135,6 @@ async function main() {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   stops.push(() => client.end());
-  await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const [{ password_hash: hash }] = (await client.query('SELECT password_hash FROM users WHERE id = $1', [userId]))
     .rows;
   log('bench', `seeding ${JSON.stringify(size)}…`);
@@ -271,6 +254,18 @@ async function main() {
     ),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n${loadLines.length ? `${loadLines.join('\n')}\n\n` : ''}`);
+
+  // 3. The email pipeline, in a database of its own on the same servers, once the API, the floor
+  // and the peer have stopped: they would otherwise share the two cores with the worker.
+  await stopChildren();
+  const { emailBench } = await import('../bench/email.mjs');
+  const email = await emailBench({
+    databaseUrl: await servers.createDatabase('rapport_email_bench'),
+    redisUrl: servers.redisUrl,
+    quick,
+    log,
+  });
+  process.stdout.write(`\n${email.lines.join('\n')}\n\n`);
   if (!quick) {
     const dir = path.join(root, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
@@ -289,6 +284,7 @@ async function main() {
           },
           size,
           results,
+          email: email.results,
         },
         null,
         2,
@@ -297,18 +293,6 @@ async function main() {
     log('bench', `wrote ${path.relative(root, file)}`);
   }
   return 0;
-}
-
-/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 100 Hz ticks
-}
-
-/** Peak resident memory of a process, in MB. */
-function peakRssMb(pid) {
-  const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return kb ? Math.round(Number(kb) / 1024) : null;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -407,21 +391,26 @@ async function measureLoad({ apiUrl, token, floorPort, floor, api, peer, peerUrl
     lines.push(`| ${name} | ${res.latency.p50} | ${res.latency.p99} | ${res.latency.max} |`);
   }
   const peak = {
-    rapport: peakRssMb(api.child.pid),
-    peer: peakRssMb(peer.child.pid),
-    floor: peakRssMb(floor.child.pid),
+    rapport: Math.round(rssMb(api.child.pid, 'VmHWM')),
+    peer: Math.round(rssMb(peer.child.pid, 'VmHWM')),
+    floor: Math.round(rssMb(floor.child.pid, 'VmHWM')),
   };
   for (const r of Object.values(results)) for (const name of NAMES) r[name].peakRssMb = peak[name];
   lines.push('', `Peak RSS: Rapport ${peak.rapport} MB, peer ${peak.peer} MB, floor ${peak.floor} MB.`);
   return lines;
 }
 
-async function cleanup() {
+/** Stops the API, the floor and the peer, and waits until they have exited. */
+async function stopChildren() {
   stopping = true;
   // A child may already be gone (a Ctrl-C reaches the whole process group): signalCode is set then.
   const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
   for (const child of running) child.kill('SIGTERM');
   await Promise.all(running.map((c) => new Promise((r) => c.once('exit', r))));
+}
+
+async function cleanup() {
+  await stopChildren();
   for (const stop of stops.reverse()) await stop().catch(() => {});
   stops.length = 0;
 }
