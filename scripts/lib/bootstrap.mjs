@@ -27,9 +27,9 @@ export function run(cmd, args, options = {}) {
 /**
  * Installs npm dependencies when node_modules is missing or older than the lockfile.
  * `npm install` (which keeps the locked versions) rather than `npm ci`: the registry mirror
- * this project is built against lacks other platforms' optional binaries (msgpackr-extract,
- * unrs-resolver), so the lockfile has no entries for them and `npm ci` refuses it as out of
- * sync. The install leaves package-lock.json unchanged.
+ * this project is built against has at times lacked other platforms' optional binaries
+ * (msgpackr-extract, unrs-resolver); a lockfile written then has no entries for them, and
+ * `npm ci` refuses it as out of sync where `npm install` goes on.
  */
 export function ensureDependencies() {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
