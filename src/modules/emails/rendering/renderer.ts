@@ -251,8 +251,21 @@ const zoneOf = (tz: string) => {
 // One Intl formatter per zone, kept (building one costs far more than formatting with it): the
 // same en-GB names and 24-hour time luxon gave, without a DateTime per date.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function partsOf(d: Date, tz: string): Record<string, string> {
+// An email shows the same instant several times (a meeting's start as date, time and range):
+// the parts of the last few are kept, since formatToParts costs more than the rest of a line.
+const recentParts = new Map<string, Readonly<Record<string, string>>>();
+function partsOf(d: Date, tz: string): Readonly<Record<string, string>> {
   const zone = zoneOf(tz);
+  const key = `${d.getTime()} ${zone}`;
+  let parts = recentParts.get(key);
+  if (!parts) {
+    parts = formatParts(d, zone);
+    if (recentParts.size >= 64) recentParts.clear();
+    recentParts.set(key, parts);
+  }
+  return parts;
+}
+function formatParts(d: Date, zone: string): Readonly<Record<string, string>> {
   let formatter = formatters.get(zone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat(LOCALE, {
