@@ -82,6 +82,8 @@ export class EntityReader<T extends object> {
   private readonly all: ColumnSet;
   /** Column sets by their property names; bounded (client selections vary). */
   private readonly sets = new Map<string, ColumnSet>();
+  /** readWhole's statements, by condition and order (a few fixed ones per entity, from code). */
+  private readonly wholeTexts = new Map<string, string>();
 
   constructor(
     private readonly ds: DataSource,
@@ -143,6 +145,27 @@ export class EntityReader<T extends object> {
   /** `"m"."id" AS "m_id", …` for the given alias. */
   selectList(alias: string, set: ColumnSet): string {
     return set.selectList(alias);
+  }
+
+  /** The quoted column of a property, under `alias`. */
+  column(alias: string, property: string): string {
+    const column = this.columnsByProperty.get(property);
+    if (!column) throw new Error(`${this.metadata.name} has no column ${property}`);
+    return `"${alias}"."${column.databaseName}"`;
+  }
+
+  /**
+   * Whole rows (every column, so they may be shared), by a condition and an order written over
+   * the alias "t" with `column('t', …)`; run as a prepared statement.
+   */
+  async readWhole(where: string, order: string, values: unknown[]): Promise<T[]> {
+    let text = this.wholeTexts.get(where + order);
+    if (text === undefined) {
+      text = `SELECT ${this.all.selectList('t')} FROM "${this.metadata.tablePath}" "t" WHERE ${where}${order ? ` ORDER BY ${order}` : ''}`;
+      this.wholeTexts.set(where + order, text);
+    }
+    const rows = await queryPrepared(this.ds, text, values);
+    return rows.map((row) => this.hydrate(row, 't', this.all)!);
   }
 
   /** The entity in `row` under `alias`, or null when its primary key is null (no LEFT JOIN match). */

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { In, type DataSource, type EntityTarget, type FindOptionsOrder, type ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Contact } from '../../modules/contacts/contact.entity';
 import { EmailEvent } from '../../modules/emails/email-event.entity';
 import { ScheduledEmail } from '../../modules/emails/scheduled-email.entity';
@@ -9,11 +9,28 @@ import { JobLead } from '../../modules/insights/job-lead.entity';
 import { AgendaItem } from '../../modules/meetings/agenda-item.entity';
 import { Meeting } from '../../modules/meetings/meeting.entity';
 import { Organisation } from '../../modules/organisations/organisation.entity';
+import { EntityReader } from '../db/entity-reader';
 import { isUuid } from '../ids';
+
+const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityReader<ObjectLiteral>>>();
+
+/** The entity's reader for whole rows (built once per data source). */
+function readerOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>): EntityReader<T> {
+  let byEntity = readers.get(ds);
+  if (!byEntity) readers.set(ds, (byEntity = new Map()));
+  let reader = byEntity.get(entity);
+  if (!reader) {
+    reader = new EntityReader(ds, entity as new () => ObjectLiteral);
+    byEntity.set(entity, reader);
+  }
+  return reader as EntityReader<T>;
+}
 
 /**
  * Loads rows of one user by id, batched per tick: a page of N items with a relation costs one
- * statement for that relation, not N. Rows of other users come back as null.
+ * statement for that relation, not N. Rows of other users come back as null. Whole rows, read by
+ * a prepared statement (see EntityReader): loaders serve every request, so TypeORM's per-call
+ * query building is left out of them.
  */
 function byId<T extends ObjectLiteral & { id: string }>(
   ds: DataSource,
@@ -23,7 +40,12 @@ function byId<T extends ObjectLiteral & { id: string }>(
   return new DataLoader<string, T | null>(async (ids) => {
     const valid = ids.filter(isUuid);
     if (!userId || !valid.length) return ids.map(() => null);
-    const rows = await ds.getRepository(entity).find({ where: { id: In(valid), userId } as never });
+    const reader = readerOf(ds, entity);
+    const rows = await reader.readWhole(
+      `${reader.column('t', 'id')} = ANY($1::uuid[]) AND ${reader.column('t', 'userId')} = $2`,
+      '',
+      [valid, userId],
+    );
     const found = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -35,14 +57,18 @@ export function byParent<T extends ObjectLiteral>(
   entity: EntityTarget<T>,
   parentKey: keyof T & string,
   userId: string | null,
-  order: FindOptionsOrder<T>,
+  order: Partial<Record<keyof T & string, 'ASC' | 'DESC'>>,
 ) {
   return new DataLoader<string, T[]>(async (parentIds) => {
     if (!userId) return parentIds.map(() => []);
-    const rows = await ds.getRepository(entity).find({
-      where: { [parentKey]: In([...parentIds]), userId } as never,
-      order,
-    });
+    const reader = readerOf(ds, entity);
+    const rows = await reader.readWhole(
+      `${reader.column('t', parentKey)} = ANY($1::uuid[]) AND ${reader.column('t', 'userId')} = $2`,
+      Object.entries(order)
+        .map(([property, direction]) => `${reader.column('t', property)} ${direction as string}`)
+        .join(', '),
+      [[...parentIds], userId],
+    );
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) groups.get(row[parentKey] as string)?.push(row);
     return parentIds.map((id) => groups.get(id) ?? []);

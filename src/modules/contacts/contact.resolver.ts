@@ -22,8 +22,9 @@ export class ContactResolver {
 
   @Authorized()
   @Query(() => Contact, { nullable: true, description: 'null when it does not exist or is not yours.' })
-  contact(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<Contact | null> {
-    return services.contacts.get(user!, id);
+  contact(@Arg('id', () => ID) id: string, @Ctx() { loaders }: Context): Promise<Contact | null> {
+    // The request's loader: scoped to the user, and shared with every other read of it.
+    return loaders.contact.load(id);
   }
 
   @Authorized()

@@ -42,8 +42,9 @@ export class MeetingResolver {
 
   @Authorized()
   @Query(() => Meeting, { nullable: true, description: 'null when it does not exist or is not yours.' })
-  meeting(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<Meeting | null> {
-    return services.meetings.get(user!, id);
+  meeting(@Arg('id', () => ID) id: string, @Ctx() { loaders }: Context): Promise<Meeting | null> {
+    // The request's loader: scoped to the user, and shared with every other read of it.
+    return loaders.meeting.load(id);
   }
 
   @Authorized()

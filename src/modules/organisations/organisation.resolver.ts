@@ -29,8 +29,9 @@ export class OrganisationResolver {
 
   @Authorized()
   @Query(() => Organisation, { nullable: true, description: 'null when it does not exist or is not yours.' })
-  organisation(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<Organisation | null> {
-    return services.organisations.get(user!, id);
+  organisation(@Arg('id', () => ID) id: string, @Ctx() { loaders }: Context): Promise<Organisation | null> {
+    // The request's loader: scoped to the user, and shared with every other read of it.
+    return loaders.organisation.load(id);
   }
 
   @Authorized()
