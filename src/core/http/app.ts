@@ -18,8 +18,13 @@ export interface HttpApp {
   services: Services;
   /** Listens on the configured (or given) port; resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
-  /** Stops accepting requests, lets in-flight ones finish, then stops Apollo. */
+  /**
+   * Stops accepting requests, lets in-flight ones finish — also those whose client has already
+   * gone — then stops Apollo.
+   */
   close(): Promise<void>;
+  /** GraphQL requests being handled now. */
+  inFlight(): number;
 }
 
 /** The API's HTTP surface: health, Playground and GraphQL. Connections are owned by the caller. */
@@ -28,6 +33,9 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const services = createServices(infra);
   const apollo = createApolloServer(await createSchema(), config.graphql);
   await apollo.start();
+
+  const graphql = expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, services, ds) });
+  const running = new Set<Promise<unknown>>();
 
   const app = express();
   app.disable('x-powered-by');
@@ -65,7 +73,15 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       req.body ??= {};
       next();
     },
-    expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, services, ds) }),
+    (req, res, next) => {
+      // Tracked until the handler ends, not until the socket closes: a client that goes away
+      // leaves its request running, and close() must not end the pool under it.
+      const handling = Promise.resolve(graphql(req, res, next));
+      running.add(handling);
+      const done = () => running.delete(handling);
+      handling.then(done, done);
+      return handling;
+    },
   );
 
   app.use(
@@ -109,8 +125,10 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
           server!.closeIdleConnections();
         });
       }
+      await Promise.allSettled([...running]);
       await apollo.stop();
       await services.emailQueue.close();
     },
+    inFlight: () => running.size,
   };
 }
