@@ -158,6 +158,38 @@ it('marks a send whose connection dropped after the data UNCERTAIN, and does not
   expect(scheduledEmails.edges.map((e) => e.node.id)).toContain(row.id);
 });
 
+it('never re-sends an email the server accepted when recording it as SENT fails: it ends UNCERTAIN', async () => {
+  const [row] = await dueEmails(1, 'bookkeeping');
+  // The database refuses to mark this row SENT, as a lost connection or a failover would.
+  await app.infra.ds.query(
+    `CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN IF NEW.status = 'SENT' THEN RAISE EXCEPTION 'database unavailable'; END IF; RETURN NEW; END $$;
+     CREATE TRIGGER refuse_sent BEFORE UPDATE ON scheduled_emails FOR EACH ROW
+       WHEN (NEW.id = '${row.id}'::uuid) EXECUTE FUNCTION refuse_sent();`,
+  );
+  try {
+    worker = await startEmailWorker(app, sink.url);
+    await enqueue(row.id, `bookkeeping-${row.id}`);
+    await eventually(
+      async () =>
+        (await (await queueFor().getJob(`bookkeeping-${row.id}`))?.isFailed()) ||
+        Promise.reject(new Error('job not failed yet')),
+    );
+  } finally {
+    await app.infra.ds.query('DROP TRIGGER refuse_sent ON scheduled_emails; DROP FUNCTION refuse_sent();');
+  }
+  expect(sink.count(row.message_id)).toBe(1);
+  // Not planned for a retry: it keeps its lease and smtp_started_at, so the reconciler, once the
+  // lease runs out, knows it may have gone out.
+  expect(await statusOf(row.id)).toMatchObject({ status: 'SENDING', attempts: 1 });
+  await app.infra.ds.query(`UPDATE scheduled_emails SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [
+    row.id,
+  ]);
+  expect(await worker!.reconciler.sweep()).toMatchObject({ uncertain: 1 });
+  expect(await statusOf(row.id)).toMatchObject({ status: 'UNCERTAIN' });
+  expect(sink.count(row.message_id)).toBe(1);
+});
+
 it('returns an email whose worker died before SMTP to PENDING, and one that died during SMTP to UNCERTAIN', async () => {
   const [before, during] = await dueEmails(2, 'lease');
   await app.infra.ds.query(
