@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { Pool, QueryConfig } from 'pg';
 import { getMetadataStorage } from 'type-graphql';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { queryPrepared } from './prepared';
 
 /**
  * Column types whose values node-postgres already returns as the entity holds them, so
@@ -187,31 +186,4 @@ export class EntityReader<T extends object> {
   static isComplete(entity: object): boolean {
     return (entity as Record<symbol, boolean>)[COMPLETE] === true;
   }
-}
-
-/** How many distinct statements are prepared per connection; beyond it, statements run unnamed. */
-const MAX_PREPARED = 200;
-const preparedNames = new Map<string, string>();
-
-/**
- * Runs a read on the pool behind TypeORM as a named prepared statement, so PostgreSQL parses
- * and plans each distinct SQL text once per connection. The set of texts is bounded (shapes of
- * a query × column sets); past MAX_PREPARED distinct texts, statements run unnamed.
- */
-export async function queryPrepared(
-  ds: DataSource,
-  text: string,
-  values: unknown[],
-): Promise<Record<string, unknown>[]> {
-  let name = preparedNames.get(text);
-  if (name === undefined && preparedNames.size < MAX_PREPARED) {
-    name = `r_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    preparedNames.set(text, name);
-  }
-  // Seen by TypeORM's logger like every other statement (tests count statements with it).
-  if (ds.options.logging) ds.logger.logQuery(text, values);
-  const pool = (ds.driver as unknown as { master: Pool }).master;
-  const config: QueryConfig = name ? { name, text, values } : { text, values };
-  const result = await pool.query(config);
-  return result.rows as Record<string, unknown>[];
 }

@@ -92,11 +92,6 @@ export class EmailComposer {
     return { rendered, mail };
   }
 
-  /** null when what the email is about no longer exists. */
-  async compose(m: EntityManager, row: Renderable): Promise<ComposedEmail | null> {
-    return this.build(row, await this.load(m, row));
-  }
-
   /** The subject alone, as the email would be sent now; null when what it is about no longer exists. */
   async subject(m: EntityManager, row: Renderable): Promise<string | null> {
     const data = await this.load(m, row);

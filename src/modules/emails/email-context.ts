@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '../../core/db/prepared';
 import { isUuid } from '../../core/ids';
 import type { ContactStage } from '../contacts/contact-stage';
 import type { MeetingStatus } from '../meetings/meeting.entity';
 import { CONTACT_FACING, EmailKind } from './email-kind';
 import { CONTACT_DUE_SQL } from './keep-in-touch';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
-import { PreparedStatement } from './prepared';
 import type { RenderContext, TemplateSource } from './rendering/render.types';
 
 /** At most this many contacts in one keep-in-touch digest. */
@@ -106,12 +106,9 @@ SELECT ${leadingColumns}
   LEFT JOIN email_templates t ON t.user_id = k.user_id AND t.kind = k.kind`;
 }
 
-const EMAIL_DATA = new PreparedStatement<DataRow>(
-  'rapport_email_data',
-  emailDataSelect(
-    `(SELECT $1::uuid AS user_id, $2::uuid AS meeting_id, $3::uuid AS contact_id, $4::boolean AS meeting_contact,
+const EMAIL_DATA = emailDataSelect(
+  `(SELECT $1::uuid AS user_id, $2::uuid AS meeting_id, $3::uuid AS contact_id, $4::boolean AS meeting_contact,
              $5::email_kind AS kind, $6::text AS suppression_of) AS k`,
-  ),
 );
 
 export type DataRow = Record<string, unknown>;
@@ -153,7 +150,7 @@ export async function loadEmailData(
   const meetingId = opts.meetingId && isUuid(opts.meetingId) ? opts.meetingId : null;
   // The row's contact, else the meeting's; a contact id that cannot be one finds nobody.
   const contactId = opts.contactId && isUuid(opts.contactId) ? opts.contactId : null;
-  const [r] = await EMAIL_DATA.run(m, [
+  const [r] = await queryPrepared<DataRow>(m, EMAIL_DATA, [
     opts.userId,
     meetingId,
     contactId,

@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import { isPgError } from '../../core/db/pg-errors';
+import { queryPrepared } from '../../core/db/prepared';
 import { isUuid } from '../../core/ids';
 import type { Logger } from '../../core/logger';
 import { classifySmtpError, HeaderInjectionError, type Mailer } from '../../core/mail/mailer';
@@ -16,7 +17,6 @@ import type { EmailQueue, SendJobData } from './email-queue';
 import { SuppressionReason } from './email-suppression.entity';
 import { hasContactsDue } from './keep-in-touch';
 import { CancelReason } from './outbox.service';
-import { PreparedStatement } from './prepared';
 import type { ScheduledEmail } from './scheduled-email.entity';
 import type { SuppressionService } from './suppression.service';
 
@@ -136,7 +136,12 @@ export class EmailSender {
 
   /** Claims a batch of rows; each id gets its claimed row, or null (not due, not PENDING, or asked twice). */
   private async claimAll(ids: string[]): Promise<((ClaimedRow & DataRow) | null)[]> {
-    const rows = await CLAIM.run(this.ds, [ids, this.workerId, this.config.email.leaseSeconds, [...CONTACT_FACING]]);
+    const rows = await queryPrepared<ClaimedRow & DataRow>(
+      this.ds,
+      CLAIM,
+      [ids, this.workerId, this.config.email.leaseSeconds, [...CONTACT_FACING]],
+      GENERIC_PLAN,
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     // A row claimed once goes to one job only, even if two of its timers fired together.
     return ids.map((id) => {
@@ -148,7 +153,12 @@ export class EmailSender {
 
   /** Sets smtp_started_at on rows this worker still holds; true for each that it did. */
   private async startAll(items: { id: string; subject: string }[]): Promise<boolean[]> {
-    const started = await START.run(this.ds, [items.map((i) => i.id), items.map((i) => i.subject), this.workerId]);
+    const started = await queryPrepared<{ id: string }>(
+      this.ds,
+      START,
+      [items.map((i) => i.id), items.map((i) => i.subject), this.workerId],
+      GENERIC_PLAN,
+    );
     const ids = new Set(started.map((r) => r.id));
     return items.map((i) => ids.has(i.id));
   }
@@ -241,14 +251,19 @@ export class EmailSender {
   }
 
   private async recordSent(items: { row: ClaimedEmail; response: string }[]): Promise<boolean[]> {
-    const marked = await SENT.run(this.ds, [
-      items.map((i) => i.row.id),
-      items.map((i) => i.row.userId),
-      items.map((i) => i.row.attempts),
-      items.map((i) => i.response),
-      items.map((i) => (CONTACT_FACING.has(i.row.kind) ? i.row.contactId : null)),
-      this.workerId,
-    ]);
+    const marked = await queryPrepared<{ id: string }>(
+      this.ds,
+      SENT,
+      [
+        items.map((i) => i.row.id),
+        items.map((i) => i.row.userId),
+        items.map((i) => i.row.attempts),
+        items.map((i) => i.response),
+        items.map((i) => (CONTACT_FACING.has(i.row.kind) ? i.row.contactId : null)),
+        this.workerId,
+      ],
+      GENERIC_PLAN,
+    );
     const ids = new Set(marked.map((r) => r.id));
     return items.map((i) => ids.has(i.row.id));
   }
@@ -343,6 +358,9 @@ interface ClaimedRow {
 
 const PG_DEADLOCK_DETECTED = '40P01';
 
+/** The three per-email statements run over arrays of ids of any length (see PreparedOptions). */
+const GENERIC_PLAN = { genericPlan: true };
+
 /**
  * One statement of a kind in flight per worker, for up to 200 emails: what arrives meanwhile goes
  * in the next. Each statement costs PostgreSQL a fixed ~0.3 ms of CPU besides its rows, so the
@@ -356,9 +374,7 @@ const CLAIM_BATCHING = { ...BATCHING, lingerMs: 2 };
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
 
-const CLAIM = new PreparedStatement<ClaimedRow & DataRow>(
-  'rapport_email_claim',
-  `
+const CLAIM = `
 WITH claimed AS (
   UPDATE scheduled_emails
   SET status = 'SENDING', lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
@@ -376,22 +392,14 @@ ${emailDataSelect(
             claimed.kind, CASE WHEN claimed.kind = ANY($4::email_kind[]) THEN lower(claimed.to_email COLLATE "C") COLLATE "default" END AS suppression_of
    ) AS k`,
   'claimed.*,',
-)}`,
-  { genericPlan: true },
-);
+)}`;
 
-const START = new PreparedStatement<{ id: string }>(
-  'rapport_email_smtp_started',
-  `UPDATE scheduled_emails s SET smtp_started_at = now(), subject = v.subject
+const START = `UPDATE scheduled_emails s SET smtp_started_at = now(), subject = v.subject
    FROM unnest($1::uuid[], $2::text[]) AS v(id, subject)
    WHERE s.id = ANY($1::uuid[]) AND s.id = v.id AND s.lease_owner = $3 AND s.status = 'SENDING'
-   RETURNING s.id`,
-  { genericPlan: true },
-);
+   RETURNING s.id`;
 
-const SENT = new PreparedStatement<{ id: string }>(
-  'rapport_email_sent',
-  `WITH v AS (
+const SENT = `WITH v AS (
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::uuid[])
        AS v(id, user_id, attempt, response, contact_id)
    ), marked AS (
@@ -412,9 +420,7 @@ const SENT = new PreparedStatement<{ id: string }>(
      FROM (SELECT id FROM contacts WHERE id = ANY($5::uuid[]) ORDER BY id FOR UPDATE) AS locked
      WHERE c.id = locked.id
    )
-   SELECT id FROM marked`,
-  { genericPlan: true },
-);
+   SELECT id FROM marked`;
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
-import { queryPrepared } from '../../core/db/entity-reader';
+import { queryPrepared } from '../../core/db/prepared';
 import { paginateSql, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { cleanText, rejectNulls } from '../../core/inputs';
