@@ -118,6 +118,43 @@ describe('per-IP throttling', () => {
     const res = await execute(strict.url, LoginDocument, { email: victim.input.email, password: PASSWORD });
     expect(errorOf(res).extensions?.code).toBe('RATE_LIMITED');
   });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY says the proxy in front may set it', async () => {
+    // The strict app trusts no proxy: a forged header does not give an attacker a fresh address.
+    const forged = await execute(
+      strict.url,
+      LoginDocument,
+      { email: 'nobody@example.test', password: PASSWORD },
+      { headers: { 'x-forwarded-for': '203.0.113.50' } },
+    );
+    expect(errorOf(forged).extensions?.code).toBe('RATE_LIMITED');
+
+    const proxied = await startTestApp({
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '100',
+      LOGIN_MAX_FAILURES_PER_IP: '3',
+      TRUST_PROXY: 'loopback',
+    });
+    try {
+      const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+      const user = await registerUser(proxied.url);
+      for (let i = 0; i < 3; i++) {
+        await execute(
+          proxied.url,
+          LoginDocument,
+          { email: `guess-${i}@example.test`, password: 'x' },
+          from('203.0.113.7'),
+        );
+      }
+      const login = { email: user.input.email, password: PASSWORD };
+      expect(errorOf(await execute(proxied.url, LoginDocument, login, from('203.0.113.7'))).extensions?.code).toBe(
+        'RATE_LIMITED',
+      );
+      // The client behind the proxy is who is throttled, not the proxy itself.
+      ok(await execute(proxied.url, LoginDocument, login, from('203.0.113.8')));
+    } finally {
+      await proxied.close();
+    }
+  });
 });
 
 describe('refresh tokens', () => {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { PASSWORD, registerUser } from '../helpers/factories';
 import { errorOf, execute, ok, postRaw } from '../helpers/graphql';
@@ -121,6 +122,62 @@ describe('responses', () => {
     const res = await fetch(`${app.url}/nope`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'not_found' });
+  });
+});
+
+describe('the /graphql endpoint', () => {
+  const post = (body: string | Buffer, headers: Record<string, string>) =>
+    fetch(`${app.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
+  const badRequest = { errors: [{ message: 'bad request', extensions: { code: 'BAD_REQUEST' } }] };
+
+  it('echoes the client request id, or makes one', async () => {
+    const echoed = await postRaw(app.url, { query: '{ me { email } }' }, { token, headers: { 'x-request-id': 'q-7' } });
+    expect(echoed.headers.get('x-request-id')).toBe('q-7');
+    const made = await postRaw(
+      app.url,
+      { query: '{ me { email } }' },
+      { token, headers: { 'x-request-id': 'bad id!' } },
+    );
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('accepts a compressed body, and applies the size limit to what it inflates to', async () => {
+    const small = await post(gzipSync(JSON.stringify({ query: '{ me { email } }' })), {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect(small.status).toBe(200);
+    expect(((await small.json()) as { data: { me: { email: string } } }).data.me.email).toMatch(/@/);
+
+    // 300 KB of padding compresses to a few hundred bytes: the limit is on the inflated body.
+    const bomb = gzipSync(JSON.stringify({ query: '{ me { email } }', variables: { pad: ' '.repeat(300_000) } }));
+    expect(bomb.length).toBeLessThan(2_000);
+    const big = await post(bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(big.status).toBe(413);
+  });
+
+  it('refuses malformed JSON, a JSON scalar, another charset and an unknown encoding, naming no detail', async () => {
+    const json = { 'content-type': 'application/json' };
+    const malformed = await post('{"query": "{ me { email } }"', json);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual(badRequest);
+    const scalar = await post('"{ me { email } }"', json);
+    expect(scalar.status).toBe(400);
+    expect(await scalar.json()).toEqual(badRequest);
+    const latin1 = await post('{"query": "{ me { email } }"}', { 'content-type': 'application/json; charset=latin1' });
+    expect(latin1.status).toBe(415);
+    const zip = await post('{"query": "{ me { email } }"}', { ...json, 'content-encoding': 'zip' });
+    expect(zip.status).toBe(415);
+    // The server is still fine afterwards.
+    expect((await execute(app.url, MeDocument, undefined, { token })).errors).toBeUndefined();
+  });
+
+  it('answers a query sent with GET when it carries a preflight header', async () => {
+    const res = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ me { email } }')}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: { me: { email: string } } }).data.me.email).toMatch(/@/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../../modules/auth/access-tokens';
 import type { RequestMeta } from '../../modules/auth/auth.service';
@@ -17,16 +17,26 @@ export interface Context {
   logger: Logger;
 }
 
-export function buildContext(req: Request, services: Services, ds: DataSource): Context {
+export interface RequestInfo {
+  id: string;
+  ip: string;
+  /** The process's logger: the context's own, bound to the request, is made on first use. */
+  logger: Logger;
+}
+
+export function buildContext(req: IncomingMessage, info: RequestInfo, services: Services, ds: DataSource): Context {
   const header = req.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   const user = match ? services.accessTokens.verify(match[1]) : null;
+  let logger: Logger | undefined;
   return {
     user,
     services,
     loaders: createLoaders(ds, user?.id ?? null),
-    meta: { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', userAgent: req.headers['user-agent'] ?? null },
-    requestId: String(req.id),
-    logger: req.log,
+    meta: { ip: info.ip, userAgent: req.headers['user-agent'] ?? null },
+    requestId: info.id,
+    get logger() {
+      return (logger ??= info.logger.child({ req: { id: info.id, method: req.method, url: req.url } }));
+    },
   };
 }

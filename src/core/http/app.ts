@@ -1,7 +1,4 @@
-import type { Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { expressMiddleware } from '@as-integrations/express5';
-import cors from 'cors';
+import { createServer, type Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { createApolloServer } from '../graphql/server';
@@ -9,8 +6,10 @@ import { buildContext } from '../graphql/context';
 import { createSchema } from '../graphql/schema';
 import { SuppressionService } from '../../modules/emails/suppression.service';
 import { createServices, type Infrastructure, type Services } from '../services';
+import { graphqlEndpoint } from './graphql-endpoint';
 import { healthRouter } from './health';
 import { playgroundRouter } from './playground';
+import { clientIpResolver, requestId, sendHttpError } from './requests';
 import { unsubscribeRouter } from './unsubscribe';
 
 export interface HttpApp {
@@ -34,24 +33,24 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const apollo = createApolloServer(await createSchema(), config.graphql);
   await apollo.start();
 
-  const graphql = expressMiddleware(apollo, { context: async ({ req }) => buildContext(req, services, ds) });
-  const running = new Set<Promise<unknown>>();
+  const clientIp = clientIpResolver(config.http.trustProxy);
+  const graphql = graphqlEndpoint({
+    apollo,
+    context: (req, id) => buildContext(req, { id, ip: clientIp(req), logger }, services, ds),
+    logger,
+    corsOrigins: config.http.corsOrigins,
+    bodyLimit: config.http.bodyLimit,
+  });
 
+  // Everything but /graphql: health, Playground, unsubscribe pages.
   const app = express();
   app.disable('x-powered-by');
-  // No ETag on API responses: hashing every GraphQL response body costs CPU for a header no
-  // client revalidates POSTs with. (Static Playground files keep serve-static's own ETags.)
   app.set('etag', false);
   app.set('trust proxy', config.http.trustProxy);
   app.use(
     pinoHttp({
       logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
+      genReqId: (req, res) => requestId(req, res),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       // Only method, URL and status: no headers, no bodies.
       serializers: {
@@ -65,26 +64,6 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   if (config.http.playground) app.use('/playground', playgroundRouter({ endpoint: '/graphql' }));
 
   app.use(
-    '/graphql',
-    cors({ origin: config.http.corsOrigins, methods: ['GET', 'POST'], maxAge: 600 }),
-    express.json({ limit: config.http.bodyLimit }),
-    // Apollo refuses non-JSON bodies itself (CSRF prevention); give it an empty one to judge.
-    (req, _res, next) => {
-      req.body ??= {};
-      next();
-    },
-    (req, res, next) => {
-      // Tracked until the handler ends, not until the socket closes: a client that goes away
-      // leaves its request running, and close() must not end the pool under it.
-      const handling = Promise.resolve(graphql(req, res, next));
-      running.add(handling);
-      const done = () => running.delete(handling);
-      handling.then(done, done);
-      return handling;
-    },
-  );
-
-  app.use(
     '/unsubscribe',
     express.urlencoded({ extended: false, limit: '2kb' }),
     unsubscribeRouter({ suppressions: new SuppressionService(ds), secret: config.email.unsubscribeSecret }),
@@ -96,39 +75,43 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) req.log?.error({ err }, 'unhandled HTTP error');
-    const message =
-      status === 413 ? 'request body too large' : status === 500 ? 'internal server error' : 'bad request';
-    res
-      .status(status)
-      .json({ errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+    sendHttpError(res, status);
   };
   app.use(onError);
 
-  let server: Server | undefined;
+  // GraphQL, the hot path, is answered on node:http directly; the rest goes to Express.
+  const server: Server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const end = url.indexOf('?');
+    const path = end < 0 ? url : url.slice(0, end);
+    if (path === '/graphql' || path === '/graphql/') graphql.handle(req, res);
+    else app(req, res);
+  });
+  server.keepAliveTimeout = 65_000; // above common load-balancer idle timeouts
+  server.headersTimeout = 66_000;
   return {
     app,
     services,
     listen: (port = config.http.port, host = config.http.host) =>
       new Promise((resolve, reject) => {
-        server = app.listen(port, host, (err?: Error) => {
-          if (err) return reject(err);
-          const address = server!.address();
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
           resolve(typeof address === 'object' && address ? address.port : port);
         });
-        server.keepAliveTimeout = 65_000; // above common load-balancer idle timeouts
-        server.headersTimeout = 66_000;
       }),
     close: async () => {
-      if (server) {
+      if (server.listening) {
         await new Promise<void>((resolve) => {
-          server!.close(() => resolve());
-          server!.closeIdleConnections();
+          server.close(() => resolve());
+          server.closeIdleConnections();
         });
       }
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...graphql.running()]);
       await apollo.stop();
       await services.emailQueue.close();
     },
-    inFlight: () => running.size,
+    inFlight: () => graphql.running().size,
   };
 }
