@@ -207,24 +207,32 @@ async function main() {
   }
   log('bench', 'every candidate returns the same data for every query');
 
-  // 2. SQL statements and database time per request, from pg_stat_statements deltas. A few
-  // requests first, so the measured ones reuse a pooled connection and its setup (e.g. the
-  // peer's `SET jit_optimize_above_cost` on each new connection) is not counted.
+  // 2. SQL statements, and database time (execution and planning) per request, from
+  // pg_stat_statements deltas. Ten requests first, so the measured ones reuse a pooled
+  // connection and its setup (e.g. the peer's `SET jit_optimize_above_cost` on each new
+  // connection) is not counted, and a prepared statement has had the five custom plans
+  // PostgreSQL makes before it may settle on a generic one: what is left is steady state.
   const REQUESTS = 20;
   const results = {};
   for (const [key, q] of Object.entries(QUERIES)) {
     for (const [name, call] of Object.entries(candidates)) {
-      for (let i = 0; i < 3; i++) await call(q, key);
+      for (let i = 0; i < 10; i++) await call(q, key);
       await client.query('SELECT pg_stat_statements_reset()');
       for (let i = 0; i < REQUESTS; i++) await call(q, key);
       const { rows } = await client.query(
-        `SELECT coalesce(sum(calls), 0)::int AS calls, coalesce(sum(total_exec_time), 0)::float AS ms
+        `SELECT coalesce(sum(calls), 0)::int AS calls, coalesce(sum(total_exec_time), 0)::float AS ms,
+                coalesce(sum(plans), 0)::int AS plans, coalesce(sum(total_plan_time), 0)::float AS plan_ms
          FROM pg_stat_statements
          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
            AND query !~* 'pg_stat_statements' AND query !~* '^(BEGIN|COMMIT|ROLLBACK|START TRANSACTION)'`,
       );
       results[key] ??= { name: q.name };
-      results[key][name] = { sqlPerRequest: rows[0].calls / REQUESTS, dbMsPerRequest: rows[0].ms / REQUESTS };
+      results[key][name] = {
+        sqlPerRequest: rows[0].calls / REQUESTS,
+        dbMsPerRequest: rows[0].ms / REQUESTS,
+        plansPerRequest: rows[0].plans / REQUESTS,
+        planMsPerRequest: rows[0].plan_ms / REQUESTS,
+      };
     }
   }
 
@@ -246,12 +254,13 @@ async function main() {
   }
 
   const lines = [
-    '| Query | SQL/request: Rapport | peer | floor | DB ms/request: Rapport | peer | floor |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...Object.values(results).map(
-      (r) =>
-        `| ${r.name} | ${r.rapport.sqlPerRequest} | ${r.peer.sqlPerRequest} | ${r.floor.sqlPerRequest} | ${r.rapport.dbMsPerRequest.toFixed(2)} | ${r.peer.dbMsPerRequest.toFixed(2)} | ${r.floor.dbMsPerRequest.toFixed(2)} |`,
-    ),
+    '| Query | SQL/request: Rapport | peer | floor | DB ms/request: Rapport | peer | floor | plans/request: Rapport | peer | floor | planning ms/request: Rapport | peer | floor |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...Object.values(results).map((r) => {
+      const cells = (field, digits) =>
+        NAMES.map((n) => (digits === undefined ? r[n][field] : r[n][field].toFixed(digits)));
+      return `| ${[r.name, ...cells('sqlPerRequest'), ...cells('dbMsPerRequest', 2), ...cells('plansPerRequest', 2), ...cells('planMsPerRequest', 2)].join(' | ')} |`;
+    }),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n${loadLines.length ? `${loadLines.join('\n')}\n\n` : ''}`);
 
