@@ -4,6 +4,7 @@ import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import type { Config } from '../config';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './naming';
+import { pgTypes } from './pg-types';
 
 // dist/src/core/db → dist/migrations (compiled) or src/core/db → migrations (ts-jest).
 const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', '..', 'migrations', '*.{js,ts}');
@@ -37,6 +38,7 @@ export function createDataSource(config: Pick<Config, 'db'>, options: DataSource
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       statement_timeout: config.db.statementTimeoutMs || undefined,
+      types: pgTypes,
     },
   });
 }

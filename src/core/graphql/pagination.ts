@@ -99,6 +99,20 @@ function edge<T>(node: T, sortKey: string, id: string): { cursor: string; node: 
   };
 }
 
+/** The page's PageInfo; like the edges' cursors, its cursors are encoded only if read. */
+function pageInfo(edges: { cursor: string }[], hasNextPage: boolean): PageInfo {
+  return {
+    hasNextPage,
+    hasPreviousPage: false,
+    get startCursor() {
+      return edges[0]?.cursor ?? null;
+    },
+    get endCursor() {
+      return edges.at(-1)?.cursor ?? null;
+    },
+  };
+}
+
 function decodeCursor(cursor: string): [string, string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -156,12 +170,7 @@ export async function paginate<T extends ObjectLiteral>(
   });
   return {
     edges,
-    pageInfo: {
-      hasNextPage: entities.length > first,
-      hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: pageInfo(edges, entities.length > first),
     count: () => countQuery.getCount(),
   };
 }
@@ -217,12 +226,7 @@ export async function paginateSql<T>(q: SqlPageQuery<T>, { first, after }: PageA
   });
   return {
     edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: pageInfo(edges, rows.length > first),
     count: q.count,
   };
 }

@@ -1,5 +1,5 @@
 import { validate, type ValidationError as ClassValidationError } from 'class-validator';
-import { getNamedType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { getNamedType, GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { buildSchema, getMetadataStorage, type AuthChecker, type ValidatorFn } from 'type-graphql';
 import { AuthResolver } from '../../modules/auth/auth.resolver';
 import { ContactResolver } from '../../modules/contacts/contact.resolver';
@@ -19,6 +19,7 @@ import { QuestionResolver } from '../../modules/questions/question.resolver';
 import { UserResolver } from '../../modules/users/user.resolver';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldError } from '../errors';
 import type { Context } from './context';
+import { DateTimeISO } from './date-time';
 
 export const RESOLVERS = [
   AuthResolver,
@@ -111,12 +112,53 @@ function assertSimpleTypesHaveNoFieldChecks(): void {
   }
 }
 
-export function createSchema(): Promise<GraphQLSchema> {
+/**
+ * To-one relations that a list page joins onto its rows (see MeetingService.list). Their field
+ * resolvers start by returning the joined value when the row carries one; the schema does that
+ * check itself, before type-graphql's per-call machinery (container look-up, parameter
+ * building), which a page of 20 meetings with three relations would otherwise run 60 times.
+ */
+const JOINED_RELATIONS: Record<string, readonly string[]> = {
+  Meeting: ['contact', 'organisation'],
+  Contact: ['organisation'],
+};
+
+function answerJoinedRelations(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  for (const [typeName, fields] of Object.entries(JOINED_RELATIONS)) {
+    const type = schema.getType(typeName);
+    if (!(type instanceof GraphQLObjectType)) throw new Error(`${typeName} is not an object type`);
+    for (const name of fields) {
+      const field = type.getFields()[name];
+      const resolve = field?.resolve;
+      if (!resolve) throw new Error(`${typeName}.${name} has no resolver`);
+      // Answering before type-graphql would skip its checks: there must be none.
+      const resolvers = storage.fieldResolvers.filter(
+        (r) => r.schemaName === name && r.getObjectType?.().name === typeName,
+      );
+      const checked = [...storage.authorizedFields, ...storage.middlewares].some(
+        (c) =>
+          (c.target.name === typeName && c.fieldName === name) ||
+          resolvers.some((r) => r.target === c.target && r.methodName === c.fieldName),
+      );
+      if (checked) throw new Error(`${typeName}.${name} has a check; it cannot be answered from a joined row`);
+      field.resolve = (root, args, context, info) => {
+        const joined = (root as Record<string, unknown>)[name];
+        return joined !== undefined ? joined : resolve(root, args, context, info);
+      };
+    }
+  }
+  return schema;
+}
+
+export async function createSchema(): Promise<GraphQLSchema> {
   assertSimpleTypesHaveNoFieldChecks();
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
     validateFn: validateArgument,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     emitSchemaFile: false,
   });
+  return answerJoinedRelations(schema);
 }

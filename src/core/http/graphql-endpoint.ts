@@ -137,16 +137,20 @@ export function graphqlEndpoint(options: GraphqlEndpointOptions): GraphqlEndpoin
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const started = Date.now();
     const id = requestId(req, res);
-    res.once('close', () => {
-      const line = {
-        req: { id, method: req.method, url: req.url },
-        res: { statusCode: res.statusCode },
-        responseTime: Date.now() - started,
-      };
-      if (res.statusCode >= 500) logger.error(line, 'request errored');
-      else if (!res.writableFinished) logger.info(line, 'request aborted');
-      else logger.info(line, 'request completed');
-    });
+    // One line per request at info; below that level nothing is listened for (a 5xx is still
+    // logged where it happens: unexpected GraphQL errors by the Apollo plugin, others below).
+    if (logger.isLevelEnabled('info')) {
+      res.once('close', () => {
+        const line = {
+          req: { id, method: req.method, url: req.url },
+          res: { statusCode: res.statusCode },
+          responseTime: Date.now() - started,
+        };
+        if (res.statusCode >= 500) logger.error(line, 'request errored');
+        else if (!res.writableFinished) logger.info(line, 'request aborted');
+        else logger.info(line, 'request completed');
+      });
+    }
     // With a fixed list of origins `cors` answers a preflight itself and otherwise only sets
     // headers; it never passes an error on.
     allowCors(req, res, () => {
