@@ -236,6 +236,17 @@ async function main() {
     }
   }
 
+  // Regressions the statement counts alone would not show: Rapport's reads of Q1–Q3 each keep
+  // one plan per connection (a statement planned afresh on every call shows as one plan per
+  // request or more, and costs PostgreSQL more than running it; see docs/benchmarks.md; a few
+  // connections still making their first five plans stay well below), and Q1 stays within two
+  // statements.
+  for (const key of ['Q1', 'Q2', 'Q3']) {
+    const { plansPerRequest, sqlPerRequest } = results[key].rapport;
+    if (plansPerRequest > 0.5) throw new Error(`${key}: Rapport planned ${plansPerRequest} statements per request`);
+    if (key === 'Q1' && sqlPerRequest > 2) throw new Error(`Q1: Rapport ran ${sqlPerRequest} statements per request`);
+  }
+
   let loadLines = [];
   if (!quick) {
     loadLines = await measureLoad({

@@ -62,3 +62,20 @@ export async function queryPrepared<R extends QueryResultRow = Record<string, un
     client.release();
   }
 }
+
+/** The array length PostgreSQL assumes for an array parameter when it prices a generic plan. */
+const GENERIC_ARRAY_LENGTH = 10;
+
+/**
+ * The ids of an `= ANY($n)` condition, repeated up to ten entries. PostgreSQL prices a prepared
+ * statement's generic plan as if an array parameter held ten elements, and a custom plan for the
+ * array it is given: with one to nine ids the custom plan always looks cheaper, so it plans
+ * afresh on every call (for a by-id read, planning costs several times the read). With ten or
+ * more it settles on the generic plan. Repeats change no result (ANY matches a row once) and cost
+ * nothing at execution: a B-tree scan removes duplicate array keys before it starts.
+ */
+export function padForGenericPlan<T>(ids: readonly T[]): T[] {
+  const padded = [...ids];
+  while (padded.length > 0 && padded.length < GENERIC_ARRAY_LENGTH) padded.push(ids[0]);
+  return padded;
+}

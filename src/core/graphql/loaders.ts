@@ -10,6 +10,7 @@ import { AgendaItem } from '../../modules/meetings/agenda-item.entity';
 import { Meeting } from '../../modules/meetings/meeting.entity';
 import { Organisation } from '../../modules/organisations/organisation.entity';
 import { EntityReader } from '../db/entity-reader';
+import { padForGenericPlan } from '../db/prepared';
 import { isUuid } from '../ids';
 
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityReader<ObjectLiteral>>>();
@@ -44,7 +45,7 @@ function byId<T extends ObjectLiteral & { id: string }>(
     const rows = await reader.readWhole(
       `${reader.column('t', 'id')} = ANY($1::uuid[]) AND ${reader.column('t', 'userId')} = $2`,
       '',
-      [valid, userId],
+      [padForGenericPlan(valid), userId],
     );
     const found = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => found.get(id) ?? null);
@@ -67,7 +68,7 @@ export function byParent<T extends ObjectLiteral>(
       Object.entries(order)
         .map(([property, direction]) => `${reader.column('t', property)} ${direction as string}`)
         .join(', '),
-      [[...parentIds], userId],
+      [padForGenericPlan(parentIds), userId],
     );
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) groups.get(row[parentKey] as string)?.push(row);
