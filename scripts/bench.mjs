@@ -396,19 +396,28 @@ async function measureLoad({ apiUrl, token, floorPort, floor, api, peer, peerUrl
     }
   }
   // Fixed rate: the same offered load for every candidate, half of the slowest candidate's Q1
-  // median at 10 connections, so that none is pushed past what it can serve.
+  // median at 10 connections, so that none is pushed past what it can serve. Three 10 s runs
+  // each, interleaved, medians: a single run's p99 swings by a factor of two or three here.
   const rate = Math.max(50, Math.round(Math.min(...NAMES.map((n) => results.Q1[n].c10.rps)) / 2));
   lines.push(
     '',
-    `Fixed rate, Q1 at ${rate} req/s for 10 s (50 connections):`,
+    `Fixed rate, Q1 at ${rate} req/s (50 connections), medians of three interleaved 10 s runs:`,
     '',
     '| Candidate | p50 ms | p99 ms | max ms |',
     '| --- | ---: | ---: | ---: |',
   );
-  for (const [name, target] of Object.entries(targets(QUERIES.Q1, 'Q1'))) {
-    const res = await run({ ...target, connections: 50, duration: 10, overallRate: rate });
-    results.Q1[name].fixedRate = { rate, p50: res.latency.p50, p99: res.latency.p99, max: res.latency.max };
-    lines.push(`| ${name} | ${res.latency.p50} | ${res.latency.p99} | ${res.latency.max} |`);
+  const fixedTargets = targets(QUERIES.Q1, 'Q1');
+  const fixed = { rapport: [], peer: [], floor: [] };
+  for (let round = 0; round < 3; round++) {
+    for (const name of [...NAMES.slice(round), ...NAMES.slice(0, round)]) {
+      const res = await run({ ...fixedTargets[name], connections: 50, duration: 10, overallRate: rate });
+      fixed[name].push(res.latency);
+    }
+  }
+  for (const name of NAMES) {
+    const m = (field) => median(fixed[name].map((l) => l[field]));
+    results.Q1[name].fixedRate = { rate, p50: m('p50'), p99: m('p99'), max: m('max') };
+    lines.push(`| ${name} | ${m('p50')} | ${m('p99')} | ${m('max')} |`);
   }
   const peak = {
     rapport: Math.round(rssMb(api.child.pid, 'VmHWM')),
