@@ -89,7 +89,7 @@ async function readJsonBody(req: IncomingMessage, limit: string): Promise<unknow
  * POST/GET /graphql on node:http, beside (not inside) the Express app: CORS, the request id,
  * the JSON body and one log line per request, then Apollo. It does what the Express route
  * with `cors`, `express.json` and `pino-http` did, without the router, the middleware chain and
- * a child logger per request, which were a tenth of a small query's CPU.
+ * a child logger per request, which were about a fifth of a small query's CPU.
  */
 export function graphqlEndpoint(options: GraphqlEndpointOptions): GraphqlEndpoint {
   const { apollo, logger } = options;
