@@ -172,6 +172,17 @@ describe('the /graphql endpoint', () => {
     expect((await execute(app.url, MeDocument, undefined, { token })).errors).toBeUndefined();
   });
 
+  it('is found whatever the case of its path, with or without a trailing slash', async () => {
+    for (const path of ['/GraphQL', '/graphql/']) {
+      const res = await fetch(`${app.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { email } }' }),
+      });
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    }
+  });
+
   it('answers a query sent with GET when it carries a preflight header', async () => {
     const res = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ me { email } }')}`, {
       headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },

@@ -83,7 +83,8 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     const end = url.indexOf('?');
-    const path = end < 0 ? url : url.slice(0, end);
+    // Case-insensitive, with or without a trailing slash, as Express routed it.
+    const path = (end < 0 ? url : url.slice(0, end)).toLowerCase();
     if (path === '/graphql' || path === '/graphql/') graphql.handle(req, res);
     else app(req, res);
   });
