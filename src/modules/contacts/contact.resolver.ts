@@ -49,12 +49,9 @@ export class ContactResolver {
     return services.contacts.delete(user!, id);
   }
 
+  // A meetings page that joined the relation answers before this runs (JOINED_RELATIONS, core/graphql/schema.ts).
   @FieldResolver(() => Organisation, { nullable: true })
-  organisation(
-    @Root() contact: Contact,
-    @Ctx() { loaders }: Context,
-  ): Promise<Organisation | null> | Organisation | null {
-    if (contact.organisation !== undefined) return contact.organisation; // joined by a meetings page
+  organisation(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
     return contact.organisationId ? loaders.organisation.load(contact.organisationId) : null;
   }
 

@@ -106,18 +106,15 @@ export class MeetingResolver {
     return services.meetings.markNoShow(user!, id);
   }
 
+  // A page that joined the relation answers before this runs (JOINED_RELATIONS, core/graphql/schema.ts).
   @FieldResolver(() => Contact, { nullable: true, description: 'null if the contact was deleted (see contactName).' })
-  contact(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Contact | null> | Contact | null {
-    if (meeting.contact !== undefined) return meeting.contact; // joined by the page
+  contact(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Contact | null> | null {
     return meeting.contactId ? loaders.contact.load(meeting.contactId) : null;
   }
 
+  // A page that joined the relation answers before this runs (JOINED_RELATIONS, core/graphql/schema.ts).
   @FieldResolver(() => Organisation, { nullable: true })
-  organisation(
-    @Root() meeting: Meeting,
-    @Ctx() { loaders }: Context,
-  ): Promise<Organisation | null> | Organisation | null {
-    if (meeting.organisation !== undefined) return meeting.organisation; // joined by the page
+  organisation(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
     return meeting.organisationId ? loaders.organisation.load(meeting.organisationId) : null;
   }
 

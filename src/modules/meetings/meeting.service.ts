@@ -156,11 +156,6 @@ export class MeetingService {
     );
   }
 
-  async get(user: AuthUser, id: string): Promise<Meeting | null> {
-    if (!isUuid(id)) return null;
-    return this.ds.getRepository(Meeting).findOneBy({ id, userId: user.id });
-  }
-
   /** Plans a meeting; the contact moves to SCHEDULED. Refuses overlaps unless allowed. */
   async schedule(user: AuthUser, input: ScheduleMeetingInput): Promise<Meeting> {
     assertTimes(input.startsAt, input.endsAt, 'input.');
