@@ -21,6 +21,44 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
   {
+    // The platform layer takes what it needs as parameters: it never imports the composition
+    // root (src/app) or a feature (src/modules). See docs/architecture.md.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(app|modules)(/|$)',
+              message: 'src/core is the platform: it must not import src/app or src/modules (pass what it needs in).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Features use other features and the platform; of the composition root they may only name
+    // types (the request Context), never run its code.
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)app(/|$)',
+              allowTypeImports: true,
+              message:
+                'a feature may import only types from src/app (the composition root imports features, not the reverse).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests may log on failure and use non-null assertions on known fixtures.
     files: ['test/**/*.ts', '**/__tests__/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -578,8 +578,8 @@ export async function emailBench({
     // The planning side, as the API runs it: Rapport's own services from dist/.
     require('reflect-metadata');
     const { loadConfig } = require(path.join(root, 'dist/src/core/config.js'));
-    const { openInfrastructure } = require(path.join(root, 'dist/src/core/infrastructure.js'));
-    const { createServices } = require(path.join(root, 'dist/src/core/services.js'));
+    const { openAppInfrastructure } = require(path.join(root, 'dist/src/app/infrastructure.js'));
+    const { createServices } = require(path.join(root, 'dist/src/app/services.js'));
     const config = loadConfig({
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
@@ -591,7 +591,7 @@ export async function emailBench({
       PUBLIC_URL,
       LOG_LEVEL: 'warn',
     });
-    const infra = await openInfrastructure(config, 'cli');
+    const infra = await openAppInfrastructure(config, 'cli');
     cleanups.push(() => infra.close());
     const services = createServices(infra);
     cleanups.push(() => services.emailQueue.close());

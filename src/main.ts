@@ -1,11 +1,11 @@
 import 'reflect-metadata';
+import { createHttpApp } from './app/http-app';
+import { openAppInfrastructure } from './app/infrastructure';
 import { loadConfigOrExit } from './core/config';
-import { createHttpApp } from './core/http/app';
-import { openInfrastructure } from './core/infrastructure';
 
 async function main() {
   const config = loadConfigOrExit();
-  const infra = await openInfrastructure(config, 'api');
+  const infra = await openAppInfrastructure(config, 'api');
   const http = await createHttpApp(infra);
   const port = await http.listen();
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { createSchema } from '../core/graphql/schema';
+import { createSchema } from '../app/schema';
 
 /** Writes the public contract to schema.graphql (sorted, so diffs show real changes only). */
 async function main() {

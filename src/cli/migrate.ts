@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { dataSourceFromEnv } from '../core/db/cli-data-source';
+import { dataSourceFromEnv } from '../app/cli-data-source';
 
 // Any fixed number: every instance that migrates takes the same lock, so replicas started
 // together run migrations one at a time.

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { dataSourceFromEnv } from '../core/db/cli-data-source';
+import { dataSourceFromEnv } from '../app/cli-data-source';
 import { Role } from '../modules/users/user.entity';
 import { UserService } from '../modules/users/user.service';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '../core/config';
-import { openInfrastructure } from '../core/infrastructure';
-import { createServices } from '../core/services';
+import { openAppInfrastructure } from '../app/infrastructure';
+import { createServices } from '../app/services';
 
 export const DEMO_USER = {
   email: 'demo@rapport.local',
@@ -17,7 +17,7 @@ async function main() {
     process.stderr.write('refusing to seed a demo user with NODE_ENV=production\n');
     process.exit(1);
   }
-  const infra = await openInfrastructure({ ...config, log: { level: 'warn', pretty: false } }, 'cli');
+  const infra = await openAppInfrastructure({ ...config, log: { level: 'warn', pretty: false } }, 'cli');
   try {
     const services = createServices(infra);
     const existing = await services.users.findForLogin(DEMO_USER.email);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
+import { createHttpApp, type HttpApp } from '../../src/app/http-app';
+import { openAppInfrastructure } from '../../src/app/infrastructure';
 import { loadConfig, type Config } from '../../src/core/config';
-import { createHttpApp, type HttpApp } from '../../src/core/http/app';
-import { openInfrastructure } from '../../src/core/infrastructure';
-import type { Infrastructure } from '../../src/core/services';
+import type { Infrastructure } from '../../src/core/infrastructure';
 import { ensureDatabase, truncateAll } from './database';
 import type { SqlCounter } from './sql-counter';
 import { baseTestEnv } from './test-env';
@@ -26,7 +26,7 @@ export async function startTestApp(
   const merged = { ...baseTestEnv(), ...env };
   const config = loadConfig(merged);
   await ensureDatabase(new URL(config.db.url).pathname.slice(1));
-  const infra = await openInfrastructure(config, 'api', { logger: options.sql });
+  const infra = await openAppInfrastructure(config, 'api', { logger: options.sql });
   await truncateAll(infra.ds);
   await infra.redis.flushdb();
   const http = await createHttpApp(infra);

@@ -1,8 +1,6 @@
-import { Worker } from 'bullmq';
+import { startWorkerRuntime } from '../../src/app/worker-runtime';
 import { loadConfig } from '../../src/core/config';
-import { EMAIL_WORKER_OPTIONS, queueOptions, QUEUE } from '../../src/core/queue/queues';
-import { createRedis } from '../../src/core/redis';
-import { createEmailRuntime } from '../../src/modules/emails/email-runtime';
+import { QUEUE } from '../../src/core/queue/queues';
 import type { TestApp } from './app';
 import { eventually } from './eventually';
 import { baseTestEnv } from './test-env';
@@ -11,23 +9,26 @@ export type EmailWorker = Awaited<ReturnType<typeof startEmailWorker>>;
 
 /**
  * The real email worker (BullMQ Worker + sender + reconciler) inside the test process, sending
- * to `smtpUrl`. It shares the app's database and queue; `processed` lists every finished job id.
+ * to `smtpUrl`. It shares the app's database, services and queue; periodic jobs are not
+ * scheduled (tests run sweeps by hand); `processed` lists every finished job id.
  */
 export async function startEmailWorker(app: TestApp, smtpUrl: string, env: Record<string, string> = {}) {
   const config = loadConfig({ ...baseTestEnv(), ...env, MAIL_TRANSPORT: 'smtp', SMTP_URL: smtpUrl });
-  const infra = { ...app.infra, config };
-  const runtime = createEmailRuntime(infra, app.http.services, `test-worker-${process.pid}`);
-  const blocking = createRedis(config, 'test-email-worker', true);
+  const runtime = await startWorkerRuntime(
+    { ...app.infra, config },
+    {
+      workerId: `test-worker-${process.pid}`,
+      concurrency: 5,
+      queues: [QUEUE.emails],
+      schedule: false,
+      services: app.http.services,
+    },
+  );
+  const [worker] = runtime.workers;
   const processed: string[] = [];
-  const worker = new Worker(QUEUE.emails, runtime.process, {
-    ...queueOptions(config, blocking),
-    ...EMAIL_WORKER_OPTIONS,
-    concurrency: 5,
-  });
   worker.on('completed', (job) => processed.push(String(job.id)));
-  await worker.waitUntilReady();
   return {
-    ...runtime,
+    ...runtime.emails,
     worker,
     processed,
     /** Resolves once a job with this id has been processed. */
@@ -36,9 +37,7 @@ export async function startEmailWorker(app: TestApp, smtpUrl: string, env: Recor
         timeoutMs,
       }),
     close: async () => {
-      await worker.close();
-      runtime.close();
-      await blocking.quit();
+      await runtime.close(10_000);
     },
   };
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { createDataSource } from '../../src/core/db/data-source';
+import { createAppDataSource } from '../../src/app/infrastructure';
 import { databaseUrl, TEMPLATE_DATABASE, testServerUrls } from './test-env';
 
 /**
@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const ds = createDataSource({
+  const ds = createAppDataSource({
     db: { url: databaseUrl(TEMPLATE_DATABASE), poolSize: 1, ssl: false, statementTimeoutMs: 0 },
   });
   await ds.initialize();

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { loadConfig } from '../../src/core/config';
-import { createHttpApp } from '../../src/core/http/app';
-import { openInfrastructure } from '../../src/core/infrastructure';
+import { createHttpApp } from '../../src/app/http-app';
+import { openAppInfrastructure } from '../../src/app/infrastructure';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { baseTestEnv, databaseUrl, testServerUrls, workerId } from '../helpers/test-env';
 
@@ -62,7 +62,7 @@ describe('/readyz when dependencies fail', () => {
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
 
-    const infra = await openInfrastructure(loadConfig({ ...baseTestEnv(), DATABASE_URL: databaseUrl(name) }), 'api');
+    const infra = await openAppInfrastructure(loadConfig({ ...baseTestEnv(), DATABASE_URL: databaseUrl(name) }), 'api');
     const http = await createHttpApp(infra);
     const port = await http.listen(0, '127.0.0.1');
     try {

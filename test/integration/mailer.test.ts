@@ -11,7 +11,7 @@ import {
   SmtpSendError,
   type OutgoingMail,
 } from '../../src/core/mail/mailer';
-import { listUnsubscribeHeaders } from '../../src/modules/emails/unsubscribe';
+import { listUnsubscribeHeaders } from '../../src/modules/emails/unsubscribe-token';
 import { startSmtpSink, type SmtpMode, type SmtpSink } from '../helpers/smtp';
 import { baseTestEnv } from '../helpers/test-env';
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../src/core/db/data-source';
+import { createAppDataSource } from '../../src/app/infrastructure';
 import { databaseUrl, testServerUrls, workerId } from '../helpers/test-env';
 
 // A scratch database of its own: these tests migrate it up and down.
@@ -13,7 +13,7 @@ beforeAll(async () => {
   await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  ds = await createDataSource({
+  ds = await createAppDataSource({
     db: { url: databaseUrl(name), poolSize: 2, ssl: false, statementTimeoutMs: 0 },
   }).initialize();
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { maskEmail } from '../../src/core/http/unsubscribe';
+import { maskEmail } from '../../src/modules/emails/unsubscribe.routes';
 import {
   listUnsubscribeHeaders,
   unsubscribeToken,
   unsubscribeUrl,
   verifyUnsubscribeToken,
-} from '../../src/modules/emails/unsubscribe';
+} from '../../src/modules/emails/unsubscribe-token';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
 import { ContactDocument, CreateContactDocument } from '../generated/graphql';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import type { Config } from '../config';
-import { ENTITIES } from './entities';
+import type { EntityClass } from '../feature';
 import { SnakeNamingStrategy } from './naming';
 import { pgTypes } from './pg-types';
 
@@ -10,6 +10,8 @@ import { pgTypes } from './pg-types';
 const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', '..', 'migrations', '*.{js,ts}');
 
 export interface DataSourceOptions {
+  /** The TypeORM entities: every feature's tables (see src/app/features.ts). */
+  entities: readonly EntityClass[];
   /** Receives every SQL statement; used by tests and benchmarks to count statements. */
   logger?: TypeOrmLogger;
   /** Name shown in pg_stat_activity. */
@@ -17,12 +19,12 @@ export interface DataSourceOptions {
 }
 
 /** The one DataSource definition, shared by the API, the worker, the CLIs and the tests. */
-export function createDataSource(config: Pick<Config, 'db'>, options: DataSourceOptions = {}): DataSource {
+export function createDataSource(config: Pick<Config, 'db'>, options: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: config.db.url,
     ssl: config.db.ssl ? { rejectUnauthorized: true } : undefined,
-    entities: ENTITIES,
+    entities: [...options.entities],
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,16 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { Contact } from '../../modules/contacts/contact.entity';
-import { EmailEvent } from '../../modules/emails/email-event.entity';
-import { ScheduledEmail } from '../../modules/emails/scheduled-email.entity';
-import { Commitment } from '../../modules/insights/commitment.entity';
-import { Insight } from '../../modules/insights/insight.entity';
-import { JobLead } from '../../modules/insights/job-lead.entity';
-import { AgendaItem } from '../../modules/meetings/agenda-item.entity';
-import { Meeting } from '../../modules/meetings/meeting.entity';
-import { Organisation } from '../../modules/organisations/organisation.entity';
 import { EntityReader } from '../db/entity-reader';
 import { padForGenericPlan } from '../db/prepared';
+import type { LoaderFactory } from '../feature';
 import { isUuid } from '../ids';
 
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityReader<ObjectLiteral>>>();
@@ -33,7 +25,7 @@ function readerOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<
  * a prepared statement (see EntityReader): loaders serve every request, so TypeORM's per-call
  * query building is left out of them.
  */
-function byId<T extends ObjectLiteral & { id: string }>(
+export function byId<T extends ObjectLiteral & { id: string }>(
   ds: DataSource,
   entity: EntityTarget<T>,
   userId: string | null,
@@ -76,56 +68,32 @@ export function byParent<T extends ObjectLiteral>(
   });
 }
 
-const FACTORIES = {
-  organisation: (ds: DataSource, userId: string | null) => byId(ds, Organisation, userId),
-  contact: (ds: DataSource, userId: string | null) => byId(ds, Contact, userId),
-  meeting: (ds: DataSource, userId: string | null) => byId(ds, Meeting, userId),
-  emailsByMeeting: (ds: DataSource, userId: string | null) =>
-    byParent(ds, ScheduledEmail, 'meetingId', userId, { sendAt: 'ASC', id: 'ASC' }),
-  emailEvents: (ds: DataSource, userId: string | null) =>
-    byParent(ds, EmailEvent, 'scheduledEmailId', userId, { createdAt: 'ASC', id: 'ASC' }),
-  introductions: (ds: DataSource, userId: string | null) =>
-    byParent(ds, Contact, 'introducedById', userId, { firstName: 'ASC', id: 'ASC' }),
-  agendaByMeeting: (ds: DataSource, userId: string | null) =>
-    byParent(ds, AgendaItem, 'meetingId', userId, { position: 'ASC', id: 'ASC' }),
-  insightsByMeeting: (ds: DataSource, userId: string | null) =>
-    byParent(ds, Insight, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
-  commitmentsByMeeting: (ds: DataSource, userId: string | null) =>
-    byParent(ds, Commitment, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
-  jobLeadsByMeeting: (ds: DataSource, userId: string | null) =>
-    byParent(ds, JobLead, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
-  referralsByMeeting: (ds: DataSource, userId: string | null) =>
-    byParent(ds, Contact, 'sourceMeetingId', userId, { createdAt: 'ASC', id: 'ASC' }),
-  insightsByContact: (ds: DataSource, userId: string | null) =>
-    byParent(ds, Insight, 'contactId', userId, { createdAt: 'DESC', id: 'ASC' }),
-  commitmentsByContact: (ds: DataSource, userId: string | null) =>
-    byParent(ds, Commitment, 'contactId', userId, { createdAt: 'DESC', id: 'ASC' }),
-  insightsByOrganisation: (ds: DataSource, userId: string | null) =>
-    byParent(ds, Insight, 'organisationId', userId, { createdAt: 'DESC', id: 'ASC' }),
-  jobLeadsByOrganisation: (ds: DataSource, userId: string | null) =>
-    byParent(ds, JobLead, 'organisationId', userId, { createdAt: 'DESC', id: 'ASC' }),
-};
+/** The loaders a set of factories builds: one property per factory, typed by what it returns. */
+export type LoadersOf<F extends Record<string, LoaderFactory>> = { readonly [K in keyof F]: ReturnType<F[K]> };
 
-export type Loaders = { readonly [K in keyof typeof FACTORIES]: ReturnType<(typeof FACTORIES)[K]> };
+/**
+ * A request's loaders over `factories`, each made the first time a resolver uses it (most
+ * requests use one or two). The accessors live on a per-factory-set prototype, so a request
+ * pays for one small object.
+ */
+export function loaderSet<F extends Record<string, LoaderFactory>>(
+  factories: F,
+): (ds: DataSource, userId: string | null) => LoadersOf<F> {
+  class RequestLoaders {
+    readonly made: Partial<Record<string, unknown>> = {};
 
-/** The request's loaders, each made the first time a resolver uses it (most requests use one or two). */
-class RequestLoaders {
-  readonly made: Partial<Record<keyof Loaders, unknown>> = {};
-
-  constructor(
-    readonly ds: DataSource,
-    readonly userId: string | null,
-  ) {}
-}
-for (const name of Object.keys(FACTORIES) as (keyof Loaders)[]) {
-  Object.defineProperty(RequestLoaders.prototype, name, {
-    enumerable: true,
-    get(this: RequestLoaders) {
-      return (this.made[name] ??= FACTORIES[name](this.ds, this.userId));
-    },
-  });
-}
-
-export function createLoaders(ds: DataSource, userId: string | null): Loaders {
-  return new RequestLoaders(ds, userId) as unknown as Loaders;
+    constructor(
+      readonly ds: DataSource,
+      readonly userId: string | null,
+    ) {}
+  }
+  for (const name of Object.keys(factories)) {
+    Object.defineProperty(RequestLoaders.prototype, name, {
+      enumerable: true,
+      get(this: RequestLoaders) {
+        return (this.made[name] ??= factories[name](this.ds, this.userId));
+      },
+    });
+  }
+  return (ds, userId) => new RequestLoaders(ds, userId) as unknown as LoadersOf<F>;
 }

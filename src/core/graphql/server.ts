@@ -7,15 +7,19 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { BREAK, GraphQLError, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { Role } from '../../modules/users/user.entity';
 import { ErrorCode } from '../errors';
 import type { Config } from '../config';
-import type { Context } from './context';
+import type { Logger } from '../logger';
 import { formatError, isExpectedError } from './format-error';
 import { jitGateway } from './jit-executor';
 
+/** What the server reads from a request's context. */
+export interface ServerContext {
+  logger?: Logger;
+}
+
 /** Logs every unexpected error with the request id, before formatError masks it for the client. */
-const logUnexpectedErrors: ApolloServerPlugin<Context> = {
+const logUnexpectedErrors: ApolloServerPlugin<ServerContext> = {
   async requestDidStart() {
     return {
       async didEncounterErrors({ errors, contextValue, operationName }) {
@@ -52,15 +56,18 @@ function usesIntrospection(document: DocumentNode): boolean {
 }
 
 /**
- * Introspection for everyone when GRAPHQL_INTROSPECTION is on; otherwise only for
- * administrators, so the Playground (with an admin token) still works in production.
+ * Introspection for everyone when GRAPHQL_INTROSPECTION is on; otherwise only for contexts
+ * `mayIntrospect` accepts (administrators), so the Playground still works in production.
  */
-function introspectionGate(allowEveryone: boolean): ApolloServerPlugin<Context> {
+function introspectionGate<C extends ServerContext>(
+  allowEveryone: boolean,
+  mayIntrospect: (context: C) => boolean,
+): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, contextValue }) {
-          if (allowEveryone || contextValue.user?.role === Role.ADMIN || !usesIntrospection(document)) return;
+          if (allowEveryone || mayIntrospect(contextValue) || !usesIntrospection(document)) return;
           throw new GraphQLError('Introspection is available to administrators only', {
             extensions: { code: ErrorCode.FORBIDDEN, http: { status: 403 } },
           });
@@ -70,7 +77,16 @@ function introspectionGate(allowEveryone: boolean): ApolloServerPlugin<Context> 
   };
 }
 
-export function createApolloServer(schema: GraphQLSchema, config: Config['graphql']): ApolloServer<Context> {
+export interface ApolloServerOptions<C> {
+  /** Whether a request may introspect while introspection is off for everyone. */
+  mayIntrospect: (context: C) => boolean;
+}
+
+export function createApolloServer<C extends ServerContext>(
+  schema: GraphQLSchema,
+  config: Config['graphql'],
+  { mayIntrospect }: ApolloServerOptions<C>,
+): ApolloServer<C> {
   const armor = new ApolloArmor({
     maxDepth: { n: config.maxDepth, ignoreIntrospection: false, flattenFragments: true },
     maxAliases: { n: config.maxAliases },
@@ -83,7 +99,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config['graphq
     blockFieldSuggestion: { enabled: !config.introspection },
   }).protect();
 
-  return new ApolloServer<Context>({
+  return new ApolloServer<C>({
     // The schema, executed with graphql-jit once a document repeats (see jit-executor.ts).
     gateway: jitGateway(schema),
     // Explicit production semantics, whatever NODE_ENV says.
@@ -101,8 +117,8 @@ export function createApolloServer(schema: GraphQLSchema, config: Config['graphq
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
-      introspectionGate(config.introspection),
-      logUnexpectedErrors,
+      introspectionGate(config.introspection, mayIntrospect),
+      logUnexpectedErrors as ApolloServerPlugin<C>,
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -6,12 +6,11 @@ import contentType from 'content-type';
 import cors from 'cors';
 import getRawBody from 'raw-body';
 import type { Logger } from '../logger';
-import type { Context } from '../graphql/context';
 import { requestId, sendHttpError } from './requests';
 
-export interface GraphqlEndpointOptions {
-  apollo: ApolloServer<Context>;
-  context: (req: IncomingMessage, id: string) => Context;
+export interface GraphqlEndpointOptions<C extends object> {
+  apollo: ApolloServer<C>;
+  context: (req: IncomingMessage, id: string) => C;
   logger: Logger;
   corsOrigins: string[];
   /** Largest body accepted, after decompression (bytes notation: "100kb"). */
@@ -91,7 +90,7 @@ async function readJsonBody(req: IncomingMessage, limit: string): Promise<unknow
  * with `cors`, `express.json` and `pino-http` did, without the router, the middleware chain and
  * a child logger per request, which were about a fifth of a small query's CPU.
  */
-export function graphqlEndpoint(options: GraphqlEndpointOptions): GraphqlEndpoint {
+export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOptions<C>): GraphqlEndpoint {
   const { apollo, logger } = options;
   const allowCors = cors({ origin: options.corsOrigins, methods: ['GET', 'POST'], maxAge: 600 });
   const running = new Set<Promise<void>>();

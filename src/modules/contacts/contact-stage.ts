@@ -35,3 +35,23 @@ export const STAGE_TRANSITIONS: Record<ContactStage, ContactStage[]> = {
 export function canMove(from: ContactStage, to: ContactStage): boolean {
   return from === to || STAGE_TRANSITIONS[from].includes(to);
 }
+
+/** What happened to a contact's meetings, moving its stage without the user choosing it. */
+export enum StageEvent {
+  MEETING_SCHEDULED = 'MEETING_SCHEDULED',
+  /** The last scheduled meeting with the contact was cancelled. */
+  MEETING_CANCELLED = 'MEETING_CANCELLED',
+  MEETING_HELD = 'MEETING_HELD',
+}
+
+const EVERY_STAGE = Object.values(ContactStage);
+
+/**
+ * The moves Rapport makes itself, next to the user's own (STAGE_TRANSITIONS): the stage it
+ * moves to and the stages it moves from (others are left alone).
+ */
+export const AUTOMATIC_MOVES: Record<StageEvent, { to: ContactStage; from: readonly ContactStage[] }> = {
+  [StageEvent.MEETING_SCHEDULED]: { to: S.SCHEDULED, from: EVERY_STAGE },
+  [StageEvent.MEETING_CANCELLED]: { to: S.REQUESTED, from: [S.SCHEDULED] },
+  [StageEvent.MEETING_HELD]: { to: S.MET, from: EVERY_STAGE },
+};

@@ -151,3 +151,34 @@ export class ContactFilter {
   @Max(3650)
   notContactedForDays?: number | null;
 }
+
+@InputType({ description: 'Someone the contact suggested you talk to; becomes a new contact introduced by them.' })
+export class ReferralInput {
+  @Field()
+  @Label(100)
+  firstName: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Label(100)
+  lastName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'must be a valid email address' })
+  email?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Label(LIMITS.shortText)
+  title?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  organisationId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Notes()
+  notes?: string | null;
+}

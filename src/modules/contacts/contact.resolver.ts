@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../core/graphql/context';
+import type { Context } from '../../app/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Organisation } from '../organisations/organisation.entity';
 import { Contact } from './contact.entity';
@@ -49,7 +49,7 @@ export class ContactResolver {
     return services.contacts.delete(user!, id);
   }
 
-  // A meetings page that joined the relation answers before this runs (JOINED_RELATIONS, core/graphql/schema.ts).
+  // A meetings page that joined the relation answers before this runs (joinedRelations in meetings.module.ts).
   @FieldResolver(() => Organisation, { nullable: true })
   organisation(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
     return contact.organisationId ? loaders.organisation.load(contact.organisationId) : null;
@@ -70,5 +70,19 @@ export class ContactResolver {
   })
   introductionChain(@Root() contact: Contact, @Ctx() { user, services }: Context): Promise<Contact[]> {
     return services.contacts.introductionChain(user!, contact.id);
+  }
+}
+
+/** The contacts at an organisation: the contacts feature's part of the Organisation type. */
+@Resolver(() => Organisation)
+export class OrganisationContactsResolver {
+  @FieldResolver(() => ContactConnection, { description: 'Your contacts at this organisation.' })
+  contacts(
+    @Root() org: Organisation,
+    @Args() page: PageArgs,
+    @Arg('sort', () => ContactSort, { defaultValue: ContactSort.NAME }) sort: ContactSort,
+    @Ctx() { user, services }: Context,
+  ): Promise<Page<Contact>> {
+    return services.contacts.list(user!, { organisationId: org.id }, page, sort);
   }
 }

@@ -8,10 +8,17 @@ import type { AuthUser } from '../auth/access-tokens';
 import type { OutboxChange } from '../emails/email-queue';
 import { CancelReason, type OutboxService } from '../emails/outbox.service';
 import { Organisation } from '../organisations/organisation.entity';
+import { ownOrganisationId } from '../organisations/organisation-ownership';
 import { canMove, ContactStage } from './contact-stage';
 import { Contact, CONTACT_SEARCH_TEXT, HowWeKnow } from './contact.entity';
 import { ContactErrors } from './contact.errors';
-import { ContactSort, type ContactFilter, type CreateContactInput, type UpdateContactInput } from './contact.inputs';
+import {
+  ContactSort,
+  type ContactFilter,
+  type CreateContactInput,
+  type ReferralInput,
+  type UpdateContactInput,
+} from './contact.inputs';
 
 const order = (
   expression: string,
@@ -239,6 +246,53 @@ export class ContactService {
       if (isPgError(err, PG_UNIQUE_VIOLATION) && contact.email) {
         const existing = await m.getRepository(Contact).findOneBy({ userId: contact.userId, email: contact.email });
         throw ContactErrors.emailTaken(existing?.id ?? '');
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Adds someone a contact suggested in a meeting, as a new contact introduced by them, in the
+   * caller's transaction. `field` names the input in errors (a duplicate email is a CONFLICT).
+   */
+  async createReferral(
+    m: EntityManager,
+    user: AuthUser,
+    meeting: { id: string; contactId: string | null },
+    referral: ReferralInput,
+    field: string,
+  ): Promise<void> {
+    const organisationId = await ownOrganisationId(
+      m,
+      user.id,
+      referral.organisationId,
+      `${field}.organisationId`,
+      null,
+    );
+    const email = cleanText(referral.email)?.toLowerCase() ?? null;
+    try {
+      // A savepoint, so a duplicate email can be reported without aborting the transaction.
+      await m.transaction((inner) =>
+        inner.getRepository(Contact).insert({
+          userId: user.id,
+          firstName: referral.firstName.trim(),
+          lastName: cleanText(referral.lastName) ?? null,
+          email,
+          title: cleanText(referral.title) ?? null,
+          notes: cleanText(referral.notes) ?? null,
+          organisationId,
+          introducedById: meeting.contactId,
+          sourceMeetingId: meeting.id,
+          howWeKnow: HowWeKnow.REFERRAL,
+          stage: ContactStage.IDENTIFIED,
+        }),
+      );
+    } catch (err) {
+      if (isPgError(err, PG_UNIQUE_VIOLATION)) {
+        const existing = await m.getRepository(Contact).findOneBy({ userId: user.id, email: email ?? undefined });
+        const conflict = ContactErrors.emailTaken(existing?.id ?? '');
+        conflict.details.fields = [{ field: `${field}.email`, message: 'is already one of your contacts' }];
+        throw conflict;
       }
       throw err;
     }

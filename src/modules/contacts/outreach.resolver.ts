@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import type { Context } from '../../core/graphql/context';
+import type { Context } from '../../app/context';
 import { Contact } from './contact.entity';
 
 @Resolver()

@@ -6,7 +6,7 @@ import { CONTACT_FACING, EmailKind } from './email-kind';
 import type { RenderedEmail } from './rendering/render.types';
 import { renderEmail, renderSubject } from './rendering/renderer';
 import type { ScheduledEmail } from './scheduled-email.entity';
-import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe';
+import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe-token';
 
 export type Renderable = Pick<
   ScheduledEmail,

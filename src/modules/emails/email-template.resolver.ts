@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../core/graphql/context';
+import type { Context } from '../../app/context';
 import { EmailKind } from './email-kind';
 import { EmailTemplateInput } from './email-template.inputs';
 import { EmailPreview, EmailTemplateView } from './email-template.types';

@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { IsoDate, Label } from '../../core/inputs';
+import { IsoDate, Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
 import { Topic } from '../questions/topic';
 import { CommitmentOwner } from './commitment.entity';
 
@@ -50,4 +50,52 @@ export class UpdateCommitmentInput {
   @IsOptional()
   @IsoDate()
   dueOn?: string | null;
+}
+
+// What a debrief records (see CompleteMeetingInput).
+
+@InputType()
+export class InsightInput {
+  @Field(() => Topic)
+  category: Topic;
+
+  @Field()
+  @Label(LIMITS.notes)
+  text: string;
+}
+
+@InputType()
+export class CommitmentInput {
+  @Field(() => CommitmentOwner)
+  owner: CommitmentOwner;
+
+  @Field()
+  @Label(1000)
+  description: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD.' })
+  @IsOptional()
+  @IsoDate()
+  dueOn?: string | null;
+}
+
+@InputType()
+export class JobLeadInput {
+  @Field()
+  @Label()
+  title: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @WebUrl()
+  @Notes(LIMITS.url)
+  url?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Notes()
+  notes?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Defaults to the meeting’s organisation.' })
+  organisationId?: string | null;
 }

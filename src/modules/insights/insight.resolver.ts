@@ -1,12 +1,8 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../core/graphql/context';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../app/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Contact } from '../contacts/contact.entity';
-import { MeetingSort } from '../meetings/meeting.inputs';
-import { MeetingConnection } from '../meetings/meeting.resolver';
 import { Meeting } from '../meetings/meeting.entity';
-import { meetingSelection } from '../meetings/meeting-page';
 import { Organisation } from '../organisations/organisation.entity';
 import { Commitment } from './commitment.entity';
 import { Insight } from './insight.entity';
@@ -92,54 +88,5 @@ export class JobLeadFieldsResolver {
   @FieldResolver(() => Contact, { nullable: true })
   contact(@Root() lead: JobLead, @Ctx() { loaders }: Context): Promise<Contact | null> | null {
     return lead.contactId ? loaders.contact.load(lead.contactId) : null;
-  }
-}
-
-/** What contacts and organisations gathered through meetings. */
-@Resolver(() => Contact)
-export class ContactHistoryResolver {
-  @FieldResolver(() => MeetingConnection, { description: 'Meetings with this contact, latest first.' })
-  meetings(
-    @Root() contact: Contact,
-    @Args() page: PageArgs,
-    @Ctx() { user, services }: Context,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<Page<Meeting>> {
-    const selection = meetingSelection(info);
-    return services.meetings.list(user!, { contactId: contact.id }, page, MeetingSort.STARTS_AT_DESC, selection);
-  }
-
-  @FieldResolver(() => [Insight])
-  insights(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Insight[]> {
-    return loaders.insightsByContact.load(contact.id);
-  }
-
-  @FieldResolver(() => [Commitment], { description: 'Promises between you and this contact.' })
-  commitments(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Commitment[]> {
-    return loaders.commitmentsByContact.load(contact.id);
-  }
-}
-
-@Resolver(() => Organisation)
-export class OrganisationHistoryResolver {
-  @FieldResolver(() => MeetingConnection, { description: 'Meetings about this organisation, latest first.' })
-  meetings(
-    @Root() org: Organisation,
-    @Args() page: PageArgs,
-    @Ctx() { user, services }: Context,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<Page<Meeting>> {
-    const selection = meetingSelection(info);
-    return services.meetings.list(user!, { organisationId: org.id }, page, MeetingSort.STARTS_AT_DESC, selection);
-  }
-
-  @FieldResolver(() => [Insight], { description: 'Everything learned about this organisation.' })
-  insights(@Root() org: Organisation, @Ctx() { loaders }: Context): Promise<Insight[]> {
-    return loaders.insightsByOrganisation.load(org.id);
-  }
-
-  @FieldResolver(() => [JobLead])
-  jobLeads(@Root() org: Organisation, @Ctx() { loaders }: Context): Promise<JobLead[]> {
-    return loaders.jobLeadsByOrganisation.load(org.id);
   }
 }

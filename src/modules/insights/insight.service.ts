@@ -1,13 +1,29 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../../core/errors';
 import { paginate, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
-import { rejectNulls } from '../../core/inputs';
+import { cleanText, rejectNulls } from '../../core/inputs';
 import type { AuthUser } from '../auth/access-tokens';
 import { Organisation } from '../organisations/organisation.entity';
+import { ownOrganisationId } from '../organisations/organisation-ownership';
 import { Commitment } from './commitment.entity';
 import { Insight } from './insight.entity';
-import type { CommitmentFilter, InsightFilter, UpdateCommitmentInput } from './insight.inputs';
+import type {
+  CommitmentFilter,
+  CommitmentInput,
+  InsightFilter,
+  InsightInput,
+  JobLeadInput,
+  UpdateCommitmentInput,
+} from './insight.inputs';
+import { JobLead } from './job-lead.entity';
+
+/** What a debrief records about one meeting. */
+export interface Learnings {
+  insights?: InsightInput[] | null;
+  commitments?: CommitmentInput[] | null;
+  jobLeads?: JobLeadInput[] | null;
+}
 
 const idOrNull = (id: string) => (isUuid(id) ? id : null);
 
@@ -68,5 +84,54 @@ export class InsightService {
     if (input.description) commitment.description = input.description.trim();
     if (input.dueOn !== undefined) commitment.dueOn = input.dueOn;
     return repo.save(commitment);
+  }
+
+  /**
+   * Stores what was learned in a meeting (insights, promises, job leads), in the caller's
+   * transaction. Job leads default to the meeting's organisation; one of another user's is refused.
+   */
+  async recordLearnings(
+    m: EntityManager,
+    user: AuthUser,
+    meeting: { id: string; contactId: string | null; organisationId: string | null },
+    learnings: Learnings,
+  ): Promise<void> {
+    const about = { userId: user.id, meetingId: meeting.id, contactId: meeting.contactId };
+    if (learnings.insights?.length) {
+      await m.getRepository(Insight).insert(
+        learnings.insights.map((i) => ({
+          ...about,
+          organisationId: meeting.organisationId,
+          category: i.category,
+          text: i.text.trim(),
+        })),
+      );
+    }
+    if (learnings.commitments?.length) {
+      await m.getRepository(Commitment).insert(
+        learnings.commitments.map((c) => ({
+          ...about,
+          owner: c.owner,
+          description: c.description.trim(),
+          dueOn: c.dueOn ?? null,
+        })),
+      );
+    }
+    for (const [i, lead] of (learnings.jobLeads ?? []).entries()) {
+      const organisationId = await ownOrganisationId(
+        m,
+        user.id,
+        lead.organisationId,
+        `input.jobLeads[${i}].organisationId`,
+        meeting.organisationId,
+      );
+      await m.getRepository(JobLead).insert({
+        ...about,
+        organisationId,
+        title: lead.title.trim(),
+        url: cleanText(lead.url) ?? null,
+        notes: cleanText(lead.notes) ?? null,
+      });
+    }
   }
 }

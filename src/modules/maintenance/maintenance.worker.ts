@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Logger } from '../../core/logger';
-import type { Services } from '../../core/services';
+import type { AuthService } from '../auth/auth.service';
 
 export const MAINTENANCE_JOB = {
   purgeRefreshTokens: 'refresh_token__purge',
@@ -15,7 +15,7 @@ export async function scheduleMaintenance(queue: Queue): Promise<void> {
   );
 }
 
-export function maintenanceProcessor(services: Services, logger: Logger) {
+export function maintenanceProcessor(services: { auth: Pick<AuthService, 'purgeExpired'> }, logger: Logger) {
   return async (job: Job): Promise<{ purged: number }> => {
     switch (job.name) {
       case MAINTENANCE_JOB.purgeRefreshTokens: {

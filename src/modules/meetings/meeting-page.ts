@@ -1,10 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { EntityReader } from '../../core/db/entity-reader';
-import type { Loaders } from '../../core/graphql/loaders';
+import type { LoadersOf } from '../../core/graphql/loaders';
+import type { contactLoaders } from '../contacts/contact.loaders';
 import { selectedFields } from '../../core/graphql/selection';
 import { Contact } from '../contacts/contact.entity';
 import { Organisation } from '../organisations/organisation.entity';
+import type { organisationLoaders } from '../organisations/organisation.loaders';
 import { Meeting } from './meeting.entity';
 
 /**
@@ -101,7 +103,10 @@ function readSelection(info: GraphQLResolveInfo): MeetingSelection {
  * Hands complete joined rows to the per-request loaders, so a later `contact(id)` or
  * `organisation(id)` in the same request is not read again. Partial rows stay on their meeting.
  */
-export function primeLoaders(meetings: Meeting[], loaders: Loaders): void {
+export function primeLoaders(
+  meetings: Meeting[],
+  loaders: Pick<LoadersOf<typeof contactLoaders & typeof organisationLoaders>, 'contact' | 'organisation'>,
+): void {
   const complete = EntityReader.isComplete;
   for (const m of meetings) {
     if (m.contact && complete(m.contact)) {

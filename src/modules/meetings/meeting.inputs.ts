@@ -1,8 +1,9 @@
-import { ArrayMaxSize, IsEmail, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { IsoDate, Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
 import { IsIanaTimeZone } from '../../core/validation';
-import { CommitmentOwner } from '../insights/commitment.entity';
+import { ReferralInput } from '../contacts/contact.inputs';
+import { CommitmentInput, InsightInput, JobLeadInput } from '../insights/insight.inputs';
 import { Topic } from '../questions/topic';
 import { MeetingStatus } from './meeting.entity';
 
@@ -137,83 +138,6 @@ export class AgendaAnswerInput {
   @Field()
   @Notes()
   answer: string;
-}
-
-@InputType()
-export class InsightInput {
-  @Field(() => Topic)
-  category: Topic;
-
-  @Field()
-  @Label(LIMITS.notes)
-  text: string;
-}
-
-@InputType()
-export class CommitmentInput {
-  @Field(() => CommitmentOwner)
-  owner: CommitmentOwner;
-
-  @Field()
-  @Label(1000)
-  description: string;
-
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD.' })
-  @IsOptional()
-  @IsoDate()
-  dueOn?: string | null;
-}
-
-@InputType()
-export class JobLeadInput {
-  @Field()
-  @Label()
-  title: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @WebUrl()
-  @Notes(LIMITS.url)
-  url?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Notes()
-  notes?: string | null;
-
-  @Field(() => ID, { nullable: true, description: 'Defaults to the meeting’s organisation.' })
-  organisationId?: string | null;
-}
-
-@InputType({ description: 'Someone the contact suggested you talk to; becomes a new contact introduced by them.' })
-export class ReferralInput {
-  @Field()
-  @Label(100)
-  firstName: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Label(100)
-  lastName?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(254)
-  @IsEmail({}, { message: 'must be a valid email address' })
-  email?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Label(LIMITS.shortText)
-  title?: string | null;
-
-  @Field(() => ID, { nullable: true })
-  organisationId?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Notes()
-  notes?: string | null;
 }
 
 @InputType({ description: 'The debrief: everything recorded when a meeting is marked completed.' })

@@ -1,11 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../../core/graphql/context';
+import type { Context } from '../../app/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Contact } from '../contacts/contact.entity';
-import { Commitment } from '../insights/commitment.entity';
-import { Insight } from '../insights/insight.entity';
-import { JobLead } from '../insights/job-lead.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { AgendaItem } from './agenda-item.entity';
 import { Meeting } from './meeting.entity';
@@ -106,13 +103,13 @@ export class MeetingResolver {
     return services.meetings.markNoShow(user!, id);
   }
 
-  // A page that joined the relation answers before this runs (JOINED_RELATIONS, core/graphql/schema.ts).
+  // A page that joined the relation answers before this runs (joinedRelations in meetings.module.ts).
   @FieldResolver(() => Contact, { nullable: true, description: 'null if the contact was deleted (see contactName).' })
   contact(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Contact | null> | null {
     return meeting.contactId ? loaders.contact.load(meeting.contactId) : null;
   }
 
-  // A page that joined the relation answers before this runs (JOINED_RELATIONS, core/graphql/schema.ts).
+  // A page that joined the relation answers before this runs (joinedRelations in meetings.module.ts).
   @FieldResolver(() => Organisation, { nullable: true })
   organisation(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
     return meeting.organisationId ? loaders.organisation.load(meeting.organisationId) : null;
@@ -121,21 +118,6 @@ export class MeetingResolver {
   @FieldResolver(() => [AgendaItem], { description: 'Questions in agenda order, with answers once debriefed.' })
   agenda(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<AgendaItem[]> {
     return loaders.agendaByMeeting.load(meeting.id);
-  }
-
-  @FieldResolver(() => [Insight])
-  insights(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Insight[]> {
-    return loaders.insightsByMeeting.load(meeting.id);
-  }
-
-  @FieldResolver(() => [Commitment], { description: 'Promises made in this meeting.' })
-  commitments(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Commitment[]> {
-    return loaders.commitmentsByMeeting.load(meeting.id);
-  }
-
-  @FieldResolver(() => [JobLead])
-  jobLeads(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<JobLead[]> {
-    return loaders.jobLeadsByMeeting.load(meeting.id);
   }
 
   @FieldResolver(() => [Contact], { description: 'People the contact suggested, added as new contacts.' })

@@ -1,19 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../core/errors';
-import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import { queryPrepared } from '../../core/db/prepared';
 import { paginateSql, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { cleanText, rejectNulls } from '../../core/inputs';
 import { isIanaTimeZone } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
-import { ContactStage } from '../contacts/contact-stage';
-import { Contact, HowWeKnow } from '../contacts/contact.entity';
-import { ContactErrors } from '../contacts/contact.errors';
-import { Commitment } from '../insights/commitment.entity';
-import { Insight } from '../insights/insight.entity';
-import { JobLead } from '../insights/job-lead.entity';
-import { Organisation } from '../organisations/organisation.entity';
+import { StageEvent } from '../contacts/contact-stage';
+import { moveStageOn } from '../contacts/contact-stage-moves';
+import { Contact } from '../contacts/contact.entity';
+import type { ContactService } from '../contacts/contact.service';
+import type { InsightService } from '../insights/insight.service';
+import { ownOrganisationId } from '../organisations/organisation-ownership';
 import type { OutboxChange } from '../emails/email-queue';
 import type { OutboxService } from '../emails/outbox.service';
 import type { QuestionService } from '../questions/question.service';
@@ -63,6 +61,8 @@ export class MeetingService {
   constructor(
     private readonly ds: DataSource,
     private readonly questions: QuestionService,
+    private readonly contacts: ContactService,
+    private readonly insights: InsightService,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -164,9 +164,9 @@ export class MeetingService {
         ? await m.getRepository(Contact).findOneBy({ id: input.contactId, userId: user.id })
         : null;
       if (!contact) throw MeetingErrors.relationNotFound('input.contactId', 'Contact');
-      const organisationId = await this.ownOrganisation(
+      const organisationId = await ownOrganisationId(
         m,
-        user,
+        user.id,
         input.organisationId,
         'input.organisationId',
         contact.organisationId,
@@ -197,7 +197,7 @@ export class MeetingService {
         }),
       );
       await this.insertAgenda(m, user, meeting.id, agenda);
-      await m.getRepository(Contact).update({ id: contact.id }, { stage: ContactStage.SCHEDULED });
+      await moveStageOn(m, StageEvent.MEETING_SCHEDULED, { userId: user.id, contactId: contact.id });
       return meeting;
     });
   }
@@ -257,12 +257,7 @@ export class MeetingService {
       meeting.closedAt = new Date();
       const saved = await m.getRepository(Meeting).save(meeting);
       if (meeting.contactId) {
-        await m.query(
-          `UPDATE contacts SET stage = 'REQUESTED', updated_at = now()
-           WHERE id = $1 AND user_id = $2 AND stage = 'SCHEDULED'
-             AND NOT EXISTS (SELECT 1 FROM meetings WHERE contact_id = $1 AND status = 'SCHEDULED')`,
-          [meeting.contactId, user.id],
-        );
+        await moveStageOn(m, StageEvent.MEETING_CANCELLED, { userId: user.id, contactId: meeting.contactId });
       }
       return saved;
     });
@@ -298,54 +293,16 @@ export class MeetingService {
       await m.getRepository(Meeting).save(meeting);
 
       await this.recordAnswers(m, user, meeting, input.answers ?? []);
-      const about = { userId: user.id, meetingId: meeting.id, contactId: meeting.contactId };
-      if (input.insights?.length) {
-        await m.getRepository(Insight).insert(
-          input.insights.map((i) => ({
-            ...about,
-            organisationId: meeting.organisationId,
-            category: i.category,
-            text: i.text.trim(),
-          })),
-        );
-      }
-      if (input.commitments?.length) {
-        await m.getRepository(Commitment).insert(
-          input.commitments.map((c) => ({
-            ...about,
-            owner: c.owner,
-            description: c.description.trim(),
-            dueOn: c.dueOn ?? null,
-          })),
-        );
-      }
-      for (const [i, lead] of (input.jobLeads ?? []).entries()) {
-        const organisationId = await this.ownOrganisation(
-          m,
-          user,
-          lead.organisationId,
-          `input.jobLeads[${i}].organisationId`,
-          meeting.organisationId,
-        );
-        await m.getRepository(JobLead).insert({
-          ...about,
-          organisationId,
-          title: lead.title.trim(),
-          url: cleanText(lead.url) ?? null,
-          notes: cleanText(lead.notes) ?? null,
-        });
-      }
+      await this.insights.recordLearnings(m, user, meeting, input);
       for (const [i, referral] of (input.referrals ?? []).entries()) {
-        await this.createReferral(m, user, meeting, referral, i);
+        await this.contacts.createReferral(m, user, meeting, referral, `input.referrals[${i}]`);
       }
       if (meeting.contactId) {
-        const contactedAt = meeting.endsAt < now ? meeting.endsAt : now;
-        await m.query(
-          `UPDATE contacts SET stage = 'MET', updated_at = now(),
-             last_contacted_at = greatest(coalesce(last_contacted_at, '-infinity'), $3)
-           WHERE id = $1 AND user_id = $2`,
-          [meeting.contactId, user.id, contactedAt],
-        );
+        await moveStageOn(m, StageEvent.MEETING_HELD, {
+          userId: user.id,
+          contactId: meeting.contactId,
+          contactedAt: meeting.endsAt < now ? meeting.endsAt : now,
+        });
       }
       return meeting;
     });
@@ -367,50 +324,6 @@ export class MeetingService {
       await m
         .getRepository(AgendaItem)
         .update({ id: answer.agendaItemId }, { answer: cleanText(answer.answer) ?? null });
-    }
-  }
-
-  private async createReferral(
-    m: EntityManager,
-    user: AuthUser,
-    meeting: Meeting,
-    referral: NonNullable<CompleteMeetingInput['referrals']>[number],
-    index: number,
-  ) {
-    const field = `input.referrals[${index}]`;
-    const organisationId = await this.ownOrganisation(
-      m,
-      user,
-      referral.organisationId,
-      `${field}.organisationId`,
-      null,
-    );
-    const email = cleanText(referral.email)?.toLowerCase() ?? null;
-    try {
-      // A savepoint, so a duplicate email can be reported without aborting the transaction.
-      await m.transaction((inner) =>
-        inner.getRepository(Contact).insert({
-          userId: user.id,
-          firstName: referral.firstName.trim(),
-          lastName: cleanText(referral.lastName) ?? null,
-          email,
-          title: cleanText(referral.title) ?? null,
-          notes: cleanText(referral.notes) ?? null,
-          organisationId,
-          introducedById: meeting.contactId,
-          sourceMeetingId: meeting.id,
-          howWeKnow: HowWeKnow.REFERRAL,
-          stage: ContactStage.IDENTIFIED,
-        }),
-      );
-    } catch (err) {
-      if (isPgError(err, PG_UNIQUE_VIOLATION)) {
-        const existing = await m.getRepository(Contact).findOneBy({ userId: user.id, email: email ?? undefined });
-        const conflict = ContactErrors.emailTaken(existing?.id ?? '');
-        conflict.details.fields = [{ field: `${field}.email`, message: 'is already one of your contacts' }];
-        throw conflict;
-      }
-      throw err;
     }
   }
 
@@ -439,21 +352,6 @@ export class MeetingService {
     if (exceptId) qb.andWhere('m.id <> :exceptId', { exceptId });
     const clash = await qb.getOne();
     if (clash) throw MeetingErrors.overlap(clash);
-  }
-
-  private async ownOrganisation(
-    m: EntityManager,
-    user: AuthUser,
-    requested: string | null | undefined,
-    field: string,
-    fallback: string | null,
-  ): Promise<string | null> {
-    if (requested === undefined || requested === null) return fallback;
-    const org = isUuid(requested)
-      ? await m.getRepository(Organisation).findOneBy({ id: requested, userId: user.id })
-      : null;
-    if (!org) throw MeetingErrors.relationNotFound(field, 'Organisation');
-    return org.id;
   }
 
   private async planAgenda(

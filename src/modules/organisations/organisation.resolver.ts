@@ -1,8 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ContactConnection } from '../contacts/contact.resolver';
-import { Contact } from '../contacts/contact.entity';
-import { ContactSort } from '../contacts/contact.inputs';
-import type { Context } from '../../core/graphql/context';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../app/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Organisation } from './organisation.entity';
 import {
@@ -57,18 +54,5 @@ export class OrganisationResolver {
   @Mutation(() => ID, { description: 'Deletes it; its contacts are kept, without an organisation. Returns the id.' })
   deleteOrganisation(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<string> {
     return services.organisations.delete(user!, id);
-  }
-}
-
-@Resolver(() => Organisation)
-export class OrganisationFieldsResolver {
-  @FieldResolver(() => ContactConnection, { description: 'Your contacts at this organisation.' })
-  contacts(
-    @Root() org: Organisation,
-    @Args() page: PageArgs,
-    @Arg('sort', () => ContactSort, { defaultValue: ContactSort.NAME }) sort: ContactSort,
-    @Ctx() { user, services }: Context,
-  ): Promise<Page<Contact>> {
-    return services.contacts.list(user!, { organisationId: org.id }, page, sort);
   }
 }

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../core/graphql/context';
+import type { Context } from '../../app/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Question } from './question.entity';
 import { CreateQuestionInput, QuestionFilter, UpdateQuestionInput } from './question.inputs';

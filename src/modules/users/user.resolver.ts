@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import type { Context } from '../../core/graphql/context';
+import type { Context } from '../../app/context';
 import { User } from './user.entity';
 import { UpdateProfileInput } from './user.inputs';
 

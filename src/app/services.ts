@@ -1,6 +1,4 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import { AccessTokens } from '../modules/auth/access-tokens';
 import { AuthService } from '../modules/auth/auth.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
@@ -12,28 +10,26 @@ import { EmailTemplateService } from '../modules/emails/email-template.service';
 import { EmailQueue } from '../modules/emails/email-queue';
 import { OutboxService } from '../modules/emails/outbox.service';
 import { ScheduledEmailService } from '../modules/emails/scheduled-email.service';
+import { SuppressionService } from '../modules/emails/suppression.service';
 import { InsightService } from '../modules/insights/insight.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
 import { OrganisationService } from '../modules/organisations/organisation.service';
 import { QuestionService } from '../modules/questions/question.service';
 import { UserService } from '../modules/users/user.service';
-import type { Config } from './config';
-import type { Logger } from './logger';
-import { createQueue, QUEUE } from './queue/queues';
+import type { Infrastructure } from '../core/infrastructure';
+import { createQueue, QUEUE } from '../core/queue/queues';
 
-/** What the API and the worker share: connections, config and logging. */
-export interface Infrastructure {
-  config: Config;
-  ds: DataSource;
-  redis: Redis;
-  logger: Logger;
-}
-
-/** Every service, built once per process; they hold no per-request state. */
+/**
+ * Every service, built once per process; they hold no per-request state. The API, the worker,
+ * the CLIs and the tests all build them here.
+ */
 export interface Services {
   /** BullMQ queue of email timers (shares the process's Redis connection; close it on shutdown). */
   emailQueue: Queue;
+  /** Adds and removes the timers of outbox rows on `emailQueue`. */
+  emailTimers: EmailQueue;
   composer: EmailComposer;
+  suppressions: SuppressionService;
   outbox: OutboxService;
   scheduledEmails: ScheduledEmailService;
   emailTemplates: EmailTemplateService;
@@ -53,10 +49,13 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
   const emailTemplates = new EmailTemplateService(ds, { appUrl: config.http.publicUrl });
   const composer = new EmailComposer(config);
   const outboxLogger = logger.child({ module: 'outbox' });
-  const outbox = new OutboxService(config, composer, new EmailQueue(emailQueue, outboxLogger), outboxLogger);
+  const emailTimers = new EmailQueue(emailQueue, outboxLogger);
+  const outbox = new OutboxService(config, composer, emailTimers, outboxLogger);
   const users = new UserService(ds, outbox);
   const questions = new QuestionService(ds);
   const accessTokens = new AccessTokens(config.auth);
+  const contacts = new ContactService(ds, outbox);
+  const insights = new InsightService(ds);
   const auth = new AuthService(
     ds,
     users,
@@ -69,7 +68,9 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
   );
   return {
     emailQueue,
+    emailTimers,
     composer,
+    suppressions: new SuppressionService(ds),
     outbox,
     scheduledEmails: new ScheduledEmailService(ds, outbox),
     emailTemplates,
@@ -77,10 +78,10 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     auth,
     accessTokens,
     organisations: new OrganisationService(ds),
-    contacts: new ContactService(ds, outbox),
+    contacts,
     outreach: new OutreachService(ds, outbox),
     questions,
-    meetings: new MeetingService(ds, questions, outbox),
-    insights: new InsightService(ds),
+    meetings: new MeetingService(ds, questions, contacts, insights, outbox),
+    insights,
   };
 }

@@ -1,16 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
-import { createApolloServer } from '../graphql/server';
-import { buildContext } from '../graphql/context';
-import { createSchema } from '../graphql/schema';
-import { SuppressionService } from '../../modules/emails/suppression.service';
-import { createServices, type Infrastructure, type Services } from '../services';
-import { graphqlEndpoint } from './graphql-endpoint';
-import { healthRouter } from './health';
-import { playgroundRouter } from './playground';
-import { clientIpResolver, requestId, sendHttpError } from './requests';
-import { unsubscribeRouter } from './unsubscribe';
+import { createApolloServer } from '../core/graphql/server';
+import { graphqlEndpoint } from '../core/http/graphql-endpoint';
+import { healthRouter } from '../core/http/health';
+import { playgroundRouter } from '../core/http/playground';
+import { clientIpResolver, requestId, sendHttpError } from '../core/http/requests';
+import type { Infrastructure } from '../core/infrastructure';
+import { unsubscribeRouter } from '../modules/emails/unsubscribe.routes';
+import { Role } from '../modules/users/user.entity';
+import { buildContext, type Context } from './context';
+import { createSchema } from './schema';
+import { createServices, type Services } from './services';
 
 export interface HttpApp {
   app: Express;
@@ -30,7 +31,10 @@ export interface HttpApp {
 export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const { config, ds, redis, logger } = infra;
   const services = createServices(infra);
-  const apollo = createApolloServer(await createSchema(), config.graphql);
+  const apollo = createApolloServer<Context>(await createSchema(), config.graphql, {
+    // Introspection for administrators even when it is off for everyone (the Playground).
+    mayIntrospect: (context) => context.user?.role === Role.ADMIN,
+  });
   await apollo.start();
 
   const clientIp = clientIpResolver(config.http.trustProxy);
@@ -66,7 +70,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   app.use(
     '/unsubscribe',
     express.urlencoded({ extended: false, limit: '2kb' }),
-    unsubscribeRouter({ suppressions: new SuppressionService(ds), secret: config.email.unsubscribeSecret }),
+    unsubscribeRouter({ suppressions: services.suppressions, secret: config.email.unsubscribeSecret }),
   );
 
   app.use((_req, res) => {

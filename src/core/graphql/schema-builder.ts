@@ -1,46 +1,22 @@
 import { validate, type ValidationError as ClassValidationError } from 'class-validator';
 import { getNamedType, GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { buildSchema, getMetadataStorage, type AuthChecker, type ValidatorFn } from 'type-graphql';
-import { AuthResolver } from '../../modules/auth/auth.resolver';
-import { ContactResolver } from '../../modules/contacts/contact.resolver';
-import { OutreachResolver } from '../../modules/contacts/outreach.resolver';
-import { EmailTemplateResolver } from '../../modules/emails/email-template.resolver';
-import { MeetingEmailsResolver, ScheduledEmailResolver } from '../../modules/emails/scheduled-email.resolver';
 import {
-  CommitmentFieldsResolver,
-  ContactHistoryResolver,
-  InsightResolver,
-  JobLeadFieldsResolver,
-  OrganisationHistoryResolver,
-} from '../../modules/insights/insight.resolver';
-import { MeetingResolver } from '../../modules/meetings/meeting.resolver';
-import { OrganisationFieldsResolver, OrganisationResolver } from '../../modules/organisations/organisation.resolver';
-import { QuestionResolver } from '../../modules/questions/question.resolver';
-import { UserResolver } from '../../modules/users/user.resolver';
+  buildSchema,
+  getMetadataStorage,
+  type AuthChecker,
+  type BuildSchemaOptions,
+  type ValidatorFn,
+} from 'type-graphql';
+import type { ResolverClass } from '../feature';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldError } from '../errors';
-import type { Context } from './context';
 import { DateTimeISO } from './date-time';
 
-export const RESOLVERS = [
-  AuthResolver,
-  UserResolver,
-  OrganisationResolver,
-  OrganisationFieldsResolver,
-  ContactResolver,
-  OutreachResolver,
-  QuestionResolver,
-  MeetingResolver,
-  InsightResolver,
-  CommitmentFieldsResolver,
-  JobLeadFieldsResolver,
-  ContactHistoryResolver,
-  OrganisationHistoryResolver,
-  ScheduledEmailResolver,
-  MeetingEmailsResolver,
-  EmailTemplateResolver,
-] as const;
+/** What the auth checker reads from a request's context. */
+export interface AuthContext {
+  user: { role: string } | null;
+}
 
-const authChecker: AuthChecker<Context> = ({ context }, roles) => {
+const authChecker: AuthChecker<AuthContext> = ({ context }, roles) => {
   if (!context.user) throw new UnauthenticatedError();
   if (roles.length && !roles.includes(context.user.role)) throw new ForbiddenError();
   return true;
@@ -113,19 +89,17 @@ function assertSimpleTypesHaveNoFieldChecks(): void {
 }
 
 /**
- * To-one relations that a list page joins onto its rows (see MeetingService.list). When the row
+ * To-one relations that a list page joins onto its rows (e.g. MeetingService.list). When the row
  * carries the joined value (null included) the field answers with it, before type-graphql's
  * per-call machinery (container look-up, parameter building), which a page of 20 meetings with
  * three relations would otherwise run 60 times; otherwise the field resolver loads it.
  */
-const JOINED_RELATIONS: Record<string, readonly string[]> = {
-  Meeting: ['contact', 'organisation'],
-  Contact: ['organisation'],
-};
-
-function answerJoinedRelations(schema: GraphQLSchema): GraphQLSchema {
+function answerJoinedRelations(
+  schema: GraphQLSchema,
+  joinedRelations: Readonly<Record<string, readonly string[]>>,
+): GraphQLSchema {
   const storage = getMetadataStorage();
-  for (const [typeName, fields] of Object.entries(JOINED_RELATIONS)) {
+  for (const [typeName, fields] of Object.entries(joinedRelations)) {
     const type = schema.getType(typeName);
     if (!(type instanceof GraphQLObjectType)) throw new Error(`${typeName} is not an object type`);
     for (const name of fields) {
@@ -151,14 +125,24 @@ function answerJoinedRelations(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-export async function createSchema(): Promise<GraphQLSchema> {
+export interface SchemaParts {
+  resolvers: readonly ResolverClass[];
+  /** To-one relations answered from joined rows, by type name (see answerJoinedRelations). */
+  joinedRelations: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The GraphQL schema of the given resolvers, with the platform's rules: an auth checker reading
+ * `context.user.role`, class-validator on every input, no field checks lost to simpleResolvers.
+ */
+export async function buildGraphQLSchema({ resolvers, joinedRelations }: SchemaParts): Promise<GraphQLSchema> {
   assertSimpleTypesHaveNoFieldChecks();
   const schema = await buildSchema({
-    resolvers: [...RESOLVERS],
+    resolvers: resolvers as unknown as BuildSchemaOptions['resolvers'],
     authChecker,
     validateFn: validateArgument,
     scalarsMap: [{ type: Date, scalar: DateTimeISO }],
     emitSchemaFile: false,
   });
-  return answerJoinedRelations(schema);
+  return answerJoinedRelations(schema, joinedRelations);
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { DataSource } from 'typeorm';
-import type { AuthUser } from '../../modules/auth/access-tokens';
-import type { RequestMeta } from '../../modules/auth/auth.service';
-import type { Logger } from '../logger';
-import type { Services } from '../services';
+import type { Logger } from '../core/logger';
+import type { AuthUser } from '../modules/auth/access-tokens';
+import type { RequestMeta } from '../modules/auth/auth.service';
 import { createLoaders, type Loaders } from './loaders';
+import type { Services } from './services';
 
 /** Per-request GraphQL context. `user` comes only from a verified access token. */
 export interface Context {

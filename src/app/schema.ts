@@ -1,0 +1,15 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildGraphQLSchema } from '../core/graphql/schema-builder';
+import { FEATURES, RESOLVERS } from './features';
+
+/** Rapport's GraphQL schema: every feature's resolvers and joined relations. */
+export function createSchema(): Promise<GraphQLSchema> {
+  const joinedRelations: Record<string, string[]> = {};
+  for (const feature of FEATURES) {
+    if (!('joinedRelations' in feature)) continue;
+    for (const [type, fields] of Object.entries(feature.joinedRelations)) {
+      (joinedRelations[type] ??= []).push(...fields);
+    }
+  }
+  return buildGraphQLSchema({ resolvers: RESOLVERS, joinedRelations });
+}

@@ -1,0 +1,121 @@
+import { Worker, type Job } from 'bullmq';
+import type { Infrastructure } from '../core/infrastructure';
+import { Mailer } from '../core/mail/mailer';
+import { createQueue, EMAIL_WORKER_OPTIONS, queueOptions, QUEUE, type QueueName } from '../core/queue/queues';
+import { createRedis } from '../core/redis';
+import { EMAIL_JOB, type SendJobData } from '../modules/emails/email-queue';
+import { EmailSender } from '../modules/emails/email.worker';
+import { Reconciler } from '../modules/emails/reconciler';
+import { maintenanceProcessor, scheduleMaintenance } from '../modules/maintenance/maintenance.worker';
+import { createServices, type Services } from './services';
+
+/** The worker side of the email pipeline: sender, reconciler and the job processor for the `emails` queue. */
+export function createEmailRuntime(infra: Infrastructure, services: Services, workerId: string) {
+  const { config, ds, logger } = infra;
+  const mailer = Mailer.create(config.mail);
+  const sender = new EmailSender(
+    ds,
+    mailer,
+    services.composer,
+    services.emailTimers,
+    services.suppressions,
+    config,
+    logger.child({ module: 'email-sender' }),
+    workerId,
+  );
+  const reconciler = new Reconciler(ds, services.emailTimers, logger.child({ module: 'reconciler' }), {
+    messageIdDomain: config.email.messageIdDomain,
+  });
+  return {
+    mailer,
+    sender,
+    reconciler,
+    process: (job: Job) =>
+      job.name === EMAIL_JOB.sweep ? reconciler.sweep() : sender.send((job.data as SendJobData).scheduledEmailId),
+    close: () => mailer.close(),
+  };
+}
+
+export type EmailRuntime = ReturnType<typeof createEmailRuntime>;
+
+export interface WorkerRuntimeOptions {
+  /** Identifies this process in leases, e.g. `hostname:pid`. */
+  workerId: string;
+  /** Email jobs run at once by this process. */
+  concurrency: number;
+  /** Queues to work on (default: all). */
+  queues?: readonly QueueName[];
+  /** Registers the periodic jobs (reconciler, maintenance); off in tests that run them by hand. */
+  schedule?: boolean;
+  /** Services to share (tests run the worker beside the API); built here otherwise. */
+  services?: Services;
+}
+
+export interface WorkerRuntime {
+  services: Services;
+  emails: EmailRuntime;
+  workers: Worker[];
+  /** Lets active jobs finish for up to `timeoutMs`, then releases them; closes what it opened. */
+  close(timeoutMs: number): Promise<{ graceful: boolean }>;
+}
+
+/**
+ * Starts the BullMQ workers of one worker process: email sends and reconciler sweeps, and
+ * housekeeping. Connections stay the caller's; everything opened here is closed by `close`.
+ */
+export async function startWorkerRuntime(infra: Infrastructure, options: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const { config, logger } = infra;
+  const ownServices = !options.services;
+  const services = options.services ?? createServices(infra);
+  const queues = new Set(options.queues ?? [QUEUE.emails, QUEUE.maintenance]);
+  const blocking = createRedis(config, 'worker-blocking', true);
+  const maintenanceQueue = options.schedule === false ? null : createQueue(QUEUE.maintenance, config, infra.redis);
+  if (maintenanceQueue) {
+    await scheduleMaintenance(maintenanceQueue);
+    await Reconciler.schedule(services.emailQueue, config);
+  }
+
+  const emails = createEmailRuntime(infra, services, options.workerId);
+  const workers: Worker[] = [];
+  if (queues.has(QUEUE.emails)) {
+    workers.push(
+      new Worker(QUEUE.emails, emails.process, {
+        ...queueOptions(config, blocking),
+        ...EMAIL_WORKER_OPTIONS,
+        concurrency: options.concurrency,
+      }),
+    );
+  }
+  if (queues.has(QUEUE.maintenance)) {
+    workers.push(
+      new Worker(QUEUE.maintenance, maintenanceProcessor(services, logger.child({ queue: QUEUE.maintenance })), {
+        ...queueOptions(config, blocking),
+        concurrency: 1,
+      }),
+    );
+  }
+  for (const w of workers) {
+    w.on('failed', (job, err) => logger.warn({ queue: w.name, jobId: job?.id, job: job?.name, err }, 'job failed'));
+    w.on('error', (err) => logger.error({ queue: w.name, err }, 'worker error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+
+  return {
+    services,
+    emails,
+    workers,
+    close: async (timeoutMs) => {
+      // Past the timeout, force-close so the jobs' locks lapse and another worker picks them up
+      // as stalled (the jobs are idempotent).
+      const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
+      const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
+      const finished = await Promise.race([graceful, timeout]);
+      if (!finished) await Promise.all(workers.map((w) => w.close(true)));
+      await maintenanceQueue?.close();
+      if (ownServices) await services.emailQueue.close();
+      emails.close();
+      await blocking.quit().catch(() => blocking.disconnect());
+      return { graceful: finished };
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import type { FeatureModule } from '../../core/feature';
+import { Contact } from './contact.entity';
+import { contactLoaders } from './contact.loaders';
+import { ContactResolver, OrganisationContactsResolver } from './contact.resolver';
+import { OutreachResolver } from './outreach.resolver';
+
+export const contactsModule = {
+  name: 'contacts',
+  entities: [Contact],
+  resolvers: [ContactResolver, OrganisationContactsResolver, OutreachResolver],
+  loaders: contactLoaders,
+} satisfies FeatureModule;

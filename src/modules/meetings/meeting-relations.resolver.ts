@@ -1,0 +1,40 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../app/context';
+import { PageArgs, type Page } from '../../core/graphql/pagination';
+import { Contact } from '../contacts/contact.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { Meeting } from './meeting.entity';
+import { MeetingSort } from './meeting.inputs';
+import { meetingSelection } from './meeting-page';
+import { MeetingConnection } from './meeting.resolver';
+
+/** A contact's meetings: the meetings feature's part of the Contact type. */
+@Resolver(() => Contact)
+export class ContactMeetingsResolver {
+  @FieldResolver(() => MeetingConnection, { description: 'Meetings with this contact, latest first.' })
+  meetings(
+    @Root() contact: Contact,
+    @Args() page: PageArgs,
+    @Ctx() { user, services }: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<Meeting>> {
+    const selection = meetingSelection(info);
+    return services.meetings.list(user!, { contactId: contact.id }, page, MeetingSort.STARTS_AT_DESC, selection);
+  }
+}
+
+/** An organisation's meetings: the meetings feature's part of the Organisation type. */
+@Resolver(() => Organisation)
+export class OrganisationMeetingsResolver {
+  @FieldResolver(() => MeetingConnection, { description: 'Meetings about this organisation, latest first.' })
+  meetings(
+    @Root() org: Organisation,
+    @Args() page: PageArgs,
+    @Ctx() { user, services }: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Page<Meeting>> {
+    const selection = meetingSelection(info);
+    return services.meetings.list(user!, { organisationId: org.id }, page, MeetingSort.STARTS_AT_DESC, selection);
+  }
+}
