@@ -23,6 +23,7 @@ import path from 'node:path';
 import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { eventually, GiveUp } from '../scripts/lib/eventually.cjs';
 import { cpuMs, rssMb, startBenchServers } from './servers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,15 +61,8 @@ function summary(values) {
 const fmt = (x, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const triple = (s, digits = 0) => `${fmt(s.p50, digits)} / ${fmt(s.p99, digits)} / ${fmt(s.max, digits)}`;
 
-async function waitFor(check, what, timeoutMs, intervalMs = 50) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result) return result;
-    if (Date.now() > deadline) throw new Error(`${what}: not done in ${Math.round(timeoutMs / 1000)} s`);
-    await sleep(intervalMs);
-  }
-}
+// Polls every 50 ms: a tighter loop would take CPU from what is measured.
+const waitFor = (check, what, timeoutMs) => eventually(check, { what, timeoutMs, intervalMs: 50 });
 
 // ---------------------------------------------------------------------------------------------
 // The SMTP sink: accepts at once, remembers when each Message-ID arrived (its own clock).
@@ -172,7 +166,7 @@ function startWorker({ databaseUrl, redisUrl, smtpUrl, jwtSecret, nodeArgs = [],
     ready: () =>
       waitFor(
         () => {
-          if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${output}`);
+          if (child.exitCode !== null) throw new GiveUp(`worker exited (${child.exitCode}):\n${output}`);
           return output.includes('"worker ready"');
         },
         'worker start',

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { cpuMs, rssMb, startBenchServers } from '../bench/servers.mjs';
 import { build, ensureDependencies, freePort, log, root, run } from './lib/bootstrap.mjs';
+import { eventually } from './lib/eventually.cjs';
 
 const quick = process.argv.includes('--quick');
 const stops = [];
@@ -68,18 +69,7 @@ function sameInstants(value) {
   return value;
 }
 
-async function waitUntil(check, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} not ready in ${timeoutMs} ms`);
-}
+const waitUntil = (check, what, timeoutMs = 30_000) => eventually(check, { what, timeoutMs, intervalMs: 100 });
 
 async function main() {
   ensureDependencies();

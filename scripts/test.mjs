@@ -31,6 +31,8 @@ async function main() {
   ensureDependencies();
   // The Playground test drives a real browser.
   ensureOsPackage('chromium', 'chromium', 'the Playground browser test');
+  // The mailer test watches the kernel calls of a real send (TCP_NODELAY).
+  ensureOsPackage('strace', 'strace', 'the SMTP socket check');
   build();
   log('test', 'type-checking tests…');
   run(process.execPath, [

@@ -74,7 +74,7 @@ export class Mailer {
       const maxConnections = 5;
       // TCP_NODELAY: nodemailer (since 10.1) calls setNoDelay(true) on every SMTP socket it uses,
       // its own or one handed over by `getSocket` (SMTPConnection#_onConnect), so a custom
-      // socket factory would add nothing; test/integration/mailer.test.ts checks it stays so.
+      // socket factory would add nothing; test/emails/mailer.test.ts checks it stays so.
       const transport = nodemailer.createTransport({
         url: config.smtpUrl,
         pool: true,

@@ -1,5 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -27,6 +28,24 @@ const mail = (overrides: Partial<OutgoingMail> = {}): OutgoingMail => ({
 });
 
 const mailConfig = (env: Record<string, string>) => loadConfig({ ...baseTestEnv(), ...env }).mail;
+
+// One real send through the built Mailer (dist/, compiled by `npm test`), in a child process.
+const SEND_ONE = `
+const { loadConfig } = require('./dist/src/core/config.js');
+const { Mailer } = require('./dist/src/core/mail/mailer.js');
+const env = JSON.parse(process.env.SEND_ONE_ENV);
+const mailer = Mailer.create(loadConfig({ ...env, MAIL_TRANSPORT: 'smtp' }).mail);
+mailer
+  .send({
+    from: { name: 'Rapport', address: 'rapport@example.test' },
+    to: { name: 'Grace Hopper', address: 'grace@example.test' },
+    subject: 'No delay',
+    text: 'Sent at once.',
+    html: '<p>Sent at once.</p>',
+    messageId: '<nodelay@rapport.example.test>',
+  })
+  .then(() => mailer.close(), (err) => { console.error(err); process.exitCode = 1; mailer.close(); });
+`;
 
 describe('development mailbox (file transport)', () => {
   let dir: string;
@@ -163,20 +182,38 @@ describe('SMTP delivery', () => {
   });
   afterAll(() => sink.close());
 
-  it('sets TCP_NODELAY on the client socket', async () => {
-    // Observed on Node's own socket: nodemailer sets it once connected (nothing is replaced).
-    const setNoDelay = jest.spyOn(net.Socket.prototype, 'setNoDelay');
-    const mailer = Mailer.create(mailConfig({ MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url }));
+  it('asks the kernel for TCP_NODELAY on its SMTP socket', async () => {
+    // Observed from outside the process: a real send runs in a child Node under strace, and the
+    // socket that connected to the sink must have TCP_NODELAY set on it (whoever in the stack
+    // sets it). Without it, small SMTP commands wait for the previous segment's ACK (Nagle).
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rapport-nodelay-'));
     try {
-      await mailer.send(mail({ messageId: '<nodelay@rapport.example.test>' }));
-      const toSink = setNoDelay.mock.contexts.filter((socket) => (socket as net.Socket).remotePort === sink.port);
-      expect(toSink.length).toBeGreaterThan(0);
-      for (const [i, socket] of setNoDelay.mock.contexts.entries()) {
-        if ((socket as net.Socket).remotePort === sink.port) expect(setNoDelay.mock.calls[i]).toEqual([true]);
+      const trace = path.join(dir, 'trace');
+      // Asynchronously: the sink answering the child lives in this process's event loop.
+      const child = await promisify(execFile)(
+        'strace',
+        ['-f', '-qq', '-e', 'trace=connect,setsockopt', '-o', trace, process.execPath, '-e', SEND_ONE],
+        {
+          cwd: path.join(__dirname, '..', '..'),
+          env: { ...process.env, SEND_ONE_ENV: JSON.stringify({ ...baseTestEnv(), SMTP_URL: sink.url }) },
+          encoding: 'utf8',
+        },
+      );
+      expect(child.stderr).toBe('');
+      const lines = (await readFile(trace, 'utf8')).split('\n');
+      const sockets = lines
+        .map((line) => new RegExp(`^(\\d+) +connect\\((\\d+), .*htons\\(${sink.port}\\)`).exec(line))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map(([, pid, fd]) => ({ pid, fd }));
+      expect(sockets.length).toBeGreaterThan(0);
+      for (const { pid, fd } of sockets) {
+        expect(lines).toContainEqual(
+          expect.stringMatching(new RegExp(`^${pid} +setsockopt\\(${fd}, SOL_TCP, TCP_NODELAY, \\[1\\], 4\\) = 0`)),
+        );
       }
+      expect(sink.count('<nodelay@rapport.example.test>')).toBe(1);
     } finally {
-      setNoDelay.mockRestore();
-      mailer.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
