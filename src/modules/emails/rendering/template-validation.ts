@@ -2,13 +2,14 @@ import Handlebars from 'handlebars';
 import type { FieldError } from '../../../core/errors';
 import { CONTACT_FACING, EmailKind } from '../email-kind';
 import type { RenderContext, TemplateSource } from './render.types';
-import { ALLOWED_DATA, parseErrorMessage, renderEmail, renderStrict, safetyProblems, TemplateError } from './renderer';
+import { renderEmail, renderStrict } from './email-renderer';
+import { ALLOWED_DATA, parseErrorMessage, safetyProblems, TemplateError } from './template-safety';
 
 export const TEMPLATE_SUBJECT_MAX = 200;
 export const TEMPLATE_BODY_MAX = 20_000;
 
 // ---------------------------------------------------------------------------------------------
-// The variables each kind offers (must match buildViewModel in renderer.ts).
+// The variables each kind offers (must match buildViewModel in view-model.ts).
 // ---------------------------------------------------------------------------------------------
 
 type Spec =

@@ -1,4 +1,4 @@
-import { buildIcs, foldLine, icsText, type IcsInput } from '../renderer';
+import { buildIcs, foldLine, icsText, type IcsInput } from '../calendar-invite';
 
 const MEETING: IcsInput['meeting'] = {
   id: '6f1c1f3e-7b9a-4c3e-9a51-0d2b8f1f2a10',

@@ -1,7 +1,8 @@
 import { EmailKind } from '../../email-kind';
 import { DEFAULT_TEMPLATES } from '../default-templates';
 import type { RenderContext } from '../render.types';
-import { renderEmail, TemplateError } from '../renderer';
+import { renderEmail } from '../email-renderer';
+import { TemplateError } from '../template-safety';
 import { sampleContext, templateVariables, validateTemplate } from '../template-validation';
 
 const KINDS = Object.values(EmailKind);
