@@ -1,11 +1,17 @@
+import {
+  ICalAttendeeRole,
+  ICalAttendeeStatus,
+  ICalCalendar,
+  ICalCalendarMethod,
+  ICalEventStatus,
+} from 'ical-generator';
 import { EmailKind } from '../email-kind';
 import type { RenderContext, RenderedEmail } from './render.types';
 
-// The meeting as an iCalendar (RFC 5545) invitation.
-
-// C0 controls (CR and LF among them) and DEL.
-// eslint-disable-next-line no-control-regex
-const CONTROL_RUNS = /[\u0000-\u001f\u007f]+/g;
+// The meeting as an iCalendar (RFC 5545) invitation. ical-generator writes the format: TEXT
+// escaping, line folding at 75 octets, UTC dates. What it leaves to us is cleaned here first:
+// control characters, a DQUOTE inside a quoted parameter, and separators inside a URI (which it
+// would backslash-escape, as if the URI were text).
 
 export interface IcsInput {
   meeting: Pick<
@@ -25,53 +31,26 @@ export interface IcsInput {
 export const icsUid = (meetingId: string, domain: string) =>
   `${meetingId}@${domain.toLowerCase().replace(/[^a-z0-9.-]/g, '') || 'rapport.invalid'}`;
 
+// Control characters other than tab and line feed; CR is turned into LF before this applies.
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_RUNS = /[\u0000-\u001f\u007f]+/g;
 
-/** TEXT value: backslash, semicolon, comma and line breaks escaped; other controls dropped. */
-export function icsText(value: string): string {
-  return value
-    .replace(/\r\n|\r|\n/g, '\n')
-    .replace(CONTROLS, '')
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\n/g, '\\n');
-}
-
-/** A quoted parameter value (CN="…"): no DQUOTE or control characters are possible inside. */
-const icsParam = (value: string) =>
-  `"${value
+/** A TEXT value before escaping: line breaks kept as LF, other controls dropped. */
+const plainText = (value: string) => value.replace(/\r\n|\r/g, '\n').replace(CONTROLS, '');
+/** A quoted parameter value (CN="…"): one line, no controls, no DQUOTE. */
+const paramText = (value: string) =>
+  value
     .replace(/[\r\n\t]/g, ' ')
     .replace(CONTROLS, '')
-    .replace(/"/g, "'")}"`;
-/** A URI value (URL, mailto): nothing to escape, but never a line break. */
-const icsUri = (value: string) => value.replace(/\s+/g, '').replace(CONTROL_RUNS, '');
-/** 20260114T100000Z */
-const icsDate = (d: Date) =>
-  d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-
-/** Splits a content line into lines of at most 75 octets, never inside a UTF-8 character. */
-export function foldLine(contentLine: string): string {
-  const lines: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const ch of contentLine) {
-    const size = Buffer.byteLength(ch, 'utf8');
-    if (octets + size > 75) {
-      lines.push(current);
-      current = ' ';
-      octets = 1;
-    }
-    current += ch;
-    octets += size;
-  }
-  lines.push(current);
-  return lines.join('\r\n');
-}
+    .replace(/"/g, "'");
+/** A URI value: no white space or controls, and `,` `;` `\` percent-encoded so none is escaped. */
+const uri = (value: string) =>
+  value
+    .replace(/\s+/g, '')
+    .replace(CONTROL_RUNS, '')
+    .replace(/[,;\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
  * A one-event calendar: METHOD:REQUEST to invite (or update, with a higher SEQUENCE), METHOD:CANCEL
@@ -86,31 +65,39 @@ export function buildIcs(input: IcsInput): string {
   ]
     .filter(Boolean)
     .join('\n\n');
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Rapport//Rapport//EN',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${method}`,
-    'BEGIN:VEVENT',
-    `UID:${icsUid(meeting.id, input.domain)}`,
-    `SEQUENCE:${meeting.icsSequence}`,
-    `DTSTAMP:${icsDate(input.now ?? new Date())}`,
-    `DTSTART:${icsDate(meeting.startsAt)}`,
-    `DTEND:${icsDate(meeting.endsAt)}`,
-    `SUMMARY:${icsText(meeting.title)}`,
-    meeting.location ? `LOCATION:${icsText(meeting.location)}` : null,
-    meeting.videoUrl ? `URL:${icsUri(meeting.videoUrl)}` : null,
-    description ? `DESCRIPTION:${icsText(description)}` : null,
-    `ORGANIZER;CN=${icsParam(organizer.name)}:mailto:${icsUri(organizer.email)}`,
-    attendee
-      ? `ATTENDEE;CN=${icsParam(attendee.name ?? attendee.email)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:${icsUri(attendee.email)}`
-      : null,
-    `STATUS:${method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-  ].filter((l): l is string => l !== null);
-  return lines.map(foldLine).join('\r\n') + '\r\n';
+  const organizerEmail = uri(organizer.email);
+  const calendar = new ICalCalendar({
+    prodId: { company: 'Rapport', product: 'Rapport', language: 'EN' },
+    scale: 'GREGORIAN',
+    method: method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+  });
+  calendar.createEvent({
+    id: icsUid(meeting.id, input.domain),
+    sequence: meeting.icsSequence,
+    stamp: input.now ?? new Date(),
+    start: meeting.startsAt,
+    end: meeting.endsAt,
+    summary: plainText(meeting.title),
+    location: meeting.location ? plainText(meeting.location) : null,
+    url: meeting.videoUrl ? uri(meeting.videoUrl) : null,
+    description: description ? plainText(description) : null,
+    // The library refuses an organizer without a name: the address stands in for it.
+    organizer: { name: paramText(organizer.name) || organizerEmail, email: organizerEmail },
+    attendees: attendee
+      ? [
+          {
+            name: paramText(attendee.name ?? attendee.email) || uri(attendee.email),
+            email: uri(attendee.email),
+            role: ICalAttendeeRole.REQ,
+            status: ICalAttendeeStatus.NEEDSACTION,
+            rsvp: false,
+          },
+        ]
+      : [],
+    status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+  // Every content line ends in CRLF, the last one too (RFC 5545 §3.1); the library omits that one.
+  return `${calendar.toString()}\r\n`;
 }
 
 function hostOf(url: string): string {
