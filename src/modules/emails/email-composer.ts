@@ -4,7 +4,7 @@ import type { OutgoingMail } from '../../core/mail/mailer';
 import { loadEmailData, type EmailData, type RenderContextOptions } from './email-context';
 import { CONTACT_FACING, EmailKind } from './email-kind';
 import type { RenderedEmail } from './rendering/render.types';
-import { renderEmail, renderSubject } from './rendering/renderer';
+import { renderEmail, renderSubject } from './rendering/email-renderer';
 import type { ScheduledEmail } from './scheduled-email.entity';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe-token';
 

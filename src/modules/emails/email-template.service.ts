@@ -9,7 +9,7 @@ import type { EmailTemplateInput } from './email-template.inputs';
 import type { EmailPreview, EmailTemplateView } from './email-template.types';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
 import type { TemplateSource } from './rendering/render.types';
-import { renderEmail } from './rendering/renderer';
+import { renderEmail } from './rendering/email-renderer';
 import { templateVariables, validateTemplate } from './rendering/template-validation';
 
 /** Stands in for the recipient's real unsubscribe link in previews, so a click there changes nothing. */

@@ -2,27 +2,68 @@ import Handlebars from 'handlebars';
 import type { FieldError } from '../../../core/errors';
 import { CONTACT_FACING, EmailKind } from '../email-kind';
 import type { RenderContext, TemplateSource } from './render.types';
-import { ALLOWED_DATA, parseErrorMessage, renderEmail, renderStrict, safetyProblems, TemplateError } from './renderer';
+import { renderEmail, renderStrict } from './email-renderer';
+import { ALLOWED_DATA, parseErrorMessage, safetyProblems, TemplateError } from './template-safety';
+import type { Link, PersonView, ViewModel } from './view-model';
 
 export const TEMPLATE_SUBJECT_MAX = 200;
 export const TEMPLATE_BODY_MAX = 20_000;
 
 // ---------------------------------------------------------------------------------------------
-// The variables each kind offers (must match buildViewModel in renderer.ts).
+// The variables each kind offers: one entry per field of the view model, checked by the compiler.
 // ---------------------------------------------------------------------------------------------
 
-type Spec =
-  | { type: 'text' | 'flag'; description: string }
-  | { type: 'object'; description: string; fields: Fields }
-  | { type: 'list'; description: string; item: Fields };
-type Fields = Readonly<Record<string, Spec>>;
+interface TextSpec {
+  type: 'text';
+  description: string;
+}
+interface FlagSpec {
+  type: 'flag';
+  description: string;
+}
+interface ObjectSpec<F extends Fields = Fields> {
+  type: 'object';
+  description: string;
+  fields: F;
+}
+interface ListSpec<F extends Fields = Fields> {
+  type: 'list';
+  description: string;
+  item: F;
+}
+type Spec = TextSpec | FlagSpec | ObjectSpec | ListSpec;
+type Fields = { readonly [name: string]: Spec };
 
-const text = (description: string): Spec => ({ type: 'text', description });
-const flag = (description: string): Spec => ({ type: 'flag', description });
-const object = (description: string, fields: Fields): Spec => ({ type: 'object', description, fields });
-const list = (description: string, item: Fields): Spec => ({ type: 'list', description, item });
+// What a view-model field must be listed as: a list of items, a group of fields, a flag for
+// {{#if}}, or text (a Link prints as its URL). Tuples keep unions such as boolean in one piece.
+type SpecOf<T> = [NonNullable<T>] extends [(infer Item)[]]
+  ? ListSpec<FieldsOf<Item>>
+  : [NonNullable<T>] extends [Link]
+    ? TextSpec
+    : [NonNullable<T>] extends [boolean]
+      ? FlagSpec
+      : [NonNullable<T>] extends [object]
+        ? ObjectSpec<FieldsOf<NonNullable<T>>>
+        : TextSpec;
+// Every field of T listed once, with a matching spec; a field listed that T lacks is an excess
+// property. The helpers below take their fields type from where they are used (NoInfer), so the
+// nested lists are held to the view model as well.
+type FieldsOf<T> = { readonly [K in keyof T]-?: SpecOf<T[K]> };
 
-const PERSON = {
+const text = (description: string): TextSpec => ({ type: 'text', description });
+const flag = (description: string): FlagSpec => ({ type: 'flag', description });
+const object = <F extends Fields>(description: string, fields: NoInfer<F>): ObjectSpec<F> => ({
+  type: 'object',
+  description,
+  fields,
+});
+const list = <F extends Fields>(description: string, item: NoInfer<F>): ListSpec<F> => ({
+  type: 'list',
+  description,
+  item,
+});
+
+const PERSON: FieldsOf<PersonView> = {
   name: text('Full name.'),
   firstName: text('First name (the first word of the name).'),
   email: text('Email address.'),
@@ -85,7 +126,7 @@ const VARIABLES = {
   message: text('Your own message.'),
   unsubscribeUrl: text('The recipient’s unsubscribe link (a footer with it is always added).'),
   appUrl: text('Link to Rapport.'),
-} satisfies Fields;
+} satisfies FieldsOf<ViewModel>;
 
 type Name = keyof typeof VARIABLES;
 const COMMON: Name[] = ['user', 'recipient', 'appUrl'];

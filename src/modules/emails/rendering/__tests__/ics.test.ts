@@ -1,4 +1,4 @@
-import { buildIcs, foldLine, icsText, type IcsInput } from '../renderer';
+import { buildIcs, type IcsInput } from '../calendar-invite';
 
 const MEETING: IcsInput['meeting'] = {
   id: '6f1c1f3e-7b9a-4c3e-9a51-0d2b8f1f2a10',
@@ -26,6 +26,19 @@ const build = (overrides: Partial<IcsInput> = {}) =>
 const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '').split('\r\n');
 const property = (ics: string, name: string) =>
   unfold(ics).find((l) => l.startsWith(`${name}:`) || l.startsWith(`${name};`));
+
+/** One content line read back: name, parameters (quotes removed) and the raw value (§3.1). */
+function parse(line: string | undefined) {
+  const match = /^([A-Z-]+)((?:;[A-Z-]+=(?:"[^"]*"|[^";:,]*))*):(.*)$/.exec(line ?? '');
+  if (!match) throw new Error(`not a content line: ${line}`);
+  const params: Record<string, string> = {};
+  for (const [, key, value] of match[2].matchAll(/;([A-Z-]+)=("[^"]*"|[^";:,]*)/g)) {
+    params[key] = value.replace(/^"(.*)"$/, '$1');
+  }
+  return { name: match[1], params, value: match[3] };
+}
+/** A TEXT value unescaped (§3.3.11). */
+const text = (value: string) => value.replace(/\\([\\;,nN])/g, (_, c: string) => (c.toLowerCase() === 'n' ? '\n' : c));
 
 describe('buildIcs', () => {
   it('is one VEVENT with CRLF line endings and no bare LF', () => {
@@ -60,7 +73,9 @@ describe('buildIcs', () => {
   });
 
   it('escapes TEXT values: backslash, semicolon, comma and line breaks', () => {
-    expect(icsText('a\\b;c,d\ne\r\nf')).toBe('a\\\\b\\;c\\,d\\ne\\nf');
+    expect(property(build({ meeting: { ...MEETING, title: 'a\\b;c,d\ne\r\nf\rg' } }), 'SUMMARY')).toBe(
+      'SUMMARY:a\\\\b\\;c\\,d\\ne\\nf\\ng',
+    );
     const ics = build({
       meeting: {
         ...MEETING,
@@ -72,7 +87,12 @@ describe('buildIcs', () => {
     });
     expect(property(ics, 'SUMMARY')).toBe('SUMMARY:Coffee\\; then\\, a walk \\\\ talk');
     expect(property(ics, 'LOCATION')).toBe('LOCATION:Café Nero\\, 12 High St\\nLondon');
-    expect(property(ics, 'URL')).toBe('URL:https://meet.example/abc?x=1,2');
+    // A URI is not TEXT: no backslash escapes; the comma may be percent-encoded, as it is here.
+    const url = parse(property(ics, 'URL'));
+    expect(url.params.VALUE ?? 'URI').toBe('URI');
+    expect(url.value).not.toContain('\\');
+    expect(url.value).toMatch(/^https:\/\/meet\.example\/abc\?x=1(,|%2C)2$/);
+    expect(new URL(url.value).searchParams.get('x')).toBe('1,2');
     expect(property(ics, 'DESCRIPTION')).toBe(
       'DESCRIPTION:Agenda:\\n1. How did you start?\\n2. Who else\\; whom\\, else?\\n\\nJoin: https://meet.example/abc?x=1\\,2',
     );
@@ -84,23 +104,62 @@ describe('buildIcs', () => {
       attendee: { name: 'Grace; Hopper', email: 'grace@example.com' },
     });
     expect(property(ics, 'ORGANIZER')).toBe(`ORGANIZER;CN="Ada 'The Countess'  Lovelace":mailto:ada@example.com`);
-    expect(property(ics, 'ATTENDEE')).toBe(
-      'ATTENDEE;CN="Grace; Hopper";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:grace@example.com',
-    );
+    // Parameters may come in any order; CN stays quoted, so its ";" does not end it.
+    expect(property(ics, 'ATTENDEE')).toContain(';CN="Grace; Hopper"');
+    const attendee = parse(property(ics, 'ATTENDEE'));
+    expect(attendee.params).toEqual({
+      CN: 'Grace; Hopper',
+      ROLE: 'REQ-PARTICIPANT',
+      PARTSTAT: 'NEEDS-ACTION',
+      RSVP: 'FALSE',
+    });
+    // The URI scheme is case-insensitive (RFC 3986 §3.1).
+    expect(attendee.value.replace(/^mailto:/i, 'mailto:')).toBe('mailto:grace@example.com');
+  });
+
+  it('keeps line breaks and control characters from adding or breaking properties', () => {
+    const ics = build({
+      meeting: {
+        ...MEETING,
+        title: 'Hi\u0000\u0007 there\u001b\r\nATTENDEE:mailto:evil@example.com',
+        location: 'Room\u007f 4\rBCC:evil@example.com',
+        videoUrl: 'https://meet.example/a b\r\nX-EVIL:1',
+        agenda: [{ text: 'Why?\u0008' }],
+      },
+      organizer: { name: 'Ada\u0001\tLovelace\nX-EVIL:1', email: 'ada@example.com\r\nX-EVIL:1' },
+    });
+    // eslint-disable-next-line no-control-regex
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f]/);
+    const lines = unfold(ics);
+    expect(lines.filter((l) => /^(ATTENDEE|BCC|X-EVIL)\b/.test(l))).toEqual([]);
+    expect(text(parse(property(ics, 'SUMMARY')).value)).toBe('Hi there\nATTENDEE:mailto:evil@example.com');
+    expect(text(parse(property(ics, 'LOCATION')).value)).toBe('Room 4\nBCC:evil@example.com');
+    expect(parse(property(ics, 'URL')).value).toBe('https://meet.example/abX-EVIL:1');
+    expect(parse(property(ics, 'ORGANIZER'))).toEqual({
+      name: 'ORGANIZER',
+      params: { CN: 'Ada Lovelace X-EVIL:1' },
+      value: 'mailto:ada@example.comX-EVIL:1',
+    });
   });
 
   it('folds lines longer than 75 octets without splitting a UTF-8 character', () => {
-    const title = 'Entretien d’information avec Émilie à Genève — café crème ☕ '.repeat(4);
+    const title = `${'Entretien d’information avec Émilie à Genève — café crème ☕ '.repeat(4)}${'📅'.repeat(40)}`;
     const ics = build({ meeting: { ...MEETING, title } });
-    for (const l of ics.split('\r\n')) expect(Buffer.byteLength(l, 'utf8')).toBeLessThanOrEqual(75);
-    expect(property(ics, 'SUMMARY')).toBe(`SUMMARY:${icsText(title)}`);
+    const physical = ics.split('\r\n');
+    for (const l of physical) expect(Buffer.byteLength(l, 'utf8')).toBeLessThanOrEqual(75);
+    expect(property(ics, 'SUMMARY')).toBe(`SUMMARY:${title}`);
+    expect(text(parse(property(ics, 'SUMMARY')).value)).toBe(title);
     // Continuation lines start with one space; no piece ends or starts inside a character.
-    const folded = foldLine(`SUMMARY:${title}`).split('\r\n');
+    const first = physical.findIndex((l) => l.startsWith('SUMMARY:'));
+    let end = first + 1;
+    while (physical[end].startsWith(' ')) end++;
+    const folded = physical.slice(first, end);
     expect(folded.length).toBeGreaterThan(2);
-    expect(folded.slice(1).every((l) => l.startsWith(' '))).toBe(true);
     for (const piece of folded) expect(piece).not.toMatch(/[\uD800-\uDBFF]$|^ ?[\uDC00-\uDFFF]/);
     expect(folded.map((l, i) => (i ? l.slice(1) : l)).join('')).toBe(`SUMMARY:${title}`);
-    expect(foldLine('x'.repeat(75))).toBe('x'.repeat(75));
-    expect(foldLine('x'.repeat(76))).toBe(`${'x'.repeat(75)}\r\n x`);
+    // A line within the limit is left whole.
+    expect(build({ meeting: { ...MEETING, title: 'x'.repeat(60) } }).split('\r\n')).toContain(
+      `SUMMARY:${'x'.repeat(60)}`,
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { EmailKind } from '../../email-kind';
 import { DEFAULT_TEMPLATES } from '../default-templates';
 import type { RenderContext } from '../render.types';
-import { renderEmail, TemplateError } from '../renderer';
+import { renderEmail } from '../email-renderer';
+import { TemplateError } from '../template-safety';
 import { sampleContext, templateVariables, validateTemplate } from '../template-validation';
 
 const KINDS = Object.values(EmailKind);
@@ -11,11 +12,32 @@ function thankYouContext(overrides: Partial<RenderContext> = {}): RenderContext 
   return { ...sampleContext(EmailKind.THANK_YOU), ...overrides };
 }
 
+// The sample meeting starts 2026-01-14 10:00 UTC; reminders and notices go to the user in London.
+const SUBJECTS: Record<EmailKind, string> = {
+  PREP_REMINDER: 'Coming up: Informational interview with Grace, Wednesday 14 January 2026 at 10:00',
+  THANK_YOU: 'Thank you, Grace',
+  FOLLOW_UP: 'An update since we spoke, Grace',
+  KEEP_IN_TOUCH_DIGEST: 'Time to catch up with a few people',
+  OUTREACH: 'Would you have time for a short conversation, Grace?',
+  OUTREACH_NUDGE: 'No reply yet from Grace Hopper',
+  MEETING_CANCELLED: 'Cancelled: Informational interview with Grace, Wednesday 14 January 2026',
+  MEETING_UPDATED: 'Moved: Informational interview with Grace, now Wednesday 14 January 2026 at 10:00',
+};
+
+const PEOPLE = [
+  'user.name',
+  'user.firstName',
+  'user.email',
+  'recipient.name',
+  'recipient.firstName',
+  'recipient.email',
+];
+
 describe('default templates', () => {
   it.each(KINDS)('%s passes its own validation and renders both parts', (kind) => {
     expect(validateTemplate(DEFAULT_TEMPLATES[kind], kind)).toEqual([]);
     const email = renderEmail(sampleContext(kind), DEFAULT_TEMPLATES[kind], { now: NOW });
-    expect(email.subject).not.toMatch(/[\r\n]|\{\{/);
+    expect(email.subject).toBe(SUBJECTS[kind]);
     expect(email.text).not.toMatch(/\{\{|\n\n\n/);
     expect(email.html).toMatch(/^<!DOCTYPE html>/);
     expect(email.html).toContain('<p style=');
@@ -23,11 +45,54 @@ describe('default templates', () => {
 
   it('lists the variables of each kind', () => {
     const names = (kind: EmailKind) => templateVariables(kind).map((v) => v.name);
-    expect(names(EmailKind.THANK_YOU)).toEqual(
-      expect.arrayContaining(['contact.firstName', 'meeting.date', 'meeting.agenda', 'meeting.agenda[].text']),
-    );
-    expect(names(EmailKind.KEEP_IN_TOUCH_DIGEST)).toContain('digest[].fullName');
-    expect(names(EmailKind.KEEP_IN_TOUCH_DIGEST)).not.toContain('meeting.date');
+    expect(names(EmailKind.THANK_YOU)).toEqual([
+      ...PEOPLE,
+      'appUrl',
+      'contact.firstName',
+      'contact.lastName',
+      'contact.fullName',
+      'contact.email',
+      'contact.title',
+      'contact.phone',
+      'contact.linkedinUrl',
+      'organisation.name',
+      'organisation.website',
+      'organisation.industry',
+      'organisation.location',
+      'organisation.description',
+      'organisation.structureNotes',
+      'organisation.nicheNotes',
+      'organisation.goalsNotes',
+      'organisation.careerProspectsNotes',
+      'organisation.cultureNotes',
+      'organisation.hasResearch',
+      'meeting.title',
+      'meeting.date',
+      'meeting.time',
+      'meeting.startTime',
+      'meeting.endTime',
+      'meeting.durationMinutes',
+      'meeting.timezone',
+      'meeting.location',
+      'meeting.videoUrl',
+      'meeting.notes',
+      'meeting.status',
+      'meeting.agenda',
+      'meeting.agenda[].number',
+      'meeting.agenda[].text',
+      'meeting.agenda[].category',
+      'unsubscribeUrl',
+    ]);
+    expect(names(EmailKind.KEEP_IN_TOUCH_DIGEST)).toEqual([
+      ...PEOPLE,
+      'appUrl',
+      'digest',
+      'digest[].fullName',
+      'digest[].organisationName',
+      'digest[].lastContacted',
+      'digest[].dueSince',
+      'digest[].daysOverdue',
+    ]);
   });
 });
 
