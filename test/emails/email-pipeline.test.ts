@@ -98,7 +98,7 @@ describe('planning', () => {
     });
     // Two weeks later in local time, after the clocks went forward.
     expect(planned.FOLLOW_UP.sendAt).toBe(london('2027-04-09T11:00'));
-    expect(planned.THANK_YOU.subject).toBeTruthy();
+    expect(planned.THANK_YOU.subject).toBe('Thank you, Grace');
     expect(planned.THANK_YOU.messageId).toMatch(/^<[0-9a-f-]{36}@.+>$/);
 
     // Planning again (any edit re-plans) never creates a second row.
