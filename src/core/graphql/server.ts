@@ -84,8 +84,9 @@ export function createApolloServer(schema: GraphQLSchema, config: Config['graphq
   }).protect();
 
   return new ApolloServer<Context>({
-    // The schema, executed with graphql-jit once a document repeats (see jit-executor.ts).
-    gateway: jitGateway(schema),
+    // The schema, executed with graphql-jit once a document repeats (see jit-executor.ts), or
+    // by graphql-js alone when GRAPHQL_JIT=false.
+    ...(config.jit ? { gateway: jitGateway(schema) } : { schema }),
     // Explicit production semantics, whatever NODE_ENV says.
     nodeEnv: 'production',
     introspection: true, // gated per request by introspectionGate
