@@ -67,6 +67,7 @@ const fields = z.object({
   GRAPHQL_MAX_ALIASES: int(1, 500).default(15),
   GRAPHQL_MAX_TOKENS: int(50, 100_000).default(2000),
   GRAPHQL_MAX_COST: int(100, 1_000_000).default(10_000),
+  GRAPHQL_JIT: bool.default(true),
   PLAYGROUND_ENABLED: bool.default(true),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -107,6 +108,9 @@ const dbFields = fields.pick({
 
 export type Env = z.infer<typeof schema>;
 
+/** Every environment variable the config reads (.env.example documents each one). */
+export const ENV_KEYS: readonly string[] = Object.keys(fields.shape);
+
 /** The validated, typed configuration every part of Rapport reads. */
 export interface Config {
   env: Env['NODE_ENV'];
@@ -139,6 +143,8 @@ export interface Config {
     maxAliases: number;
     maxTokens: number;
     maxCost: number;
+    /** Compile repeated documents with graphql-jit; false: graphql-js executes every request. */
+    jit: boolean;
   };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   mail: {
@@ -233,6 +239,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxCost: e.GRAPHQL_MAX_COST,
+      jit: e.GRAPHQL_JIT,
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     mail: {

@@ -1,22 +1,27 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /** How many distinct statements are prepared per connection; beyond it, statements run unnamed. */
 const MAX_PREPARED = 200;
 const preparedNames = new Map<string, string>();
 
-/** Pool connections already told to keep one generic plan per prepared statement. */
-const genericPlanClients = new WeakSet<PoolClient>();
+// Session-level, so made and undone around the one statement (see PreparedOptions). RESET goes
+// back to the connection's default (server, database or role setting), not to a fixed value.
+const FORCE_GENERIC_PLAN = 'SET plan_cache_mode = force_generic_plan';
+const RESTORE_PLAN_CACHE_MODE = 'RESET plan_cache_mode';
 
 export interface PreparedOptions {
   /**
-   * Always the generic plan on the connection that runs it. For a statement over an array of
-   * ids, PostgreSQL prices the generic plan for ten elements and a custom one for the actual
-   * count, so with one or two it keeps planning afresh on every call — the cost preparing was
-   * meant to save. The setting is per connection (`plan_cache_mode`), so it then holds for every
-   * prepared statement run there: ask for it only in a process whose statements all want it (the
-   * email worker's per-email statements), never in the API.
+   * The generic plan from the first call. For a statement over arrays of ids, PostgreSQL prices
+   * the generic plan for ten elements and a custom one for the actual count, so with fewer it
+   * keeps planning afresh on every call — the cost preparing was meant to save (the email
+   * worker's claim and SENT statements, over batches of one to nine, measured at several ms of
+   * planning per call). Applies to this statement only: `plan_cache_mode` is set on a pooled
+   * connection of its own just before it and reset just after (two short round trips), and a
+   * connection on which either fails is discarded, never returned to the pool with the setting.
+   * Not inside a transaction (the setting would outlive the statement there).
    */
   genericPlan?: boolean;
 }
@@ -27,6 +32,9 @@ export interface PreparedOptions {
  * transaction, on that transaction's connection. The set of texts is bounded (they come from
  * code: shapes of a query × column sets); past MAX_PREPARED distinct texts, statements run
  * unnamed. Seen by TypeORM's logger like every other statement (tests count statements with it).
+ *
+ * Named statements live in a server session: they need a direct connection or session pooling
+ * (not PgBouncer in transaction mode; see the README's "Production and scaling").
  */
 export async function queryPrepared<R extends QueryResultRow = Record<string, unknown>>(
   on: DataSource | EntityManager,
@@ -42,26 +50,46 @@ export async function queryPrepared<R extends QueryResultRow = Record<string, un
   const config: QueryConfig = name ? { name, text, values } : { text, values };
   const manager = 'manager' in on ? on.manager : on;
   const ds = manager.connection;
-  if (ds.options.logging) ds.logger.logQuery(text, values);
+  const log = ds.options.logging ? ds.logger : undefined;
 
   const runner = manager.queryRunner;
   if (runner && !runner.isReleased) {
+    if (options.genericPlan) throw new Error('queryPrepared: genericPlan is for statements outside a transaction');
+    log?.logQuery(text, values);
     const client = (await runner.connect()) as PoolClient;
     return (await client.query<R>(config)).rows;
   }
-  const pool = (ds.driver as unknown as { master: Pool }).master;
-  if (!options.genericPlan) return (await pool.query<R>(config)).rows;
-  const client = await pool.connect();
+
+  const [client, release] = (await (ds.driver as PostgresDriver).obtainMasterConnection()) as [
+    PoolClient,
+    (discard?: Error) => void,
+  ];
+  // A connection lost while checked out reports on the client: without a listener, that is an
+  // uncaught 'error' event. The statement in flight fails with it too, and is handled below.
+  client.on('error', ignoreLostConnection);
   try {
-    if (!genericPlanClients.has(client)) {
-      await client.query('SET plan_cache_mode = force_generic_plan');
-      genericPlanClients.add(client);
+    if (options.genericPlan) {
+      log?.logQuery(FORCE_GENERIC_PLAN);
+      await client.query(FORCE_GENERIC_PLAN);
     }
-    return (await client.query<R>(config)).rows;
-  } finally {
-    client.release();
+    log?.logQuery(text, values);
+    const { rows } = await client.query<R>(config);
+    if (options.genericPlan) {
+      log?.logQuery(RESTORE_PLAN_CACHE_MODE);
+      await client.query(RESTORE_PLAN_CACHE_MODE);
+    }
+    client.removeListener('error', ignoreLostConnection);
+    release();
+    return rows;
+  } catch (err) {
+    // As pg's pool.query does: the connection is discarded (with any setting made on it).
+    client.removeListener('error', ignoreLostConnection);
+    release(err as Error);
+    throw err;
   }
 }
+
+function ignoreLostConnection(): void {}
 
 /** The array length PostgreSQL assumes for an array parameter when it prices a generic plan. */
 const GENERIC_ARRAY_LENGTH = 10;

@@ -100,8 +100,9 @@ export function createApolloServer<C extends ServerContext>(
   }).protect();
 
   return new ApolloServer<C>({
-    // The schema, executed with graphql-jit once a document repeats (see jit-executor.ts).
-    gateway: jitGateway(schema),
+    // The schema, executed with graphql-jit once a document repeats (see jit-executor.ts), or
+    // by graphql-js alone when GRAPHQL_JIT=false.
+    ...(config.jit ? { gateway: jitGateway(schema) } : { schema }),
     // Explicit production semantics, whatever NODE_ENV says.
     nodeEnv: 'production',
     introspection: true, // gated per request by introspectionGate
