@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import { isPgError } from '../../core/db/pg-errors';
@@ -13,7 +13,7 @@ import type { EmailComposer, Renderable } from './email-composer';
 import { emailDataFrom, emailDataSelect, type DataRow, type EmailData, type EmailFacts } from './email-context';
 import { CONTACT_FACING, EmailKind, EmailStatus, USER_REMINDERS } from './email-kind';
 import { retryDelayMs } from './email-planner';
-import type { EmailQueue, SendJobData } from './email-queue';
+import type { EmailQueue } from './email-queue';
 import { SuppressionReason } from './email-suppression.entity';
 import { hasContactsDue } from './keep-in-touch';
 import { CancelReason } from './outbox.service';
@@ -48,10 +48,6 @@ export class EmailSender {
     (items: { row: ClaimedEmail; response: string }[]) => this.sentAll(items),
     BATCHING,
   );
-
-  processor() {
-    return (job: Job<SendJobData>) => this.send(job.data.scheduledEmailId);
-  }
 
   async send(id: string): Promise<SendOutcome> {
     const claimed = await this.claim(id);
