@@ -7,8 +7,6 @@ import { verifyUnsubscribeToken } from '../../modules/emails/unsubscribe';
 export interface UnsubscribeRouterOptions {
   suppressions: SuppressionService;
   secret: string;
-  /** Called with the ids of the scheduled emails the opt-out suppressed, e.g. to drop their jobs. */
-  onSuppressed?: (scheduledEmailIds: string[]) => Promise<void>;
 }
 
 const STYLE = `
@@ -35,7 +33,7 @@ const CSP = [
  * No CSRF token: the signed token in the URL is itself the capability, and the only thing it
  * lets anyone do is stop mail to the address it was sent to.
  */
-export function unsubscribeRouter({ suppressions, secret, onSuppressed }: UnsubscribeRouterOptions): Router {
+export function unsubscribeRouter({ suppressions, secret }: UnsubscribeRouterOptions): Router {
   const router = Router();
 
   router.get('/:token', (req, res) => {
@@ -57,12 +55,7 @@ export function unsubscribeRouter({ suppressions, secret, onSuppressed }: Unsubs
     // Any body and content type: one-click senders post `List-Unsubscribe=One-Click`, our form nothing.
     const oneClick = (req.body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
     try {
-      const ids = await suppressions.suppress(
-        email,
-        SuppressionReason.UNSUBSCRIBED,
-        oneClick ? 'one-click' : 'web form',
-      );
-      if (ids.length && onSuppressed) await onSuppressed(ids);
+      await suppressions.suppress(email, SuppressionReason.UNSUBSCRIBED, oneClick ? 'one-click' : 'web form');
     } catch (err) {
       return failed(req, res, err);
     }
