@@ -8,7 +8,8 @@ export const DIGEST_USERS_PER_SWEEP = 1000;
 
 /**
  * A contact (alias `c`) whose keep-in-touch cadence has run out: the one rule for planning a
- * digest, re-checking it at send time and listing its contacts (`loadDigest` in email-context.ts).
+ * digest and listing its contacts (`loadDigest` in email-context.ts), a list the send-time
+ * re-check finds empty when nobody is due any more.
  */
 export const CONTACT_DUE_SQL = `c.keep_in_touch_every_days IS NOT NULL
   AND NOT c.email_opt_out
@@ -16,15 +17,6 @@ export const CONTACT_DUE_SQL = `c.keep_in_touch_every_days IS NOT NULL
 
 /** `digest:<local date>`: one digest per user and local day. */
 export const digestDedupeKey = (localDate: string) => `digest:${localDate}`;
-
-/** Whether any of the user's contacts is due now (checked again when the digest is sent). */
-export async function hasContactsDue(m: EntityManager, userId: string): Promise<boolean> {
-  const [row]: { due: boolean }[] = await m.query(
-    `SELECT EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = $1 AND ${CONTACT_DUE_SQL}) AS due`,
-    [userId],
-  );
-  return row.due;
-}
 
 export interface DigestPlanning {
   /** The domain of planned Message-IDs (`<uuid@domain>`), as the outbox uses. */
