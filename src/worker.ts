@@ -6,6 +6,7 @@ import { openInfrastructure } from './core/infrastructure';
 import { createQueue, EMAIL_WORKER_OPTIONS, queueOptions, QUEUE } from './core/queue/queues';
 import { createRedis } from './core/redis';
 import { createServices } from './core/services';
+import { DigestPlanner } from './modules/emails/digest-planner';
 import { createEmailRuntime } from './modules/emails/email-runtime';
 import { Reconciler } from './modules/emails/reconciler';
 import { maintenanceProcessor, scheduleMaintenance } from './modules/maintenance/maintenance.worker';
@@ -20,6 +21,7 @@ async function main() {
   const maintenanceQueue = createQueue(QUEUE.maintenance, config, infra.redis);
   await scheduleMaintenance(maintenanceQueue);
   await Reconciler.schedule(services.emailQueue, config);
+  await DigestPlanner.schedule(services.emailQueue, config);
 
   const emails = createEmailRuntime(infra, services, `${hostname()}:${process.pid}`);
 

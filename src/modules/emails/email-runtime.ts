@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { Mailer } from '../../core/mail/mailer';
 import type { Infrastructure, Services } from '../../core/services';
+import { DigestPlanner } from './digest-planner';
 import { EMAIL_JOB, EmailQueue, type SendJobData } from './email-queue';
 import { EmailSender } from './email.worker';
 import { Reconciler } from './reconciler';
@@ -21,15 +22,21 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
     logger.child({ module: 'email-sender' }),
     workerId,
   );
-  const reconciler = new Reconciler(ds, queue, logger.child({ module: 'reconciler' }), {
+  const reconciler = new Reconciler(ds, queue, logger.child({ module: 'reconciler' }));
+  const digests = new DigestPlanner(ds, queue, logger.child({ module: 'digests' }), {
     messageIdDomain: config.email.messageIdDomain,
   });
   return {
     mailer,
     sender,
     reconciler,
+    digests,
     process: (job: Job) =>
-      job.name === EMAIL_JOB.sweep ? reconciler.sweep() : sender.send((job.data as SendJobData).scheduledEmailId),
+      job.name === EMAIL_JOB.sweep
+        ? reconciler.sweep()
+        : job.name === EMAIL_JOB.planDigests
+          ? digests.plan()
+          : sender.send((job.data as SendJobData).scheduledEmailId),
     close: () => mailer.close(),
   };
 }
