@@ -3,13 +3,14 @@ import type { Infrastructure } from '../core/infrastructure';
 import { Mailer } from '../core/mail/mailer';
 import { createQueue, EMAIL_WORKER_OPTIONS, queueOptions, QUEUE, type QueueName } from '../core/queue/queues';
 import { createRedis } from '../core/redis';
+import { DigestPlanner } from '../modules/emails/digest-planner';
 import { EMAIL_JOB, type SendJobData } from '../modules/emails/email-queue';
 import { EmailSender } from '../modules/emails/email.worker';
 import { Reconciler } from '../modules/emails/reconciler';
 import { maintenanceProcessor, scheduleMaintenance } from '../modules/maintenance/maintenance.worker';
 import { createServices, type Services } from './services';
 
-/** The worker side of the email pipeline: sender, reconciler and the job processor for the `emails` queue. */
+/** The worker side of the email pipeline: sender, reconciler, digest planner and the job processor for the `emails` queue. */
 export function createEmailRuntime(infra: Infrastructure, services: Services, workerId: string) {
   const { config, ds, logger } = infra;
   const mailer = Mailer.create(config.mail);
@@ -23,15 +24,21 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
     logger.child({ module: 'email-sender' }),
     workerId,
   );
-  const reconciler = new Reconciler(ds, services.emailTimers, logger.child({ module: 'reconciler' }), {
+  const reconciler = new Reconciler(ds, services.emailTimers, logger.child({ module: 'reconciler' }));
+  const digests = new DigestPlanner(ds, services.emailTimers, logger.child({ module: 'digests' }), {
     messageIdDomain: config.email.messageIdDomain,
   });
   return {
     mailer,
     sender,
     reconciler,
+    digests,
     process: (job: Job) =>
-      job.name === EMAIL_JOB.sweep ? reconciler.sweep() : sender.send((job.data as SendJobData).scheduledEmailId),
+      job.name === EMAIL_JOB.sweep
+        ? reconciler.sweep()
+        : job.name === EMAIL_JOB.planDigests
+          ? digests.plan()
+          : sender.send((job.data as SendJobData).scheduledEmailId),
     close: () => mailer.close(),
   };
 }
@@ -45,7 +52,7 @@ export interface WorkerRuntimeOptions {
   concurrency: number;
   /** Queues to work on (default: all). */
   queues?: readonly QueueName[];
-  /** Registers the periodic jobs (reconciler, maintenance); off in tests that run them by hand. */
+  /** Registers the periodic jobs (reconciler, digest planning, maintenance); off in tests that run them by hand. */
   schedule?: boolean;
   /** Services to share (tests run the worker beside the API); built here otherwise. */
   services?: Services;
@@ -73,6 +80,7 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
   if (maintenanceQueue) {
     await scheduleMaintenance(maintenanceQueue);
     await Reconciler.schedule(services.emailQueue, config);
+    await DigestPlanner.schedule(services.emailQueue, config);
   }
 
   const emails = createEmailRuntime(infra, services, options.workerId);

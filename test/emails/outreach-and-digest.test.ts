@@ -1,4 +1,9 @@
+import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
+import { queueOptions } from '../../src/core/queue/queues';
+import { DIGEST_PLANNER_LOCK, DigestPlanner } from '../../src/modules/emails/digest-planner';
+import { EMAIL_JOB } from '../../src/modules/emails/email-queue';
+import { Reconciler } from '../../src/modules/emails/reconciler';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
@@ -255,7 +260,7 @@ describe('the keep-in-touch digest', () => {
     return contact;
   }
 
-  it('is planned once a day per user by the reconciler, lists the overdue contacts and arrives', async () => {
+  it('is planned once a day per user by the digest job, lists the overdue contacts and arrives', async () => {
     const user = await anyHourUser({}, 'Dana Digest');
     const { createOrganisation: acme } = await user.ok(CreateOrganisationDocument, { input: { name: 'Acme' } });
     await lastSeen(user, { firstName: 'Dora', lastName: 'Due', organisationId: acme.id }, 7, 10);
@@ -263,10 +268,10 @@ describe('the keep-in-touch digest', () => {
     await lastSeen(user, { firstName: 'Quinn', email: 'quinn.digest@example.test', emailOptOut: true }, 7, 10);
     await contactOf(user, { firstName: 'Ned', lastName: 'Never' });
 
-    const first = await worker.reconciler.sweep();
-    expect(first.digestsPlanned).toBeGreaterThanOrEqual(1);
-    const second = await worker.reconciler.sweep();
-    expect(second.digestsPlanned).toBe(0);
+    const first = await worker.digests.plan();
+    expect(first.planned).toBeGreaterThanOrEqual(1);
+    const second = await worker.digests.plan();
+    expect(second).toEqual({ planned: 0 });
     const rows = await digestsOf(user.user.id);
     expect(rows).toHaveLength(1);
     expect(rows[0].dedupe_key).toBe(`digest:${DateTime.utc().toISODate()}`);
@@ -278,7 +283,7 @@ describe('the keep-in-touch digest', () => {
     expect(parsed.text).toContain('Dora Due (Acme)');
     expect(parsed.text).not.toMatch(/Rita|Quinn|Ned/);
     await settled(user, digest.id, 'SENT');
-    await worker.reconciler.sweep();
+    await worker.digests.plan();
     expect(await digestsOf(user.user.id)).toHaveLength(1);
   });
 
@@ -289,7 +294,7 @@ describe('the keep-in-touch digest', () => {
     await lastSeen(suspended, { firstName: 'Sam' }, 7, 10);
     await app.infra.ds.query(`UPDATE users SET suspended_at = now() WHERE id = $1`, [suspended.user.id]);
 
-    await worker.reconciler.sweep();
+    await worker.digests.plan();
     expect(await digestsOf(off.user.id)).toEqual([]);
     expect(await digestsOf(suspended.user.id)).toEqual([]);
   });
@@ -306,7 +311,7 @@ describe('the keep-in-touch digest', () => {
     let opens = DateTime.utc().startOf('day').set({ hour: opensAt });
     if (opens < DateTime.utc()) opens = opens.plus({ days: 1 });
 
-    await worker.reconciler.sweep();
+    await worker.digests.plan();
     const [row] = await digestsOf(user.user.id);
     expect(row).toMatchObject({ dedupe_key: `digest:${opens.toISODate()}`, status: 'PENDING' });
     expect(row.send_at.toISOString()).toBe(opens.toJSDate().toISOString());
@@ -317,7 +322,59 @@ describe('the keep-in-touch digest', () => {
     const done = await settled(user, row.id, 'CANCELLED');
     expect(done?.cancelReason).toBe('NOTHING_DUE');
     expect(byMessageId(done!.messageId)).toHaveLength(0);
-    await worker.reconciler.sweep();
+    await worker.digests.plan();
     expect(await digestsOf(user.user.id)).toHaveLength(1);
+  });
+
+  it('is planned by its own job, which the worker runs by name; the reconciler sweep plans none', async () => {
+    const user = await anyHourUser();
+    await lastSeen(user, { firstName: 'Jo', lastName: 'Job' }, 7, 10);
+
+    await worker.reconciler.sweep();
+    expect(await digestsOf(user.user.id)).toEqual([]);
+
+    const job = await app.http.services.emailQueue.add(EMAIL_JOB.planDigests, {});
+    await worker.waitProcessed(job.id!);
+    const rows = await digestsOf(user.user.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].dedupe_key).toBe(`digest:${DateTime.utc().toISODate()}`);
+  });
+
+  it('plans nothing while another run holds its lock, and one digest from runs at once', async () => {
+    const user = await anyHourUser();
+    await lastSeen(user, { firstName: 'Lou', lastName: 'Locked' }, 7, 10);
+    const other = app.infra.ds.createQueryRunner();
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock($1)', [DIGEST_PLANNER_LOCK]);
+      expect(await worker.digests.plan()).toEqual({ skipped: true, planned: 0 });
+      expect(await digestsOf(user.user.id)).toEqual([]);
+    } finally {
+      await other.query('SELECT pg_advisory_unlock($1)', [DIGEST_PLANNER_LOCK]);
+      await other.release();
+    }
+
+    const runs = await Promise.all([worker.digests.plan(), worker.digests.plan(), worker.digests.plan()]);
+    expect(runs.filter((r) => !r.skipped).length).toBeGreaterThanOrEqual(1);
+    expect(await digestsOf(user.user.id)).toHaveLength(1);
+  });
+
+  it('is registered as a repeating job of its own, next to the sweep, as often', async () => {
+    // A queue of its own, which no worker runs: the schedulers are only looked at.
+    const queue = new Queue('scheduler-check', queueOptions(app.config, app.infra.redis));
+    try {
+      await Reconciler.schedule(queue, app.config);
+      await DigestPlanner.schedule(queue, app.config);
+      await DigestPlanner.schedule(queue, app.config);
+      const every = app.config.email.reconcileEverySeconds * 1000;
+      const schedulers = (await queue.getJobSchedulers()).map(({ key, name, every }) => ({ key, name, every }));
+      expect(schedulers.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+        { key: 'keep_in_touch__plan_digests', name: 'keep_in_touch__plan_digests', every },
+        { key: 'reconciler__sweep', name: 'reconciler__sweep', every },
+      ]);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
   });
 });

@@ -12,11 +12,6 @@ export function selectedFields(info: GraphQLResolveInfo, path: string[]): Set<st
   return new Set(level.flatMap((node) => fieldsOf(node.selectionSet, info).map((f) => f.name.value)));
 }
 
-/** Whether `path` (e.g. ['edges', 'node', 'contact', 'organisation']) is selected. */
-export function isSelected(info: GraphQLResolveInfo, path: string[]): boolean {
-  return selectedFields(info, path.slice(0, -1)).has(path[path.length - 1]);
-}
-
 function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {
   if (!set) return [];
   return set.selections.flatMap((selection) => {

@@ -6,6 +6,7 @@ import { EmailStatus } from './email-kind';
 export const EMAIL_JOB = {
   send: 'scheduled_email__send',
   sweep: 'reconciler__sweep',
+  planDigests: 'keep_in_touch__plan_digests',
 } as const;
 
 /** Payload of a send job: an id, nothing else (no addresses, tokens or bodies in Redis). */

@@ -3,28 +3,17 @@ import { EmailKind, EmailStatus } from './email-kind';
 import type { OutboxChange } from './email-queue';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
 
-/** At most this many digests are planned per sweep; the next sweep plans the rest. */
-export const DIGEST_USERS_PER_SWEEP = 1000;
+/** At most this many digests are planned per run of the digest job; the next run plans the rest. */
+export const DIGEST_USERS_PER_RUN = 1000;
 
 /**
  * A contact (alias `c`) whose keep-in-touch cadence has run out: the one rule for planning a
- * digest, re-checking it at send time and listing its contacts (`loadDigest` in email-context.ts).
+ * digest and listing its contacts (`loadDigest` in email-context.ts), a list the send-time
+ * re-check finds empty when nobody is due any more.
  */
 export const CONTACT_DUE_SQL = `c.keep_in_touch_every_days IS NOT NULL
   AND NOT c.email_opt_out
   AND coalesce(c.last_contacted_at, c.created_at) + make_interval(days => c.keep_in_touch_every_days) <= now()`;
-
-/** `digest:<local date>`: one digest per user and local day. */
-export const digestDedupeKey = (localDate: string) => `digest:${localDate}`;
-
-/** Whether any of the user's contacts is due now (checked again when the digest is sent). */
-export async function hasContactsDue(m: EntityManager, userId: string): Promise<boolean> {
-  const [row]: { due: boolean }[] = await m.query(
-    `SELECT EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = $1 AND ${CONTACT_DUE_SQL}) AS due`,
-    [userId],
-  );
-  return row.due;
-}
 
 export interface DigestPlanning {
   /** The domain of planned Message-IDs (`<uuid@domain>`), as the outbox uses. */
@@ -42,12 +31,12 @@ const DEFAULT_SUBJECT = DEFAULT_TEMPLATES[EmailKind.KEEP_IN_TOUCH_DIGEST].subjec
  * users not suspended and who have not switched the digest off, with no digest yet for the local
  * day it would be sent on. It goes out at the start of the user's sending window; now, if the
  * window is open; or at tomorrow's start (keyed by tomorrow's date) once today's has closed.
- * The key `digest:<local date>` is unique per user (ON CONFLICT DO NOTHING), so sweeps running
- * again, or at once, plan one digest a day at most. Returns the new rows for the queue.
+ * The key `digest:<local date>` is unique per user (ON CONFLICT DO NOTHING), so runs repeated,
+ * or at once, plan one digest a day at most. Returns the new rows for the queue.
  */
 export async function planKeepInTouchDigests(
   db: DataSource | EntityManager,
-  { messageIdDomain, limit = DIGEST_USERS_PER_SWEEP }: DigestPlanning,
+  { messageIdDomain, limit = DIGEST_USERS_PER_RUN }: DigestPlanning,
 ): Promise<OutboxChange[]> {
   const rows: { id: string; send_at: Date }[] = await db.query(
     `WITH candidates AS (

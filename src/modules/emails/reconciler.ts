@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { EmailStatus } from './email-kind';
+import { withTryAdvisoryLock } from './advisory-lock';
 import { EMAIL_JOB, type EmailQueue } from './email-queue';
-import { planKeepInTouchDigests, type DigestPlanning } from './keep-in-touch';
 
 // Any fixed number: one reconciler sweep at a time across all workers.
 const RECONCILER_LOCK = 727_274_002;
@@ -18,22 +18,18 @@ export interface SweepResult {
   uncertain: number;
   /** Overdue rows that had no live timer and got one. */
   requeued: number;
-  /** Keep-in-touch digests planned by this sweep (one per user and local day). */
-  digestsPlanned: number;
 }
 
 /**
  * Repairs what Redis or a crashed worker can lose. Postgres is the truth: expired leases go
  * back to PENDING (nothing was handed to SMTP yet) or to UNCERTAIN (something may have been);
- * overdue PENDING rows get their timer again (adding an existing timer is a no-op). Each sweep
- * also plans the day's keep-in-touch digests (keep-in-touch.ts).
+ * overdue PENDING rows get their timer again (adding an existing timer is a no-op).
  */
 export class Reconciler {
   constructor(
     private readonly ds: DataSource,
     private readonly queue: EmailQueue,
     private readonly logger: Logger,
-    private readonly digests: DigestPlanning,
   ) {}
 
   /** Registers the periodic sweep (idempotent: the scheduler is upserted by id). */
@@ -45,20 +41,13 @@ export class Reconciler {
     );
   }
 
-  async sweep(): Promise<SweepResult> {
-    const runner = this.ds.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [RECONCILER_LOCK]);
-      if (!locked) return { skipped: true, released: 0, uncertain: 0, requeued: 0, digestsPlanned: 0 };
-      try {
-        return await this.repair();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [RECONCILER_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+  sweep(): Promise<SweepResult> {
+    return withTryAdvisoryLock(
+      this.ds,
+      RECONCILER_LOCK,
+      () => this.repair(),
+      () => ({ skipped: true, released: 0, uncertain: 0, requeued: 0 }),
+    );
   }
 
   private async repair(): Promise<SweepResult> {
@@ -97,10 +86,7 @@ export class Reconciler {
     const requeued = await this.queue.requeue(
       overdue.map((r) => ({ id: r.id, sendAt: r.send_at, attempts: r.attempts })),
     );
-    // Today's keep-in-touch digests, with their timers (a timer lost here is re-added as overdue).
-    const digests = await planKeepInTouchDigests(this.ds, this.digests);
-    await this.queue.apply(digests);
-    const result = { released: released.length, uncertain: uncertain.length, requeued, digestsPlanned: digests.length };
+    const result = { released: released.length, uncertain: uncertain.length, requeued };
     if (result.released || result.uncertain) this.logger.warn(result, 'reconciler repaired emails');
     return result;
   }

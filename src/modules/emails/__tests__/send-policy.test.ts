@@ -1,0 +1,240 @@
+import { ContactStage } from '../../contacts/contact-stage';
+import { MeetingStatus } from '../../meetings/meeting.entity';
+import type { EmailFacts } from '../email-context';
+import { EmailKind, EmailStatus } from '../email-kind';
+import { decideSend, type SendPolicyInput } from '../send-policy';
+
+const MEETING = '00000000-0000-4000-8000-00000000000a';
+const CONTACT = '00000000-0000-4000-8000-00000000000c';
+const OTHER_CONTACT = '00000000-0000-4000-8000-00000000000d';
+
+const MEETING_KINDS = new Set([
+  EmailKind.PREP_REMINDER,
+  EmailKind.THANK_YOU,
+  EmailKind.FOLLOW_UP,
+  EmailKind.MEETING_CANCELLED,
+  EmailKind.MEETING_UPDATED,
+]);
+
+/** A row of `kind` whose every fact still holds: an active user, a scheduled meeting, a REQUESTED contact. */
+function input(
+  kind: EmailKind,
+  changes: Partial<Omit<SendPolicyInput, 'facts'>> = {},
+  facts: Partial<EmailFacts> = {},
+): SendPolicyInput {
+  const withMeeting = MEETING_KINDS.has(kind);
+  return {
+    kind,
+    meetingId: withMeeting ? MEETING : null,
+    contactId: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? null : CONTACT,
+    dueContacts: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? 3 : null,
+    ...changes,
+    facts: {
+      user: { disabledReminders: [], suspendedAt: null },
+      meeting: withMeeting ? { status: MeetingStatus.SCHEDULED } : null,
+      contact: { id: CONTACT, emailOptOut: false, stage: ContactStage.REQUESTED },
+      suppressedReason: null,
+      ...facts,
+    },
+  };
+}
+
+const cancelled = (cancelReason: string, detail: string) => ({
+  send: false,
+  status: EmailStatus.CANCELLED,
+  cancelReason,
+  detail,
+});
+const suppressed = (detail: string) => ({ send: false, status: EmailStatus.SUPPRESSED, cancelReason: null, detail });
+const SEND = { send: true };
+
+describe('decideSend', () => {
+  it('sends every kind while nothing has changed since it was planned', () => {
+    for (const kind of Object.values(EmailKind)) expect([kind, decideSend(input(kind))]).toEqual([kind, SEND]);
+  });
+
+  describe('the meeting', () => {
+    it('cancels an email about a meeting that was cancelled or was a no-show', () => {
+      for (const status of [MeetingStatus.CANCELLED, MeetingStatus.NO_SHOW]) {
+        for (const kind of [
+          EmailKind.PREP_REMINDER,
+          EmailKind.THANK_YOU,
+          EmailKind.FOLLOW_UP,
+          EmailKind.MEETING_UPDATED,
+        ]) {
+          expect(decideSend(input(kind, {}, { meeting: { status } }))).toEqual(
+            cancelled('MEETING_CANCELLED', 'meeting cancelled'),
+          );
+        }
+      }
+    });
+
+    it('sends about a meeting that took place', () => {
+      const met = { meeting: { status: MeetingStatus.COMPLETED } };
+      expect(decideSend(input(EmailKind.THANK_YOU, {}, met))).toEqual(SEND);
+      expect(decideSend(input(EmailKind.FOLLOW_UP, {}, met))).toEqual(SEND);
+    });
+
+    it('still sends the cancellation notice of a cancelled meeting, but not once the meeting is gone', () => {
+      const notice = (meeting: EmailFacts['meeting']) =>
+        decideSend(input(EmailKind.MEETING_CANCELLED, {}, { meeting }));
+      expect(notice({ status: MeetingStatus.CANCELLED })).toEqual(SEND);
+      expect(notice({ status: MeetingStatus.NO_SHOW })).toEqual(SEND);
+      expect(notice(null)).toEqual(cancelled('MEETING_CANCELLED', 'meeting cancelled'));
+    });
+
+    it('cancels an email whose meeting no longer exists', () => {
+      expect(decideSend(input(EmailKind.PREP_REMINDER, {}, { meeting: null }))).toEqual(
+        cancelled('MEETING_CANCELLED', 'meeting cancelled'),
+      );
+    });
+
+    it('looks at no meeting when the row names none', () => {
+      const decision = decideSend(input(EmailKind.OUTREACH, { meetingId: null }, { meeting: null }));
+      expect(decision).toEqual(SEND);
+    });
+  });
+
+  describe('suppression and opt-out (mail to contacts)', () => {
+    const contactFacing = [EmailKind.THANK_YOU, EmailKind.FOLLOW_UP, EmailKind.OUTREACH];
+
+    it('suppresses mail to an address on the suppression list, recording why it is there', () => {
+      for (const kind of contactFacing) {
+        expect(decideSend(input(kind, {}, { suppressedReason: 'HARD_BOUNCE' }))).toEqual(suppressed('HARD_BOUNCE'));
+      }
+    });
+
+    it('suppresses mail to a contact who opted out', () => {
+      const optedOut = { contact: { id: CONTACT, emailOptOut: true, stage: ContactStage.REQUESTED } };
+      for (const kind of contactFacing) {
+        expect(decideSend(input(kind, {}, optedOut))).toEqual(suppressed('contact opted out'));
+      }
+    });
+
+    it('names the suppression list entry when the contact also opted out', () => {
+      const both = {
+        contact: { id: CONTACT, emailOptOut: true, stage: ContactStage.REQUESTED },
+        suppressedReason: 'UNSUBSCRIBED',
+      };
+      expect(decideSend(input(EmailKind.THANK_YOU, {}, both))).toEqual(suppressed('UNSUBSCRIBED'));
+    });
+
+    it("counts only the row's own contact's opt-out, not another contact read with the meeting", () => {
+      const meetingContact = { contact: { id: OTHER_CONTACT, emailOptOut: true, stage: ContactStage.MET } };
+      expect(decideSend(input(EmailKind.THANK_YOU, {}, meetingContact))).toEqual(SEND);
+      expect(decideSend(input(EmailKind.THANK_YOU, { contactId: null }, meetingContact))).toEqual(SEND);
+    });
+
+    it('never suppresses mail to the user', () => {
+      const stopped = {
+        contact: { id: CONTACT, emailOptOut: true, stage: ContactStage.REQUESTED },
+        suppressedReason: 'HARD_BOUNCE',
+      };
+      for (const kind of [EmailKind.PREP_REMINDER, EmailKind.MEETING_CANCELLED, EmailKind.MEETING_UPDATED]) {
+        expect(decideSend(input(kind, {}, stopped))).toEqual(SEND);
+      }
+    });
+  });
+
+  describe('reminders to the user', () => {
+    const reminders = [EmailKind.PREP_REMINDER, EmailKind.KEEP_IN_TOUCH_DIGEST, EmailKind.OUTREACH_NUDGE];
+    const off = cancelled('REMINDER_OFF', 'reminder switched off');
+
+    it('cancels a reminder the user switched off, and only that one', () => {
+      for (const kind of reminders) {
+        expect(decideSend(input(kind, {}, { user: { disabledReminders: [kind], suspendedAt: null } }))).toEqual(off);
+        const others = reminders.filter((k) => k !== kind);
+        expect(decideSend(input(kind, {}, { user: { disabledReminders: others, suspendedAt: null } }))).toEqual(SEND);
+      }
+    });
+
+    it('cancels reminders of a suspended user, or of a user that no longer exists', () => {
+      for (const kind of reminders) {
+        expect(decideSend(input(kind, {}, { user: { disabledReminders: [], suspendedAt: new Date(0) } }))).toEqual(off);
+        expect(decideSend(input(kind, {}, { user: null }))).toEqual(off);
+      }
+    });
+
+    it('leaves mail to contacts and meeting notices to the other rules', () => {
+      const everythingOff = { user: { disabledReminders: reminders, suspendedAt: null } };
+      for (const kind of [EmailKind.THANK_YOU, EmailKind.OUTREACH, EmailKind.MEETING_UPDATED]) {
+        expect(decideSend(input(kind, {}, everythingOff))).toEqual(SEND);
+      }
+    });
+  });
+
+  describe('a no-answer nudge', () => {
+    const nudge = (contact: EmailFacts['contact'], contactId: string | null = CONTACT) =>
+      decideSend(input(EmailKind.OUTREACH_NUDGE, { contactId }, { contact }));
+
+    it('goes while the contact is still REQUESTED', () => {
+      expect(nudge({ id: CONTACT, emailOptOut: false, stage: ContactStage.REQUESTED })).toEqual(SEND);
+    });
+
+    it('is cancelled once the contact moved on, naming the stage', () => {
+      for (const stage of Object.values(ContactStage).filter((s) => s !== ContactStage.REQUESTED)) {
+        expect(nudge({ id: CONTACT, emailOptOut: false, stage })).toEqual(
+          cancelled('ANSWERED', `the contact moved on to ${stage}`),
+        );
+      }
+    });
+
+    it('is cancelled when the contact was deleted', () => {
+      const gone = cancelled('CONTACT_DELETED', 'the contact was deleted');
+      expect(nudge(null)).toEqual(gone);
+      expect(nudge(null, null)).toEqual(gone);
+      // What was read is some other contact: the row's own is gone.
+      expect(nudge({ id: OTHER_CONTACT, emailOptOut: false, stage: ContactStage.REQUESTED })).toEqual(gone);
+    });
+
+    it("is not stopped by the contact's opt-out: it goes to the user", () => {
+      expect(nudge({ id: CONTACT, emailOptOut: true, stage: ContactStage.REQUESTED })).toEqual(SEND);
+    });
+  });
+
+  describe('a keep-in-touch digest', () => {
+    const digest = (dueContacts: number | null) => decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts }));
+
+    it('goes while someone is due', () => {
+      expect(digest(1)).toEqual(SEND);
+      expect(digest(50)).toEqual(SEND);
+    });
+
+    it('is cancelled when nobody is due any more', () => {
+      const nothing = cancelled('NOTHING_DUE', 'no contact is due any more');
+      expect(digest(0)).toEqual(nothing);
+      expect(digest(null)).toEqual(nothing);
+    });
+  });
+
+  describe('precedence: the first rule that stops an email names the reason', () => {
+    it('a gone or cancelled meeting comes before suppression', () => {
+      const facts = { meeting: { status: MeetingStatus.CANCELLED }, suppressedReason: 'HARD_BOUNCE' };
+      expect(decideSend(input(EmailKind.THANK_YOU, {}, facts))).toEqual(
+        cancelled('MEETING_CANCELLED', 'meeting cancelled'),
+      );
+    });
+
+    it('a gone or cancelled meeting comes before a switched-off reminder', () => {
+      const facts = { meeting: null, user: { disabledReminders: [EmailKind.PREP_REMINDER], suspendedAt: null } };
+      expect(decideSend(input(EmailKind.PREP_REMINDER, {}, facts))).toEqual(
+        cancelled('MEETING_CANCELLED', 'meeting cancelled'),
+      );
+    });
+
+    it('a switched-off reminder comes before an answered nudge or a deleted contact', () => {
+      const off = cancelled('REMINDER_OFF', 'reminder switched off');
+      const suspended = { user: { disabledReminders: [], suspendedAt: new Date(0) } };
+      const answered = { contact: { id: CONTACT, emailOptOut: false, stage: ContactStage.SCHEDULED } };
+      expect(decideSend(input(EmailKind.OUTREACH_NUDGE, {}, { ...suspended, ...answered }))).toEqual(off);
+      expect(decideSend(input(EmailKind.OUTREACH_NUDGE, {}, { ...suspended, contact: null }))).toEqual(off);
+    });
+
+    it('a switched-off or gone user comes before an empty digest', () => {
+      const off = cancelled('REMINDER_OFF', 'reminder switched off');
+      expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: null }, { user: null }))).toEqual(off);
+      const disabled = { user: { disabledReminders: [EmailKind.KEEP_IN_TOUCH_DIGEST], suspendedAt: null } };
+      expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: 0 }, disabled))).toEqual(off);
+    });
+  });
+});

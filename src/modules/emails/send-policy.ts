@@ -1,0 +1,84 @@
+import { ContactStage } from '../contacts/contact-stage';
+import { MeetingStatus } from '../meetings/meeting.entity';
+import type { EmailFacts } from './email-context';
+import { CONTACT_FACING, EmailKind, EmailStatus, USER_REMINDERS } from './email-kind';
+import { CancelReason } from './outbox.service';
+
+/** What the send-time re-checks look at: the claimed row and what was read with its claim. */
+export interface SendPolicyInput {
+  kind: EmailKind;
+  meetingId: string | null;
+  contactId: string | null;
+  facts: EmailFacts;
+  /** For a keep-in-touch digest: how many contacts it would list now (null when nothing was read). */
+  dueContacts: number | null;
+}
+
+/** Why a claimed email ends without being sent, as `scheduled_emails.cancel_reason` records it. */
+export type SkipCancelReason = CancelReason | 'REMINDER_OFF';
+
+/** An email the policy stops: the status to end it in, and what to record. */
+export interface SendSkip {
+  send: false;
+  status: EmailStatus.CANCELLED | EmailStatus.SUPPRESSED;
+  /** Null for SUPPRESSED: the suppression is the reason. */
+  cancelReason: SkipCancelReason | null;
+  /** The event's detail, for people reading the email's history. */
+  detail: string;
+}
+
+export type SendDecision = { send: true } | SendSkip;
+
+const SEND: SendDecision = { send: true };
+
+/**
+ * Whether a claimed email may still go, given what may have changed since it was planned. The
+ * rules, first match wins: the meeting is gone or over; the address is suppressed or the contact
+ * opted out (mail to contacts); the reminder is switched off or its user suspended or gone; a
+ * nudge whose contact is gone or has answered; a digest with nobody due any more. No I/O: every
+ * fact is read with the claim.
+ */
+export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: SendPolicyInput): SendDecision {
+  if (meetingId) {
+    const meeting = facts.meeting;
+    // The cancellation notice is the one email a cancelled meeting still sends.
+    const over =
+      meeting &&
+      kind !== EmailKind.MEETING_CANCELLED &&
+      (meeting.status === MeetingStatus.CANCELLED || meeting.status === MeetingStatus.NO_SHOW);
+    if (!meeting || over) return cancel(CancelReason.MEETING_CANCELLED, 'meeting cancelled');
+  }
+  // The row's own contact (what was read may be the meeting's contact when the row names none).
+  const contact = contactId && facts.contact?.id === contactId ? facts.contact : null;
+  if (CONTACT_FACING.has(kind) && (contact?.emailOptOut || facts.suppressedReason)) {
+    return {
+      send: false,
+      status: EmailStatus.SUPPRESSED,
+      cancelReason: null,
+      detail: facts.suppressedReason ?? 'contact opted out',
+    };
+  }
+  if (USER_REMINDERS.has(kind)) {
+    const user = facts.user;
+    if (!user || user.disabledReminders.includes(kind) || user.suspendedAt) {
+      return cancel('REMINDER_OFF', 'reminder switched off');
+    }
+  }
+  // Reminders worth sending only while their reason holds: a nudge while the contact is still
+  // REQUESTED (not once they answered, a meeting was scheduled, they declined…), a digest while
+  // someone is still due (an interaction may have been logged since it was planned).
+  if (kind === EmailKind.OUTREACH_NUDGE) {
+    if (!contact) return cancel(CancelReason.CONTACT_DELETED, 'the contact was deleted');
+    if (contact.stage !== ContactStage.REQUESTED) {
+      return cancel(CancelReason.ANSWERED, `the contact moved on to ${contact.stage}`);
+    }
+  }
+  if (kind === EmailKind.KEEP_IN_TOUCH_DIGEST && !dueContacts) {
+    return cancel(CancelReason.NOTHING_DUE, 'no contact is due any more');
+  }
+  return SEND;
+}
+
+function cancel(cancelReason: SkipCancelReason, detail: string): SendSkip {
+  return { send: false, status: EmailStatus.CANCELLED, cancelReason, detail };
+}
