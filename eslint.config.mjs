@@ -69,6 +69,8 @@ export default tseslint.config(
       sourceType: 'commonjs',
       globals: { module: 'writable', require: 'readonly', setTimeout: 'readonly' },
     },
+    // require() is how CommonJS imports.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['**/*.mjs', '**/*.js'],

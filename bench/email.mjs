@@ -24,6 +24,7 @@ import { clearInterval, clearTimeout, setInterval, setTimeout } from 'node:timer
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { eventually, GiveUp } from '../scripts/lib/eventually.cjs';
+import { startSmtpSink } from '../scripts/lib/smtp-sink.cjs';
 import { cpuMs, rssMb, startBenchServers } from './servers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,75 +64,6 @@ const triple = (s, digits = 0) => `${fmt(s.p50, digits)} / ${fmt(s.p99, digits)}
 
 // Polls every 50 ms: a tighter loop would take CPU from what is measured.
 const waitFor = (check, what, timeoutMs) => eventually(check, { what, timeoutMs, intervalMs: 50 });
-
-// ---------------------------------------------------------------------------------------------
-// The SMTP sink: accepts at once, remembers when each Message-ID arrived (its own clock).
-// ---------------------------------------------------------------------------------------------
-
-const MESSAGE_ID = /^message-id:[ \t]*(<[^>\r\n]+>)/im;
-
-async function startSink() {
-  const { SMTPServer } = require('smtp-server');
-  const arrivals = new Map(); // Message-ID → accept times (ms since the epoch)
-  let total = 0;
-  let bytes = 0;
-  let sample = null;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    maxClients: 100,
-    onData(stream, _session, callback) {
-      let head = '';
-      let size = 0;
-      const chunks = sample ? null : [];
-      stream.on('data', (chunk) => {
-        size += chunk.length;
-        if (chunks) chunks.push(chunk);
-        if (head.length < 65_536 && !head.includes('\r\n\r\n')) head += chunk.toString('latin1');
-      });
-      stream.on('end', () => {
-        const at = Date.now();
-        const id = MESSAGE_ID.exec(head.split('\r\n\r\n')[0])?.[1] ?? `<missing-${total}>`;
-        const seen = arrivals.get(id);
-        if (seen) seen.push(at);
-        else arrivals.set(id, [at]);
-        total++;
-        bytes += size;
-        if (chunks && !sample) sample = Buffer.concat(chunks);
-        callback();
-      });
-    },
-  });
-  server.on('error', () => {});
-  await new Promise((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.server.address();
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    arrivals,
-    get total() {
-      return total;
-    },
-    get bytes() {
-      return bytes;
-    },
-    /** One raw message as received (the first), for the floor's message. */
-    get sample() {
-      return sample;
-    },
-    /** How many of these Message-IDs have arrived at least once. */
-    countOf: (ids) => {
-      let n = 0;
-      for (const id of ids) if (arrivals.has(id)) n++;
-      return n;
-    },
-    duplicates: () => [...arrivals.entries()].filter(([, at]) => at.length > 1).map(([id]) => id),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The worker process: dist/src/worker.js with production settings.
@@ -565,7 +497,8 @@ export async function emailBench({
     });
     if ((await new Promise((r) => migrate.once('exit', r))) !== 0) throw new Error('migrations failed');
 
-    const sink = await startSink();
+    // Counts by Message-ID with arrival times (its own clock); parses nothing.
+    const sink = await startSmtpSink({ parse: false });
     cleanups.push(() => sink.close());
     const jwtSecret = randomBytes(48).toString('base64');
 

@@ -1,0 +1,157 @@
+'use strict';
+// The one SMTP sink of the repository, shared by the tests (test/helpers/smtp.ts) and the email
+// benchmark (bench/email.mjs). Plain CommonJS so both can import it (types in smtp-sink.d.cts).
+// `parse: false` keeps the hot path cheap for the benchmark: the Message-ID is read from the
+// header block, no mailparser, no bodies kept beyond the first sample.
+
+const { Buffer } = require('node:buffer');
+const { eventually } = require('./eventually.cjs');
+
+const MESSAGE_ID = /^message-id:[ \t]*(<[^>\r\n]+>)/im;
+
+const reply = (code, text) => Object.assign(new Error(text), { responseCode: code });
+const noSuchUser = () => reply(550, '5.1.1 No such user');
+const tryLater = () => reply(451, '4.3.0 Try again later');
+
+/** A real SMTP server on loopback; see SmtpSink and SmtpMode in smtp-sink.d.cts. */
+async function startSmtpSink({ parse = true } = {}) {
+  const { SMTPServer } = require('smtp-server');
+  const simpleParser = parse ? require('mailparser').simpleParser : null;
+  const messages = [];
+  const arrivals = new Map(); // Message-ID → arrival times (ms since the epoch, the sink's clock)
+  let total = 0;
+  let bytes = 0;
+  let sample = null;
+  let mode = 'accept';
+  // The client sockets by remote port, so a session can be cut from inside a command handler.
+  const sockets = new Map();
+  const cut = (session) => sockets.get(session.remotePort)?.destroy();
+
+  const record = (id, at, size) => {
+    const key = id ?? `<missing-${total}>`;
+    const seen = arrivals.get(key);
+    if (seen) seen.push(at);
+    else arrivals.set(key, [at]);
+    total++;
+    bytes += size;
+  };
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    maxClients: 100,
+    onRcptTo(_address, session, callback) {
+      if (mode === 'reject-rcpt') return callback(noSuchUser());
+      if (mode === 'tempfail-rcpt') return callback(tryLater());
+      if (mode === 'drop-before-data') return cut(session);
+      callback();
+    },
+    onData(stream, session, callback) {
+      let head = '';
+      let size = 0;
+      const chunks = parse || !sample ? [] : null;
+      stream.on('data', (chunk) => {
+        size += chunk.length;
+        if (chunks) chunks.push(chunk);
+        if (!parse && head.length < 65_536 && !head.includes('\r\n\r\n')) head += chunk.toString('latin1');
+      });
+      stream.on('end', () => {
+        const at = Date.now();
+        const now = mode;
+        if (now === 'reject-data') return callback(noSuchUser());
+        if (now === 'tempfail-data') return callback(tryLater());
+        const raw = chunks && Buffer.concat(chunks);
+        if (raw && !sample) sample = raw;
+        // What happens once the message is kept: a sender in the gap gets no reply at all.
+        const done = () => (now === 'drop-after-data' ? cut(session) : callback());
+        if (!parse) {
+          record(MESSAGE_ID.exec(head.split('\r\n\r\n')[0])?.[1], at, size);
+          return done();
+        }
+        const text = raw.toString('utf8');
+        const envelope = {
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        };
+        simpleParser(text)
+          .then((parsed) => {
+            messages.push({ envelope, raw: text, parsed, accepted: now !== 'drop-after-data' });
+            record(parsed.messageId, at, size);
+            done();
+          })
+          .catch(callback);
+      });
+    },
+  });
+  // Cut connections make the server report socket errors; they are the point of the exercise.
+  server.on('error', () => {});
+  server.server.on('connection', (socket) => {
+    if (mode === 'close-on-connect') return socket.destroy();
+    const port = socket.remotePort;
+    sockets.set(port, socket);
+    socket.once('close', () => sockets.delete(port));
+  });
+
+  const listen = (port) =>
+    new Promise((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+  const stopListening = () =>
+    new Promise((resolve) => {
+      server.server.close(() => resolve());
+      for (const socket of sockets.values()) socket.destroy();
+    });
+
+  await listen(0);
+  const { port } = server.server.address();
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    messages,
+    arrivals,
+    get total() {
+      return total;
+    },
+    get bytes() {
+      return bytes;
+    },
+    get sample() {
+      return sample;
+    },
+    count: (messageId) => arrivals.get(messageId)?.length ?? 0,
+    countOf: (ids) => {
+      let n = 0;
+      for (const id of ids) if (arrivals.has(id)) n++;
+      return n;
+    },
+    duplicates: () => [...arrivals.entries()].filter(([, at]) => at.length > 1).map(([id]) => id),
+    waitFor: (n, timeoutMs = 10_000) =>
+      eventually(
+        () => {
+          if (total < n) throw new Error(`${total} of ${n} messages arrived`);
+          return messages;
+        },
+        { timeoutMs },
+      ),
+    get mode() {
+      return mode;
+    },
+    setMode: async (next) => {
+      // The same port throughout, so a sender configured with `url` reconnects once it is back.
+      if (next === 'refuse' && mode !== 'refuse') await stopListening();
+      if (next !== 'refuse' && mode === 'refuse') await listen(port);
+      mode = next;
+    },
+    close: async () => {
+      if (mode === 'refuse') return;
+      await new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+module.exports = { startSmtpSink };
