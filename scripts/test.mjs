@@ -30,7 +30,7 @@ async function cleanup() {
 async function main() {
   ensureDependencies();
   // The Playground test drives a real browser.
-  ensureOsPackage('chromium', 'chromium', 'the Playground browser test');
+  await ensureOsPackage('chromium', 'chromium', 'the Playground browser test');
   build();
   log('test', 'type-checking tests…');
   run(process.execPath, [
