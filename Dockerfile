@@ -5,9 +5,11 @@
 #
 # docker build -t rapport .
 
-ARG NODE_VERSION=20.20
-# The npm that wrote package-lock.json. npm 11 honours the `allowScripts` policy in
-# package.json; the npm 10 bundled with Node 20 would ignore it and run every install script.
+# Node 24, the current LTS (Node 20 is end of life; see "Node versions" in the README). The same
+# release CI runs the test suite on (scripts/node24/package.json).
+ARG NODE_VERSION=24.22.3
+# The npm that wrote package-lock.json, which honours the `allowScripts` policy in package.json
+# (older npm releases ignore it and run every install script).
 ARG NPM_VERSION=11.19.1
 
 # ---------------------------------------------------------------------------------------------

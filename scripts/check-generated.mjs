@@ -16,12 +16,7 @@ const read = (file) => {
 
 const before = GENERATED.map(read);
 run(process.execPath, ['dist/src/cli/emit-schema.js'], { stdio: ['ignore', 'ignore', 'inherit'] });
-run(process.execPath, [
-  path.join(root, 'node_modules', '@graphql-codegen', 'cli', 'cjs', 'bin.js'),
-  '--config',
-  'codegen.yml',
-  '--silent',
-]);
+run(process.execPath, ['scripts/codegen.mjs', '--silent']);
 const stale = GENERATED.filter((file, i) => read(file) !== before[i]);
 if (stale.length) {
   log('check', `stale generated files: ${stale.join(', ')}.`);

@@ -24,11 +24,23 @@ const dataDir = path.join(root, '.data');
 const stops = [];
 const children = new Set();
 let shuttingDown = false;
+/** The server start in progress: a Ctrl-C waits for it, so that what it started is stopped too. */
+let starting = Promise.resolve();
+
+/** Starts a server and registers its stop; after a Ctrl-C, stops it again at once. */
+async function startServer(start) {
+  starting = start();
+  const server = await starting;
+  stops.push(server.stop);
+  if (shuttingDown) throw new BootstrapError('stopped while starting');
+  return server;
+}
 
 async function shutdown(code) {
   if (shuttingDown) return;
   shuttingDown = true;
   log('dev', 'stopping…');
+  await starting.catch(() => {});
   await Promise.all(
     [...children].map(
       (child) =>
@@ -56,6 +68,7 @@ function devSecret() {
 function start(name, script, env) {
   const child = spawn(process.execPath, ['--enable-source-maps', script], { cwd: root, env, stdio: 'inherit' });
   children.add(child);
+  child.once('error', (err) => log('dev', `could not start the ${name}: ${err.message}`));
   child.on('exit', (code, signal) => {
     children.delete(child);
     if (!shuttingDown) {
@@ -82,16 +95,16 @@ async function main() {
 
   if (!env.DATABASE_URL) {
     const port = (await portIsFree(54329)) ? 54329 : await freePort();
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port, persistent: true });
-    stops.push(pg.stop);
+    const pg = await startServer(() =>
+      startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port, persistent: true }),
+    );
     await pg.createDatabase('rapport');
     env.DATABASE_URL = pg.url('rapport');
     log('dev', `PostgreSQL (embedded) at ${env.DATABASE_URL}`);
   }
   if (!env.REDIS_URL) {
     const port = (await portIsFree(63799)) ? 63799 : await freePort();
-    const redis = await startRedis({ port, dir: path.join(dataDir, 'redis'), persistent: true });
-    stops.push(redis.stop);
+    const redis = await startServer(() => startRedis({ port, dir: path.join(dataDir, 'redis'), persistent: true }));
     env.REDIS_URL = redis.url;
     log('dev', `Redis at ${env.REDIS_URL}`);
   }
@@ -113,6 +126,7 @@ async function main() {
 }
 
 main().catch(async (err) => {
+  if (shuttingDown) return;
   log('dev', err instanceof BootstrapError ? err.message : err.stack);
   await shutdown(1);
 });

