@@ -84,11 +84,12 @@ function unsafeEntries(dir) {
 }
 
 /**
- * Creates `dir` (mode 0755) and checks that no other user can change what it will hold: it and
- * every ancestor belong to root (or to us), and none is writable by others, except ancestors
- * with the sticky bit such as /tmp, where others cannot remove or rename what is ours.
+ * Creates `dir` (mode 0755) and checks that no other user can change what it will hold (`what`,
+ * for the message): it and every ancestor belong to root (or to us), and none is writable by
+ * others, except ancestors with the sticky bit such as /tmp, where others cannot remove or
+ * rename what is ours.
  */
-function ensureSafeFolder(dir) {
+export function ensureSafeFolder(dir, what) {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   for (let d = dir; ; d = path.dirname(d)) {
     const stat = statSync(d);
@@ -96,9 +97,8 @@ function ensureSafeFolder(dir) {
     const othersMayWrite = (stat.mode & 0o022) !== 0 && (d === dir || !(stat.mode & 0o1000));
     if (!owned || othersMayWrite) {
       throw new BootstrapError(
-        `${d} belongs to another user or others may write to it, so the PostgreSQL binaries cannot be ` +
-          `cached safely under ${dir}. Make it root's and not writable by others (chown root ${d}; ` +
-          `chmod go-w ${d}), then try again.`,
+        `${d} belongs to another user or others may write to it, so ${what} cannot be kept safely under ` +
+          `${dir}. Make it root's and not writable by others (chown root ${d}; chmod go-w ${d}), then try again.`,
       );
     }
     if (d === path.dirname(d)) break;
@@ -122,7 +122,7 @@ export async function postgresBinaries({ shared = false, cacheRoot = DEFAULT_CAC
   if (!shared) return located(native);
 
   const digest = treeDigest(native);
-  ensureSafeFolder(cacheRoot);
+  ensureSafeFolder(cacheRoot, 'the PostgreSQL binaries');
   const target = path.join(cacheRoot, `postgresql-${version}-${digest.slice(0, 16)}`);
   if (existsSync(target)) {
     if (unsafeEntries(target).length === 0 && treeDigest(target) === digest) return located(target);

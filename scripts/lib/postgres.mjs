@@ -17,7 +17,7 @@ import path from 'node:path';
 // Imported: the lint configuration declares only a few Node globals for .mjs files.
 import { clearTimeout } from 'node:timers';
 import { BootstrapError, log, root, run, which } from './base.mjs';
-import { postgresBinaries } from './postgres-binaries.mjs';
+import { ensureSafeFolder, postgresBinaries } from './postgres-binaries.mjs';
 
 const ACCOUNT = 'postgres';
 const PASSWORD = 'postgres';
@@ -98,7 +98,7 @@ function placeData(requested, persistent, ids) {
     ownedBy(dataDir, ids);
     return { dataDir, remove: dataDir };
   }
-  mkdirSync(KEPT_DATA_ROOT, { recursive: true, mode: 0o755 });
+  ensureSafeFolder(KEPT_DATA_ROOT, 'PostgreSQL data');
   const key = createHash('sha256')
     .update(path.join(realpathSync(path.dirname(requested)), path.basename(requested)))
     .digest('hex')
