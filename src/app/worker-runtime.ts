@@ -1,5 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import type { Infrastructure } from '../core/infrastructure';
+import { createGenericPlanPool } from '../core/db/generic-plan-pool';
 import { Mailer } from '../core/mail/mailer';
 import { createQueue, EMAIL_WORKER_OPTIONS, queueOptions, QUEUE, type QueueName } from '../core/queue/queues';
 import { createRedis } from '../core/redis';
@@ -14,6 +15,8 @@ import { createServices, type Services } from './services';
 export function createEmailRuntime(infra: Infrastructure, services: Services, workerId: string) {
   const { config, ds, logger } = infra;
   const mailer = Mailer.create(config.mail);
+  // The claim, "SMTP started" and "sent" statements: at most one of each in flight (Batcher).
+  const genericPlans = createGenericPlanPool(config, { applicationName: 'rapport-worker-claims', max: 3 });
   const sender = new EmailSender(
     ds,
     mailer,
@@ -23,6 +26,7 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
     config,
     logger.child({ module: 'email-sender' }),
     workerId,
+    genericPlans,
   );
   const reconciler = new Reconciler(ds, services.emailTimers, logger.child({ module: 'reconciler' }));
   const digests = new DigestPlanner(ds, services.emailTimers, logger.child({ module: 'digests' }), {
@@ -39,7 +43,10 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
         : job.name === EMAIL_JOB.planDigests
           ? digests.plan()
           : sender.send((job.data as SendJobData).scheduledEmailId),
-    close: () => mailer.close(),
+    close: async () => {
+      mailer.close();
+      await genericPlans.end();
+    },
   };
 }
 
@@ -121,7 +128,7 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
       if (!finished) await Promise.all(workers.map((w) => w.close(true)));
       await maintenanceQueue?.close();
       if (ownServices) await services.emailQueue.close();
-      emails.close();
+      await emails.close();
       await blocking.quit().catch(() => blocking.disconnect());
       return { graceful: finished };
     },

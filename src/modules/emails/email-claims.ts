@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import { isPgError } from '../../core/db/pg-errors';
@@ -31,6 +32,11 @@ export class EmailClaims {
     private readonly workerId: string,
     /** What the email shows, for reading it with the claim (EmailComposer.dataOptions). */
     private readonly dataOptions: (row: Renderable) => RenderContextOptions,
+    /**
+     * Connections on which the three statements always run on their generic plan (they take
+     * arrays of one to 200 ids; see createGenericPlanPool).
+     */
+    private readonly genericPlans: Pool,
   ) {}
 
   private readonly claims = new Batcher((ids: string[]) => this.claimAll(ids), CLAIM_BATCHING);
@@ -97,12 +103,12 @@ export class EmailClaims {
 
   /** Claims a batch of rows; each id gets its claimed row, or null (not due, not PENDING, or asked twice). */
   private async claimAll(ids: string[]): Promise<((ClaimedRow & DataRow) | null)[]> {
-    const rows = await queryPrepared<ClaimedRow & DataRow>(
-      this.ds,
-      CLAIM,
-      [ids, this.workerId, this.config.email.leaseSeconds, [...CONTACT_FACING]],
-      GENERIC_PLAN,
-    );
+    const rows = await queryPrepared<ClaimedRow & DataRow>(this.genericPlans, CLAIM, [
+      ids,
+      this.workerId,
+      this.config.email.leaseSeconds,
+      [...CONTACT_FACING],
+    ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     // A row claimed once goes to one job only, even if two of its timers fired together.
     return ids.map((id) => {
@@ -114,12 +120,11 @@ export class EmailClaims {
 
   /** Sets smtp_started_at on rows this worker still holds; true for each that it did. */
   private async startAll(items: { id: string; subject: string }[]): Promise<boolean[]> {
-    const started = await queryPrepared<{ id: string }>(
-      this.ds,
-      START,
-      [items.map((i) => i.id), items.map((i) => i.subject), this.workerId],
-      GENERIC_PLAN,
-    );
+    const started = await queryPrepared<{ id: string }>(this.genericPlans, START, [
+      items.map((i) => i.id),
+      items.map((i) => i.subject),
+      this.workerId,
+    ]);
     const ids = new Set(started.map((r) => r.id));
     return items.map((i) => ids.has(i.id));
   }
@@ -139,19 +144,14 @@ export class EmailClaims {
   }
 
   private async recordSent(items: { row: ClaimedEmail; response: string }[]): Promise<boolean[]> {
-    const marked = await queryPrepared<{ id: string }>(
-      this.ds,
-      SENT,
-      [
+    const marked = await queryPrepared<{ id: string }>(this.genericPlans, SENT, [
         items.map((i) => i.row.id),
         items.map((i) => i.row.userId),
         items.map((i) => i.row.attempts),
         items.map((i) => i.response),
         items.map((i) => (CONTACT_FACING.has(i.row.kind) ? i.row.contactId : null)),
         this.workerId,
-      ],
-      GENERIC_PLAN,
-    );
+      ]);
     const ids = new Set(marked.map((r) => r.id));
     return items.map((i) => ids.has(i.row.id));
   }
@@ -172,9 +172,6 @@ interface ClaimedRow {
 }
 
 const PG_DEADLOCK_DETECTED = '40P01';
-
-/** The three per-email statements run over arrays of ids of any length (see PreparedOptions). */
-const GENERIC_PLAN = { genericPlan: true };
 
 /**
  * One statement of a kind in flight per worker, for up to 200 emails: what arrives meanwhile goes

@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
@@ -29,8 +30,10 @@ export class EmailSender {
     logger: Logger,
     /** Identifies this worker in leases, e.g. `hostname:pid`. */
     workerId: string,
+    /** Connections for the per-email statements, on their generic plans (createGenericPlanPool). */
+    genericPlans: Pool,
   ) {
-    this.claims = new EmailClaims(ds, config, workerId, (row) => composer.dataOptions(row));
+    this.claims = new EmailClaims(ds, config, workerId, (row) => composer.dataOptions(row), genericPlans);
     this.outcomes = new SendOutcomes(ds, this.claims, queue, suppressions, config, logger, workerId);
   }
 
