@@ -127,9 +127,9 @@ async function probes({ client, redis, workerPid }) {
   const { rows: ext } = await client.query(`${TAG} SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`);
   const statements = ext.length > 0;
   const backendPids = async () =>
-    (await client.query(`${TAG} SELECT pid FROM pg_stat_activity WHERE application_name = 'rapport-worker'`)).rows.map(
-      (r) => r.pid,
-    );
+    (
+      await client.query(`${TAG} SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'rapport-worker%'`)
+    ).rows.map((r) => r.pid);
   const redisCpu = async () => {
     const info = await redis.info('cpu');
     const get = (k) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);

@@ -145,13 +145,13 @@ export class EmailClaims {
 
   private async recordSent(items: { row: ClaimedEmail; response: string }[]): Promise<boolean[]> {
     const marked = await queryPrepared<{ id: string }>(this.genericPlans, SENT, [
-        items.map((i) => i.row.id),
-        items.map((i) => i.row.userId),
-        items.map((i) => i.row.attempts),
-        items.map((i) => i.response),
-        items.map((i) => (CONTACT_FACING.has(i.row.kind) ? i.row.contactId : null)),
-        this.workerId,
-      ]);
+      items.map((i) => i.row.id),
+      items.map((i) => i.row.userId),
+      items.map((i) => i.row.attempts),
+      items.map((i) => i.response),
+      items.map((i) => (CONTACT_FACING.has(i.row.kind) ? i.row.contactId : null)),
+      this.workerId,
+    ]);
     const ids = new Set(marked.map((r) => r.id));
     return items.map((i) => ids.has(i.row.id));
   }
