@@ -61,6 +61,32 @@ describe('query limits', () => {
     expect(res.errors?.[0].message).toMatch(/aliases/i);
   });
 
+  it('multiplies list sizes in the cost: nested pages are refused before anything runs', async () => {
+    const nested = (n: string) =>
+      `organisations(first: ${n}) { edges { node { contacts(first: ${n}) { edges { node {
+        organisation { contacts(first: ${n}) { edges { node { id } } } } } } } } } }`;
+    // 100 organisations × 100 contacts × 100 contacts: about a million objects, a few hundred tokens.
+    const refused = await postRaw(app.url, { query: `{ ${nested('100')} }` }, { token });
+    expect(refused.status).toBe(400);
+    expect(refused.data).toBeUndefined();
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors?.[0].extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      reason: 'COST_LIMIT',
+      maxCost: 10_000,
+    });
+    expect(refused.errors?.[0].extensions?.cost).toBeGreaterThan(1_000_000);
+
+    // The same shape with page sizes from variables: refused at 100, answered at 3.
+    const query = `query Nested($n: Int!) { ${nested('$n')} }`;
+    const big = await postRaw(app.url, { query, variables: { n: 100 } }, { token });
+    expect(big.errors?.[0].extensions?.reason).toBe('COST_LIMIT');
+    const small = await postRaw(app.url, { query, variables: { n: 3 } }, { token });
+    expect(small.status).toBe(200);
+    expect(small.errors).toBeUndefined();
+    expect(small.data).toEqual({ organisations: { edges: [] } });
+  });
+
   it('rejects a document with too many tokens', async () => {
     const fields = Array.from({ length: 3000 }, () => '__typename').join(' ');
     const res = await postRaw(app.url, { query: `{ ${fields} }` }, { token });

@@ -16,6 +16,9 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+// What a request error may tell the client besides its code (the cost limit's figures).
+const SHOWN_EXTENSIONS = new Set(['reason', 'cost', 'maxCost']);
+
 /** Whether the error is one we expected (and show), as opposed to a bug to log and mask. */
 export function isExpectedError(error: unknown): boolean {
   const original = unwrapResolverError(error);
@@ -44,7 +47,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (original instanceof GraphQLError && isExpectedError(original)) {
     const code = original.extensions?.code ?? ErrorCode.BAD_USER_INPUT;
-    return { ...base, message: formatted.message, extensions: { code } };
+    const shown = Object.entries(original.extensions ?? {}).filter(([key]) => SHOWN_EXTENSIONS.has(key));
+    return { ...base, message: formatted.message, extensions: { code, ...Object.fromEntries(shown) } };
   }
   return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

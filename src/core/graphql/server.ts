@@ -6,12 +6,21 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { BREAK, GraphQLError, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  BREAK,
+  GraphQLError,
+  Kind,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { ErrorCode } from '../errors';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { formatError, isExpectedError } from './format-error';
 import { jitGateway } from './jit-executor';
+import { estimateQueryCost } from './query-cost';
 
 /** What the server reads from a request's context. */
 export interface ServerContext {
@@ -77,6 +86,49 @@ function introspectionGate<C extends ServerContext>(
   };
 }
 
+// Items assumed for a to-many list that takes no page size (a meeting's agenda, a contact's
+// introductions): most hold a handful.
+const UNBOUNDED_LIST_SIZE = 10;
+const fragmentsByDocument = new WeakMap<DocumentNode, Record<string, FragmentDefinitionNode>>();
+
+/**
+ * Refuses, before anything runs, an operation that could return more than `maxCost` objects,
+ * counting list sizes (see estimateQueryCost): nested pages multiply.
+ */
+function costLimitGate<C extends ServerContext>(maxCost: number): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (!operation) return;
+          let fragments = fragmentsByDocument.get(document);
+          if (!fragments) {
+            fragments = {};
+            for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+            fragmentsByDocument.set(document, fragments);
+          }
+          const cost = estimateQueryCost(schema, operation, fragments, request.variables ?? {}, {
+            unboundedListSize: UNBOUNDED_LIST_SIZE,
+          });
+          if (cost <= maxCost) return;
+          throw new GraphQLError(
+            `This query could return about ${cost} objects; the limit is ${maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
+            {
+              extensions: {
+                code: 'GRAPHQL_VALIDATION_FAILED',
+                reason: 'COST_LIMIT',
+                cost,
+                maxCost,
+                http: { status: 400 },
+              },
+            },
+          );
+        },
+      };
+    },
+  };
+}
+
 export interface ApolloServerOptions<C> {
   /** Whether a request may introspect while introspection is off for everyone. */
   mayIntrospect: (context: C) => boolean;
@@ -94,7 +146,8 @@ export function createApolloServer<C extends ServerContext>(
     // throws from an Apollo hook, which Apollo 5 reports as a 500.
     maxTokens: { enabled: false },
     maxDirectives: { n: 10 },
-    costLimit: { maxCost: config.maxCost, ignoreIntrospection: false, flattenFragments: true },
+    // Cost is estimated with list sizes multiplied (costLimitGate below): armor's ignores `first`.
+    costLimit: { enabled: false },
     // Field suggestions leak the schema when introspection is off.
     blockFieldSuggestion: { enabled: !config.introspection },
   }).protect();
@@ -119,6 +172,7 @@ export function createApolloServer<C extends ServerContext>(
     plugins: [
       ...armor.plugins,
       introspectionGate(config.introspection, mayIntrospect),
+      costLimitGate(config.maxCost),
       logUnexpectedErrors as ApolloServerPlugin<C>,
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
