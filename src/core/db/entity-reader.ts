@@ -146,6 +146,11 @@ export class EntityReader<T extends object> {
     return set.selectList(alias);
   }
 
+  /** The entity's quoted table name. */
+  get table(): string {
+    return `"${this.metadata.tablePath}"`;
+  }
+
   /** The quoted column of a property, under `alias`. */
   column(alias: string, property: string): string {
     const column = this.columnsByProperty.get(property);

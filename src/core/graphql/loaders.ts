@@ -8,7 +8,7 @@ import { isUuid } from '../ids';
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityReader<ObjectLiteral>>>();
 
 /** The entity's reader for whole rows (built once per data source). */
-function readerOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>): EntityReader<T> {
+export function readerOf<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>): EntityReader<T> {
   let byEntity = readers.get(ds);
   if (!byEntity) readers.set(ds, (byEntity = new Map()));
   let reader = byEntity.get(entity);

@@ -90,7 +90,7 @@ function encodeCursor(value: string, id: string): string {
 }
 
 /** An edge whose cursor is encoded only if the client reads it. */
-function edge<T>(node: T, sortKey: string, id: string): { cursor: string; node: T } {
+export function edge<T>(node: T, sortKey: string, id: string): { cursor: string; node: T } {
   return {
     node,
     get cursor() {
@@ -100,7 +100,7 @@ function edge<T>(node: T, sortKey: string, id: string): { cursor: string; node: 
 }
 
 /** The page's PageInfo; like the edges' cursors, its cursors are encoded only if read. */
-function pageInfo(edges: { cursor: string }[], hasNextPage: boolean): PageInfo {
+export function pageInfo(edges: { cursor: string }[], hasNextPage: boolean): PageInfo {
   return {
     hasNextPage,
     hasPreviousPage: false,

@@ -3,6 +3,7 @@ import type { Context } from '../../app/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Organisation } from '../organisations/organisation.entity';
 import { Contact } from './contact.entity';
+import { contactOrder } from './contact.service';
 import { ContactFilter, ContactSort, CreateContactInput, UpdateContactInput } from './contact.inputs';
 
 export const ContactConnection = Connection(Contact, 'Contact');
@@ -81,8 +82,11 @@ export class OrganisationContactsResolver {
     @Root() org: Organisation,
     @Args() page: PageArgs,
     @Arg('sort', () => ContactSort, { defaultValue: ContactSort.NAME }) sort: ContactSort,
-    @Ctx() { user, services }: Context,
+    @Ctx() { user, services, loaders }: Context,
   ): Promise<Page<Contact>> {
+    // First pages of every organisation in the parent list are read together (one statement per
+    // level); a later page goes through the list's own path, from the same cursors.
+    if (!page.after) return loaders.contactPagesByOrganisation(org.id, page.first, contactOrder(sort));
     return services.contacts.list(user!, { organisationId: org.id }, page, sort);
   }
 }

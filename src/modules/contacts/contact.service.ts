@@ -40,6 +40,11 @@ const ORDERS: Record<Exclude<ContactSort, ContactSort.RELEVANCE>, KeysetOrder<Co
   [ContactSort.RECENTLY_CONTACTED]: order(`coalesce(c.last_contacted_at, '-infinity')`, 'timestamptz', 'DESC'),
 };
 
+/** The keyset order of a sort without a search (RELEVANCE then orders by name). */
+export function contactOrder(sort: ContactSort): KeysetOrder<Contact> {
+  return sort === ContactSort.RELEVANCE ? NAME_ORDER : ORDERS[sort];
+}
+
 const TEXT_FIELDS = ['lastName', 'phone', 'title', 'linkedinUrl', 'notes', 'timezone'] as const;
 
 export class ContactService {

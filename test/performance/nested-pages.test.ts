@@ -1,0 +1,120 @@
+import { startTestApp, type TestApp } from '../helpers/app';
+import { signedInUser, type SignedInUser } from '../helpers/factories';
+import { ok, postRaw } from '../helpers/graphql';
+import { SqlCounter } from '../helpers/sql-counter';
+
+// Organisation.contacts under a page of organisations: one statement for every organisation's
+// first page (and one grouped count when totalCount is asked), with the cursors and pages the
+// single-organisation path gives.
+
+const sql = new SqlCounter();
+let app: TestApp;
+let ada: SignedInUser;
+
+beforeAll(async () => {
+  app = await startTestApp({}, { sql });
+  ada = await signedInUser(app.url);
+  // 20 organisations; the i-th has (i % 8) contacts, some with the same first name (ties on the sort).
+  await app.infra.ds.query(
+    `WITH orgs AS (
+       INSERT INTO organisations (user_id, name) SELECT $1, 'Org ' || lpad(i::text, 2, '0') FROM generate_series(1, 20) i
+       RETURNING id, name
+     )
+     INSERT INTO contacts (user_id, first_name, last_name, organisation_id, created_at)
+     SELECT $1, 'Person ' || (j % 3), 'N' || j, o.id, now() - j * interval '1 minute'
+     FROM orgs o, generate_series(1, 8) j WHERE j <= substring(o.name from 5)::int % 8`,
+    [ada.user.id],
+  );
+});
+afterAll(() => app.close());
+
+interface ContactPage {
+  edges: { cursor: string; node: { id: string; firstName: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount?: number;
+}
+
+const run = async <T>(query: string, variables: Record<string, unknown> = {}) =>
+  ok(await postRaw<T>(app.url, { query, variables }, { token: ada.token }));
+
+const PAGE = 'edges { cursor node { id firstName } } pageInfo { hasNextPage endCursor }';
+
+const nested = (sort: string, count: boolean) =>
+  run<{ organisations: { edges: { node: { id: string; contacts: ContactPage } }[] } }>(
+    `{ organisations(first: 20) { edges { node { id contacts(first: 3, sort: ${sort}) { ${PAGE} ${count ? 'totalCount' : ''} } } } } }`,
+  );
+
+/** The same page through the single-organisation path (the top-level contacts list). */
+const alone = async (organisationId: string, sort: string, after: string | null = null) =>
+  (
+    await run<{ contacts: ContactPage }>(
+      `query($org: ID!, $after: String) { contacts(first: 3, after: $after, sort: ${sort}, filter: { organisationId: $org }) { ${PAGE} } }`,
+      { org: organisationId, after },
+    )
+  ).contacts;
+
+it.each(['NAME', 'CREATED_AT', 'RELEVANCE'])(
+  'reads every organisation’s first page in one statement, as the single path would (%s)',
+  async (sort) => {
+    let result: Awaited<ReturnType<typeof nested>> | undefined;
+    const statements = await sql.during(async () => {
+      result = await nested(sort, false);
+    });
+    // The organisations page, and one read for all twenty contact pages.
+    expect(statements).toHaveLength(2);
+    const organisations = result!.organisations.edges.map((e) => e.node);
+    expect(organisations).toHaveLength(20);
+    expect(organisations.some((o) => o.contacts.pageInfo.hasNextPage)).toBe(true);
+    expect(organisations.some((o) => o.contacts.edges.length === 0)).toBe(true);
+    for (const org of organisations) expect(org.contacts).toEqual(await alone(org.id, sort));
+  },
+);
+
+it('counts every organisation’s contacts in one more statement', async () => {
+  let result: Awaited<ReturnType<typeof nested>> | undefined;
+  const statements = await sql.during(async () => {
+    result = await nested('NAME', true);
+  });
+  expect(statements).toHaveLength(3);
+  const [counts] = await Promise.all([
+    app.infra.ds.query<{ id: string; n: number }[]>(
+      `SELECT o.id, count(c.id)::int AS n FROM organisations o LEFT JOIN contacts c ON c.organisation_id = o.id
+       WHERE o.user_id = $1 GROUP BY o.id`,
+      [ada.user.id],
+    ),
+  ]);
+  const expected = new Map(counts.map((r) => [r.id, r.n]));
+  for (const { node } of result!.organisations.edges) expect(node.contacts.totalCount).toBe(expected.get(node.id));
+});
+
+it('pages on from a nested page’s end cursor through the single path, with nothing lost or repeated', async () => {
+  const { organisations } = await nested('NAME', false);
+  const busiest = organisations.edges.map((e) => e.node).find((o) => o.contacts.pageInfo.hasNextPage)!;
+  const seen = busiest.contacts.edges.map((e) => e.node.id);
+  let after = busiest.contacts.pageInfo.endCursor;
+  while (after) {
+    const next = await run<{ organisation: { contacts: ContactPage } }>(
+      `query($id: ID!, $after: String) { organisation(id: $id) { contacts(first: 3, after: $after) { ${PAGE} } } }`,
+      { id: busiest.id, after },
+    );
+    seen.push(...next.organisation.contacts.edges.map((e) => e.node.id));
+    after = next.organisation.contacts.pageInfo.hasNextPage ? next.organisation.contacts.pageInfo.endCursor : null;
+  }
+  const all = await app.infra.ds.query<{ id: string }[]>(
+    `SELECT id FROM contacts WHERE organisation_id = $1 ORDER BY lower(first_name || ' ' || coalesce(last_name, '')), id`,
+    [busiest.id],
+  );
+  expect(seen).toEqual(all.map((r) => r.id));
+});
+
+it('shows no other user’s contacts under an organisation id', async () => {
+  const eve = await signedInUser(app.url);
+  const { organisations } = ok(
+    await postRaw<{ organisations: { edges: { node: { contacts: ContactPage } }[] } }>(
+      app.url,
+      { query: `{ organisations(first: 20) { edges { node { contacts(first: 3) { ${PAGE} } } } } }` },
+      { token: eve.token },
+    ),
+  );
+  expect(organisations.edges).toEqual([]);
+});
