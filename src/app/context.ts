@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { DataSource } from 'typeorm';
+import { NodeBudget } from '../core/graphql/node-budget';
 import type { Logger } from '../core/logger';
 import type { AuthUser } from '../modules/auth/access-tokens';
 import type { RequestMeta } from '../modules/auth/auth.service';
@@ -22,6 +23,8 @@ export interface RequestInfo {
   ip: string;
   /** The process's logger: the context's own, bound to the request, is made on first use. */
   logger: Logger;
+  /** Objects the request may read through its loaders (GRAPHQL_MAX_NODES). */
+  maxNodes: number;
 }
 
 export function buildContext(req: IncomingMessage, info: RequestInfo, services: Services, ds: DataSource): Context {
@@ -32,7 +35,7 @@ export function buildContext(req: IncomingMessage, info: RequestInfo, services: 
   return {
     user,
     services,
-    loaders: createLoaders(ds, user?.id ?? null),
+    loaders: createLoaders(ds, user?.id ?? null, new NodeBudget(info.maxNodes)),
     meta: { ip: info.ip, userAgent: req.headers['user-agent'] ?? null },
     requestId: info.id,
     get logger() {

@@ -40,7 +40,8 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const clientIp = clientIpResolver(config.http.trustProxy);
   const graphql = graphqlEndpoint({
     apollo,
-    context: (req, id) => buildContext(req, { id, ip: clientIp(req), logger }, services, ds),
+    context: (req, id) =>
+      buildContext(req, { id, ip: clientIp(req), logger, maxNodes: config.graphql.maxNodes }, services, ds),
     logger,
     corsOrigins: config.http.corsOrigins,
     bodyLimit: config.http.bodyLimit,

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { loaderSet } from '../core/graphql/loaders';
+import type { NodeBudget } from '../core/graphql/node-budget';
 import { FEATURES } from './features';
 
 type Feature = (typeof FEATURES)[number];
@@ -23,6 +24,6 @@ const makeLoaders = loaderSet(mergeLoaderFactories());
 /** Every feature's per-request loaders, scoped to one user. */
 export type Loaders = ReturnType<typeof makeLoaders>;
 
-export function createLoaders(ds: DataSource, userId: string | null): Loaders {
-  return makeLoaders(ds, userId);
+export function createLoaders(ds: DataSource, userId: string | null, budget: NodeBudget): Loaders {
+  return makeLoaders(ds, userId, budget);
 }

@@ -67,6 +67,7 @@ const fields = z.object({
   GRAPHQL_MAX_ALIASES: int(1, 500).default(15),
   GRAPHQL_MAX_TOKENS: int(50, 100_000).default(2000),
   GRAPHQL_MAX_COST: int(100, 1_000_000).default(10_000),
+  GRAPHQL_MAX_NODES: int(100, 1_000_000).default(50_000),
   GRAPHQL_JIT: bool.default(true),
   PLAYGROUND_ENABLED: bool.default(true),
 
@@ -143,6 +144,8 @@ export interface Config {
     maxAliases: number;
     maxTokens: number;
     maxCost: number;
+    /** Objects one request may read through its loaders (NodeBudget). */
+    maxNodes: number;
     /** Compile repeated documents with graphql-jit; false: graphql-js executes every request. */
     jit: boolean;
   };
@@ -239,6 +242,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxNodes: e.GRAPHQL_MAX_NODES,
       jit: e.GRAPHQL_JIT,
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },

@@ -1,12 +1,16 @@
 import type { DataSource } from 'typeorm';
+import type { NodeBudget } from './graphql/node-budget';
 
 /** A TypeORM entity class. */
 export type EntityClass = new () => object;
 /** A type-graphql resolver class. */
 export type ResolverClass = new (...args: never[]) => object;
 
-/** Builds one request's loader; called at most once per request, on first use. */
-export type LoaderFactory = (ds: DataSource, userId: string | null) => unknown;
+/**
+ * Builds one request's loader; called at most once per request, on first use. Loaders that
+ * read rows count them against the request's budget.
+ */
+export type LoaderFactory = (ds: DataSource, userId: string | null, budget: NodeBudget) => unknown;
 
 /**
  * What a feature brings to the application: its tables, its part of the GraphQL schema and its

@@ -3,6 +3,7 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { EntityReader } from '../db/entity-reader';
 import { padForGenericPlan } from '../db/prepared';
 import type { LoaderFactory } from '../feature';
+import type { NodeBudget } from './node-budget';
 import { isUuid } from '../ids';
 
 const readers = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, EntityReader<ObjectLiteral>>>();
@@ -29,6 +30,7 @@ export function byId<T extends ObjectLiteral & { id: string }>(
   ds: DataSource,
   entity: EntityTarget<T>,
   userId: string | null,
+  budget: NodeBudget,
 ) {
   return new DataLoader<string, T | null>(async (ids) => {
     const valid = ids.filter(isUuid);
@@ -39,6 +41,7 @@ export function byId<T extends ObjectLiteral & { id: string }>(
       '',
       [padForGenericPlan(valid), userId],
     );
+    budget.spend(rows.length);
     const found = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -51,6 +54,7 @@ export function byParent<T extends ObjectLiteral>(
   parentKey: keyof T & string,
   userId: string | null,
   order: Partial<Record<keyof T & string, 'ASC' | 'DESC'>>,
+  budget: NodeBudget,
 ) {
   return new DataLoader<string, T[]>(async (parentIds) => {
     if (!userId) return parentIds.map(() => []);
@@ -62,6 +66,7 @@ export function byParent<T extends ObjectLiteral>(
         .join(', '),
       [padForGenericPlan(parentIds), userId],
     );
+    budget.spend(rows.length);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) groups.get(row[parentKey] as string)?.push(row);
     return parentIds.map((id) => groups.get(id) ?? []);
@@ -78,22 +83,23 @@ export type LoadersOf<F extends Record<string, LoaderFactory>> = { readonly [K i
  */
 export function loaderSet<F extends Record<string, LoaderFactory>>(
   factories: F,
-): (ds: DataSource, userId: string | null) => LoadersOf<F> {
+): (ds: DataSource, userId: string | null, budget: NodeBudget) => LoadersOf<F> {
   class RequestLoaders {
     readonly made: Partial<Record<string, unknown>> = {};
 
     constructor(
       readonly ds: DataSource,
       readonly userId: string | null,
+      readonly budget: NodeBudget,
     ) {}
   }
   for (const name of Object.keys(factories)) {
     Object.defineProperty(RequestLoaders.prototype, name, {
       enumerable: true,
       get(this: RequestLoaders) {
-        return (this.made[name] ??= factories[name](this.ds, this.userId));
+        return (this.made[name] ??= factories[name](this.ds, this.userId, this.budget));
       },
     });
   }
-  return (ds, userId) => new RequestLoaders(ds, userId) as unknown as LoadersOf<F>;
+  return (ds, userId, budget) => new RequestLoaders(ds, userId, budget) as unknown as LoadersOf<F>;
 }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { EntityReader } from '../db/entity-reader';
 import { padForGenericPlan, queryPrepared } from '../db/prepared';
+import type { NodeBudget } from './node-budget';
 import { edge, pageInfo, type KeysetOrder, type Page } from './pagination';
 
 /** How a child list is read for many parents at once. */
@@ -25,6 +26,7 @@ export interface ChildPages<T extends object> {
 export function firstPagesByParent<T extends object>(
   ds: DataSource,
   userId: string | null,
+  budget: NodeBudget,
   { reader, alias, parentKey }: ChildPages<T>,
 ): (parentId: string, first: number, order: KeysetOrder<T>) => Promise<Page<T>> {
   const all = reader.columnsFor(null);
@@ -72,6 +74,7 @@ export function firstPagesByParent<T extends object>(
           [padForGenericPlan(parentIds), userId],
         )
       : [];
+    budget.spend(rows.length);
     const byParent = new Map<string, Record<string, unknown>[]>();
     for (const row of rows) {
       const id = row.page_parent as string;
