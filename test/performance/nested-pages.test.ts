@@ -118,3 +118,52 @@ it('shows no other user’s contacts under an organisation id', async () => {
   );
   expect(organisations.edges).toEqual([]);
 });
+
+describe('meetings under a page of contacts or organisations', () => {
+  beforeAll(async () => {
+    // Every contact gets (its index % 4) meetings, two of them at the same instant (ties).
+    await app.infra.ds.query(
+      `WITH numbered AS (SELECT id, organisation_id, row_number() OVER (ORDER BY id) AS n FROM contacts WHERE user_id = $1)
+       INSERT INTO meetings (user_id, contact_id, contact_name, organisation_id, title, starts_at, ends_at, timezone)
+       SELECT $1, c.id, 'Person', c.organisation_id, 'Meeting ' || k,
+              date_trunc('day', now()) + least(k, 2) * interval '1 day', date_trunc('day', now()) + least(k, 2) * interval '1 day' + interval '1 hour', 'UTC'
+       FROM numbered c, generate_series(1, 3) k WHERE k <= c.n % 4`,
+      [ada.user.id],
+    );
+  });
+
+  const MEETINGS = 'edges { cursor node { id title startsAt } } pageInfo { hasNextPage endCursor }';
+  interface MeetingPage {
+    edges: { cursor: string; node: { id: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  }
+  const single = async (filter: Record<string, string>) =>
+    (
+      await run<{ meetings: MeetingPage }>(
+        `query($filter: MeetingFilter) { meetings(first: 2, sort: STARTS_AT_DESC, filter: $filter) { ${MEETINGS} } }`,
+        { filter },
+      )
+    ).meetings;
+
+  it('reads every contact’s latest meetings in one statement, as the meetings list would', async () => {
+    let contacts: { id: string; meetings: MeetingPage }[] = [];
+    const statements = await sql.during(async () => {
+      const data = await run<{ contacts: { edges: { node: { id: string; meetings: MeetingPage } }[] } }>(
+        `{ contacts(first: 40) { edges { node { id meetings(first: 2) { ${MEETINGS} } } } } }`,
+      );
+      contacts = data.contacts.edges.map((e) => e.node);
+    });
+    expect(statements).toHaveLength(2);
+    expect(contacts.some((c) => c.meetings.pageInfo.hasNextPage)).toBe(true);
+    for (const contact of contacts) expect(contact.meetings).toEqual(await single({ contactId: contact.id }));
+  });
+
+  it('does the same for organisations', async () => {
+    const data = await run<{ organisations: { edges: { node: { id: string; meetings: MeetingPage } }[] } }>(
+      `{ organisations(first: 20) { edges { node { id meetings(first: 2) { ${MEETINGS} } } } } }`,
+    );
+    for (const { node } of data.organisations.edges) {
+      expect(node.meetings).toEqual(await single({ organisationId: node.id }));
+    }
+  });
+});

@@ -18,7 +18,7 @@ export interface ChildPages<T extends object> {
 /**
  * First pages of one child list for many parents, one statement per level: the parents of a
  * page (say 20 organisations, each asked for `contacts(first: 10)`) are batched into one read
- * that ranks each parent's children in the list's keyset order and keeps `first + 1` of each.
+ * that takes each parent's first `first + 1` children in the list's keyset order.
  * Edges and cursors are the ones `paginate` makes with the same order, so a client pages on
  * from the end cursor through the single-parent path. Later pages (`after`) are not batched.
  * `totalCount` is one grouped count for every parent that asks.
@@ -64,13 +64,21 @@ export function firstPagesByParent<T extends object>(
     const rows = userId
       ? await queryPrepared(
           ds,
-          // The page size is written into the text, as paginateSql does, to keep a generic plan.
-          `SELECT * FROM (
-             SELECT ${all.selectList(alias)}, ${parent} AS page_parent, CAST(${order.expression} AS text) AS sort_key,
-                    row_number() OVER (PARTITION BY ${parent}
-                      ORDER BY ${order.expression} ${order.direction}, ${order.id} ${order.direction}) AS page_rank
-             FROM ${table} "${alias}" WHERE ${parent} = ANY($1::uuid[]) AND ${owner} = $2
-           ) ranked WHERE page_rank <= ${first + 1} ORDER BY page_parent, page_rank`,
+          // Each parent's page is read by its own index scan that stops after first + 1 rows
+          // (LATERAL); a window over each parent's children would sort all of them. Ranked again
+          // over those few rows, since only an ORDER BY orders a result. The page size is written
+          // into the text, as paginateSql does, to keep a generic plan.
+          `SELECT page.* FROM (SELECT DISTINCT unnest($1::uuid[]) AS parent_id) parents
+           CROSS JOIN LATERAL (
+             SELECT top.*, row_number() OVER (ORDER BY top.sort_value ${order.direction}, top.page_id ${order.direction}) AS page_rank
+             FROM (
+               SELECT ${all.selectList(alias)}, ${parent} AS page_parent, ${order.id} AS page_id,
+                      ${order.expression} AS sort_value, CAST(${order.expression} AS text) AS sort_key
+               FROM ${table} "${alias}" WHERE ${parent} = parents.parent_id AND ${owner} = $2
+               ORDER BY ${order.expression} ${order.direction}, ${order.id} ${order.direction} LIMIT ${first + 1}
+             ) top
+           ) page
+           ORDER BY page.page_parent, page.page_rank`,
           [padForGenericPlan(parentIds), userId],
         )
       : [];

@@ -8,6 +8,7 @@ import { Meeting } from './meeting.entity';
 import { MeetingSort } from './meeting.inputs';
 import { meetingSelection } from './meeting-page';
 import { MeetingConnection } from './meeting.resolver';
+import { meetingOrder } from './meeting.service';
 
 /** A contact's meetings: the meetings feature's part of the Contact type. */
 @Resolver(() => Contact)
@@ -16,9 +17,14 @@ export class ContactMeetingsResolver {
   meetings(
     @Root() contact: Contact,
     @Args() page: PageArgs,
-    @Ctx() { user, services }: Context,
+    @Ctx() { user, services, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Meeting>> {
+    // First pages of every contact in the parent list are read together (one statement per
+    // level); a later page goes through the meetings list, from the same cursors.
+    if (!page.after) {
+      return loaders.meetingPagesByContact(contact.id, page.first, meetingOrder(MeetingSort.STARTS_AT_DESC));
+    }
     const selection = meetingSelection(info);
     return services.meetings.list(user!, { contactId: contact.id }, page, MeetingSort.STARTS_AT_DESC, selection);
   }
@@ -31,9 +37,12 @@ export class OrganisationMeetingsResolver {
   meetings(
     @Root() org: Organisation,
     @Args() page: PageArgs,
-    @Ctx() { user, services }: Context,
+    @Ctx() { user, services, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Meeting>> {
+    if (!page.after) {
+      return loaders.meetingPagesByOrganisation(org.id, page.first, meetingOrder(MeetingSort.STARTS_AT_DESC));
+    }
     const selection = meetingSelection(info);
     return services.meetings.list(user!, { organisationId: org.id }, page, MeetingSort.STARTS_AT_DESC, selection);
   }

@@ -51,6 +51,11 @@ const ORDERS: Record<MeetingSort, KeysetOrder<Meeting>> = {
   },
 };
 
+/** The keyset order of a meetings sort (shared by the batched pages under contacts and organisations). */
+export function meetingOrder(sort: MeetingSort): KeysetOrder<Meeting> {
+  return ORDERS[sort];
+}
+
 interface PlannedItem {
   questionId: string | null;
   category: Topic;
