@@ -15,7 +15,7 @@ export interface SendPolicyInput {
 }
 
 /** Why a claimed email ends without being sent, as `scheduled_emails.cancel_reason` records it. */
-export type SkipCancelReason = CancelReason | 'REMINDER_OFF';
+export type SkipCancelReason = CancelReason | 'REMINDER_OFF' | 'ACCOUNT_SUSPENDED';
 
 /** An email the policy stops: the status to end it in, and what to record. */
 export interface SendSkip {
@@ -33,12 +33,16 @@ const SEND: SendDecision = { send: true };
 
 /**
  * Whether a claimed email may still go, given what may have changed since it was planned. The
- * rules, first match wins: the meeting is gone or over; the address is suppressed or the contact
- * opted out (mail to contacts); the reminder is switched off or its user suspended or gone; a
+ * rules, first match wins: the account is suspended or gone; the meeting is gone or over; the
+ * address is suppressed or the contact opted out (mail to contacts); the reminder is off; a
  * nudge whose contact is gone or has answered; a digest with nobody due any more. No I/O: every
  * fact is read with the claim.
  */
 export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: SendPolicyInput): SendDecision {
+  // Nothing goes out in the name of a suspended account, or of one that no longer exists: not
+  // its reminders, and not its mail to contacts (an abusive account's outreach above all).
+  if (!facts.user) return cancel('ACCOUNT_SUSPENDED', 'the account no longer exists');
+  if (facts.user.suspendedAt) return cancel('ACCOUNT_SUSPENDED', 'the account is suspended');
   if (meetingId) {
     const meeting = facts.meeting;
     // The cancellation notice is the one email a cancelled meeting still sends.
@@ -59,10 +63,8 @@ export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: S
     };
   }
   if (USER_REMINDERS.has(kind)) {
-    const user = facts.user;
-    if (!user || user.disabledReminders.includes(kind) || user.suspendedAt) {
-      return cancel('REMINDER_OFF', 'reminder switched off');
-    }
+    const { user } = facts;
+    if (user.disabledReminders.includes(kind)) return cancel('REMINDER_OFF', 'reminder switched off');
   }
   // Reminders worth sending only while their reason holds: a nudge while the contact is still
   // REQUESTED (not once they answered, a meeting was scheduled, they declined…), a digest while

@@ -148,10 +148,23 @@ describe('decideSend', () => {
       }
     });
 
-    it('cancels reminders of a suspended user, or of a user that no longer exists', () => {
-      for (const kind of reminders) {
-        expect(decideSend(input(kind, {}, { user: { disabledReminders: [], suspendedAt: new Date(0) } }))).toEqual(off);
-        expect(decideSend(input(kind, {}, { user: null }))).toEqual(off);
+    it('cancels every email of a suspended account, or of one that no longer exists: mail to contacts too', () => {
+      const suspended = cancelled('ACCOUNT_SUSPENDED', 'the account is suspended');
+      const gone = cancelled('ACCOUNT_SUSPENDED', 'the account no longer exists');
+      for (const kind of Object.values(EmailKind)) {
+        expect(decideSend(input(kind, {}, { user: { disabledReminders: [], suspendedAt: new Date(0) } }))).toEqual(
+          suspended,
+        );
+        expect(decideSend(input(kind, {}, { user: null }))).toEqual(gone);
+      }
+    });
+
+    it('a suspended account comes before every other rule', () => {
+      const suspended = cancelled('ACCOUNT_SUSPENDED', 'the account is suspended');
+      const user = { disabledReminders: [EmailKind.PREP_REMINDER], suspendedAt: new Date(0) };
+      const everything = { user, meeting: null, suppressedReason: 'BOUNCED', contact: null };
+      for (const kind of Object.values(EmailKind)) {
+        expect(decideSend(input(kind, { dueContacts: 0 }, everything))).toEqual(suspended);
       }
     });
 
@@ -224,15 +237,17 @@ describe('decideSend', () => {
 
     it('a switched-off reminder comes before an answered nudge or a deleted contact', () => {
       const off = cancelled('REMINDER_OFF', 'reminder switched off');
-      const suspended = { user: { disabledReminders: [], suspendedAt: new Date(0) } };
+      const suspended = { user: { disabledReminders: [EmailKind.OUTREACH_NUDGE], suspendedAt: null } };
       const answered = { contact: { id: CONTACT, emailOptOut: false, stage: ContactStage.SCHEDULED } };
       expect(decideSend(input(EmailKind.OUTREACH_NUDGE, {}, { ...suspended, ...answered }))).toEqual(off);
       expect(decideSend(input(EmailKind.OUTREACH_NUDGE, {}, { ...suspended, contact: null }))).toEqual(off);
     });
 
-    it('a switched-off or gone user comes before an empty digest', () => {
+    it('a gone account or a switched-off digest comes before an empty digest', () => {
       const off = cancelled('REMINDER_OFF', 'reminder switched off');
-      expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: null }, { user: null }))).toEqual(off);
+      expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: null }, { user: null }))).toEqual(
+        cancelled('ACCOUNT_SUSPENDED', 'the account no longer exists'),
+      );
       const disabled = { user: { disabledReminders: [EmailKind.KEEP_IN_TOUCH_DIGEST], suspendedAt: null } };
       expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: 0 }, disabled))).toEqual(off);
     });
