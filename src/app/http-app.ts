@@ -31,6 +31,8 @@ export interface HttpApp {
 export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const { config, ds, redis, logger } = infra;
   const services = createServices(infra);
+  // Revoked tokens (suspended or re-roled accounts) are refused within one poll on every replica.
+  await services.accessRevocations.start();
   const apollo = createApolloServer<Context>(await createSchema(), config.graphql, {
     // Introspection for administrators even when it is off for everyone (the Playground).
     mayIntrospect: (context) => context.user?.role === Role.ADMIN,
@@ -116,6 +118,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       }
       await Promise.allSettled([...graphql.running()]);
       await apollo.stop();
+      await services.accessRevocations.stop();
       await services.emailQueue.close();
     },
     inFlight: () => graphql.running().size,

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { AccessRevocations } from '../modules/auth/access-revocations';
 import { AccessTokens } from '../modules/auth/access-tokens';
 import { AuthService } from '../modules/auth/auth.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
@@ -36,6 +37,8 @@ export interface Services {
   users: UserService;
   auth: AuthService;
   accessTokens: AccessTokens;
+  /** Polled by API processes (started by the HTTP app), so revoked tokens stop working. */
+  accessRevocations: AccessRevocations;
   organisations: OrganisationService;
   contacts: ContactService;
   outreach: OutreachService;
@@ -53,7 +56,12 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
   const outbox = new OutboxService(config, composer, emailTimers, outboxLogger);
   const users = new UserService(ds, outbox);
   const questions = new QuestionService(ds);
-  const accessTokens = new AccessTokens(config.auth);
+  const accessRevocations = new AccessRevocations(
+    ds,
+    { pollMs: config.auth.revocationPollMs, accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds },
+    logger.child({ module: 'auth' }),
+  );
+  const accessTokens = new AccessTokens(config.auth, accessRevocations);
   const contacts = new ContactService(ds, outbox);
   const insights = new InsightService(ds);
   const auth = new AuthService(
@@ -77,6 +85,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     users,
     auth,
     accessTokens,
+    accessRevocations,
     organisations: new OrganisationService(ds),
     contacts,
     outreach: new OutreachService(ds, outbox),

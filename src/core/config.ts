@@ -46,6 +46,7 @@ const fields = z.object({
 
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters (use `openssl rand -base64 48`)'),
   ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(900),
+  ACCESS_REVOCATION_POLL_MS: int(100, 60_000).default(2_000),
   REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
 
   ARGON2_MEMORY_KIB: int(1024, 1_048_576).default(19_456),
@@ -129,6 +130,8 @@ export interface Config {
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
+    /** How often each API process looks for accounts whose tokens were revoked. */
+    revocationPollMs: number;
     refreshTokenTtlDays: number;
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
     throttle: {
@@ -227,6 +230,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     auth: {
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      revocationPollMs: e.ACCESS_REVOCATION_POLL_MS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
       throttle: {

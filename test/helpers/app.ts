@@ -21,14 +21,17 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { sql?: SqlCounter } = {},
+  /** `keepData`: another API process on the same data (the database and Redis are left as they are). */
+  options: { sql?: SqlCounter; keepData?: boolean } = {},
 ): Promise<TestApp> {
   const merged = { ...baseTestEnv(), ...env };
   const config = loadConfig(merged);
   await ensureDatabase(new URL(config.db.url).pathname.slice(1));
   const infra = await openAppInfrastructure(config, 'api', { logger: options.sql });
-  await truncateAll(infra.ds);
-  await infra.redis.flushdb();
+  if (!options.keepData) {
+    await truncateAll(infra.ds);
+    await infra.redis.flushdb();
+  }
   const http = await createHttpApp(infra);
   const port = await http.listen(0, '127.0.0.1');
   return {

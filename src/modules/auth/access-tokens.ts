@@ -2,6 +2,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../../core/config';
 import { Role } from '../users/user.entity';
+import type { AccessRevocations } from './access-revocations';
 
 const ALGORITHM = 'HS256';
 const ISSUER = 'rapport';
@@ -13,6 +14,12 @@ export interface AuthUser {
   role: Role;
 }
 
+interface Verified {
+  user: AuthUser;
+  expiresAtMs: number;
+  issuedAtMs: number;
+}
+
 /** Short-lived JWT access tokens; the algorithm is pinned so `alg: none` or RS/HS confusion fail. */
 export class AccessTokens {
   /**
@@ -21,13 +28,19 @@ export class AccessTokens {
    */
   private readonly key: KeyObject;
 
-  constructor(private readonly config: Config['auth']) {
+  constructor(
+    private readonly config: Config['auth'],
+    /** Accounts whose earlier tokens are refused (suspended, re-roled); none when absent. */
+    private readonly revocations?: Pick<AccessRevocations, 'revoked'>,
+  ) {
     this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
   }
 
   sign(user: AuthUser): { token: string; expiresAt: Date } {
     const expiresAt = new Date(Date.now() + this.config.accessTokenTtlSeconds * 1000);
-    const token = jwt.sign({ role: user.role }, this.key, {
+    // `iat` to the millisecond (a JWT NumericDate may have a fraction): a token issued just after
+    // its account's access was revoked (a role change, then a refresh) is told from one before.
+    const token = jwt.sign({ role: user.role, iat: Date.now() / 1000 }, this.key, {
       algorithm: ALGORITHM,
       subject: user.id,
       issuer: ISSUER,
@@ -41,25 +54,31 @@ export class AccessTokens {
    * Tokens already verified, with their expiry: a client sends the same token with every
    * request until it expires. Bounded; emptied when full. Only valid tokens are kept.
    */
-  private readonly verified = new Map<string, { user: AuthUser; expiresAtMs: number }>();
+  private readonly verified = new Map<string, Verified>();
 
-  /** The token's user, or null when it is malformed, tampered with, expired or of another kind. */
+  /**
+   * The token's user, or null when it is malformed, tampered with, expired, of another kind, or
+   * issued before its account's access was revoked.
+   */
   verify(token: string): AuthUser | null {
-    const known = this.verified.get(token);
-    if (known) {
-      if (Date.now() < known.expiresAtMs) return known.user;
+    let known = this.verified.get(token);
+    if (known && Date.now() >= known.expiresAtMs) {
       this.verified.delete(token);
+      known = undefined;
     }
-    const user = this.verifySignature(token);
-    if (user) {
+    if (!known) {
+      const checked = this.verifySignature(token);
+      if (!checked) return null;
       if (this.verified.size >= 10_000) this.verified.clear();
-      this.verified.set(token, user);
-      return user.user;
+      this.verified.set(token, checked);
+      known = checked;
     }
-    return null;
+    // Checked on every use, cached or not: a revocation applies to tokens already seen.
+    if (this.revocations?.revoked(known.user.id, known.issuedAtMs)) return null;
+    return known.user;
   }
 
-  private verifySignature(token: string): { user: AuthUser; expiresAtMs: number } | null {
+  private verifySignature(token: string): Verified | null {
     try {
       const claims = jwt.verify(token, this.key, {
         algorithms: [ALGORITHM],
@@ -69,8 +88,8 @@ export class AccessTokens {
       if (typeof claims !== 'object' || typeof claims.sub !== 'string') return null;
       const role = (claims as { role?: unknown }).role;
       if (role !== Role.USER && role !== Role.ADMIN) return null;
-      if (typeof claims.exp !== 'number') return null;
-      return { user: { id: claims.sub, role }, expiresAtMs: claims.exp * 1000 };
+      if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return null;
+      return { user: { id: claims.sub, role }, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000 };
     } catch {
       return null;
     }

@@ -94,6 +94,14 @@ export class User {
   @Column('timestamptz', { nullable: true })
   suspendedAt: Date | null;
 
+  /**
+   * Access tokens issued up to this instant are refused (AccessRevocations). Set by a database
+   * trigger when the account is suspended or changes role.
+   */
+  @Index('users_access_revoked_at_idx', { synchronize: false })
+  @Column('timestamptz', { nullable: true })
+  accessRevokedAt: Date | null;
+
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,0 +1,63 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../../core/logger';
+
+/**
+ * Accounts whose access tokens were revoked (suspended, or their role changed: the database sets
+ * `users.access_revoked_at`), as one API process knows them. Access tokens are verified without a
+ * database read per request, so each process polls for revocations every `pollMs` and refuses a
+ * token issued up to its account's revocation: on every replica, within about `pollMs`.
+ */
+export class AccessRevocations {
+  private readonly revokedAtMs = new Map<string, number>();
+  /** The latest revocation seen (the database's clock), where the next poll starts. */
+  private since: Date | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly options: { pollMs: number; accessTokenTtlSeconds: number },
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether a token of `userId` issued at `issuedAtMs` was issued before a revocation. */
+  revoked(userId: string, issuedAtMs: number): boolean {
+    const at = this.revokedAtMs.get(userId);
+    return at !== undefined && issuedAtMs <= at;
+  }
+
+  /** Loads what is revoked now, then keeps polling until `stop`. */
+  async start(): Promise<void> {
+    await this.poll();
+    this.timer = setInterval(() => {
+      this.polling ??= this.poll()
+        .catch((err: unknown) => this.logger.warn({ err }, 'could not read revoked access; keeping what is known'))
+        .finally(() => (this.polling = null));
+    }, this.options.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.polling;
+  }
+
+  /** Reads revocations since the last one seen; the first read looks back one token lifetime. */
+  async poll(): Promise<void> {
+    const ttl = this.options.accessTokenTtlSeconds;
+    const rows: { id: string; revoked_at: Date }[] = await this.ds.query(
+      this.since
+        ? `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= $1`
+        : `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= now() - make_interval(secs => $1)`,
+      [this.since ?? ttl],
+    );
+    for (const { id, revoked_at } of rows) {
+      this.revokedAtMs.set(id, Math.max(this.revokedAtMs.get(id) ?? 0, revoked_at.getTime()));
+      if (!this.since || revoked_at > this.since) this.since = revoked_at;
+    }
+    // A token issued before a revocation older than a token's lifetime has expired anyway.
+    const horizon = Date.now() - ttl * 1000 - 60_000;
+    for (const [id, at] of this.revokedAtMs) if (at < horizon) this.revokedAtMs.delete(id);
+  }
+}
