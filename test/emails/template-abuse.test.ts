@@ -3,6 +3,7 @@ import { EMAIL_JOB } from '../../src/modules/emails/email-queue';
 import { verifyUnsubscribeToken } from '../../src/modules/emails/unsubscribe-token';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker } from '../helpers/email-worker';
+import { eventually } from '../helpers/eventually';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
 import { errorOf } from '../helpers/graphql';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
@@ -46,6 +47,8 @@ async function fixture(notes: string | null = null) {
   return { user, contact, meeting };
 }
 
+const statusOf = async (user: SignedInUser, id: string) =>
+  (await user.ok(ScheduledEmailDocument, { id })).scheduledEmail!.status;
 const secret = () => app.config.email.unsubscribeSecret;
 /** Every unsubscribe token in `text` that the server would accept. */
 const workingTokens = (text: string) =>
@@ -75,10 +78,46 @@ describe('rendering limits', () => {
     });
 
     // A subject is one header line: 998 characters at most once rendered.
-    expect((await setTemplate(user, 'THANK_YOU', 'x{{meeting.notes}}', 'Thanks')).errors).toBeUndefined();
-    const long = errorOf(await user.run(PreviewEmailDocument, { kind: 'THANK_YOU', meetingId: meeting.id }));
+    const wordy = await fixture('n'.repeat(2_000));
+    expect((await setTemplate(wordy.user, 'THANK_YOU', 'x{{meeting.notes}}', 'Thanks')).errors).toBeUndefined();
+    const long = errorOf(
+      await wordy.user.run(PreviewEmailDocument, { kind: 'THANK_YOU', meetingId: wordy.meeting.id }),
+    );
     expect(long.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'subject' }] });
   });
+});
+
+it('fails, without retrying, an email whose subject renders past the cap in the worker', async () => {
+  const { user, contact } = await fixture();
+  // Stored around the API: the message is only known at send time.
+  await app.infra.ds.query(
+    `INSERT INTO email_templates (user_id, kind, subject, body) VALUES ($1, 'OUTREACH', '{{message}}', 'unused')`,
+    [user.user.id],
+  );
+  const [row] = await app.infra.ds.query(
+    `INSERT INTO scheduled_emails (user_id, contact_id, kind, dedupe_key, to_email, to_name, subject, body_override, send_at, message_id)
+     VALUES ($1, $2, 'OUTREACH', $3, $4, 'Grace', 'Hello', $5, now(), $6) RETURNING id, message_id`,
+    [
+      user.user.id,
+      contact.id,
+      `outreach:${randomUUID()}`,
+      contact.email,
+      'w'.repeat(1_200),
+      `<${randomUUID()}@rapport.example.test>`,
+    ],
+  );
+  const worker = await startEmailWorker(app, sink.url);
+  try {
+    // An unrecoverable job ends failed, not completed: wait for the row.
+    await app.http.services.emailQueue.add(EMAIL_JOB.send, { scheduledEmailId: row.id }, { jobId: row.id });
+    await eventually(async () => (await statusOf(user, row.id)) === 'FAILED' || Promise.reject(new Error('not yet')));
+  } finally {
+    await worker.close();
+  }
+  const { scheduledEmail } = await user.ok(ScheduledEmailDocument, { id: row.id });
+  expect(scheduledEmail).toMatchObject({ status: 'FAILED', attempts: 1 });
+  expect(scheduledEmail!.lastError).toMatch(/^render failed: must be at most 998 characters once rendered/);
+  expect(sink.count(row.message_id)).toBe(0);
 });
 
 describe('unsubscribe tokens in what a user can read', () => {
@@ -137,7 +176,9 @@ describe('unsubscribe tokens in what a user can read', () => {
     }
     const sent = sink.messages.find((m) => m.parsed.messageId === outreach.message_id)!;
     expect(workingTokens(sent.parsed.text ?? '')).toHaveLength(1);
-    expect(workingTokens(String(sent.parsed.headers.get('list-unsubscribe')))).toHaveLength(1);
+    const headers = sent.raw.split('\r\n\r\n')[0].replace(/\r\n[ \t]+/g, ' ');
+    const listUnsubscribe = /^List-Unsubscribe: (.*)$/m.exec(headers)![1];
+    expect(workingTokens(listUnsubscribe)).toHaveLength(1);
     expect(workingTokens(sent.parsed.subject ?? '')).toEqual([]);
     const { scheduledEmail } = await user.ok(ScheduledEmailDocument, { id: outreach.id });
     expect(scheduledEmail).toMatchObject({ status: 'SENT' });
