@@ -12,6 +12,8 @@ const MESSAGE_ID = /^message-id:[ \t]*(<[^>\r\n]+>)/im;
 const reply = (code, text) => Object.assign(new Error(text), { responseCode: code });
 const noSuchUser = () => reply(550, '5.1.1 No such user');
 const tryLater = () => reply(451, '4.3.0 Try again later');
+const policyRejection = () => reply(554, '5.7.1 Message rejected as spam');
+const tooLarge = () => reply(552, '5.3.4 Message too big for system');
 
 /** A real SMTP server on loopback; see SmtpSink and SmtpMode in smtp-sink.d.cts. */
 async function startSmtpSink({ parse = true } = {}) {
@@ -61,6 +63,8 @@ async function startSmtpSink({ parse = true } = {}) {
         const now = mode;
         if (now === 'reject-data') return callback(noSuchUser());
         if (now === 'tempfail-data') return callback(tryLater());
+        if (now === 'policy-data') return callback(policyRejection());
+        if (now === 'too-large-data') return callback(tooLarge());
         const raw = chunks && Buffer.concat(chunks);
         if (raw && !sample) sample = raw;
         // What happens once the message is kept: a sender in the gap gets no reply at all.

@@ -17,6 +17,8 @@ export interface ReceivedMail {
  * - `refuse`: not listening, so connecting fails with ECONNREFUSED; open connections are cut;
  * - `close-on-connect`: accepts TCP connections and closes them before the greeting;
  * - `reject-rcpt` / `reject-data`: `550 5.1.1 No such user` to RCPT TO / after the message data;
+ * - `policy-data`: `554 5.7.1 Message rejected as spam` after the message data (a content rejection);
+ * - `too-large-data`: `552 5.3.4 Message too big for system` after the message data;
  * - `tempfail-rcpt` / `tempfail-data`: `451 4.3.0 Try again later` at the same points;
  * - `drop-before-data`: cuts the connection at RCPT TO, before any message data;
  * - `drop-after-data`: reads the whole message, then cuts the connection without replying (the
@@ -28,6 +30,8 @@ export type SmtpMode =
   | 'close-on-connect'
   | 'reject-rcpt'
   | 'reject-data'
+  | 'policy-data'
+  | 'too-large-data'
   | 'tempfail-rcpt'
   | 'tempfail-data'
   | 'drop-before-data'

@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import { loadConfig } from '../../src/core/config';
 import {
   classifySmtpError,
+  isHardBounce,
   HeaderInjectionError,
   Mailer,
   SmtpSendError,
@@ -168,6 +169,40 @@ describe('SMTP failures', () => {
     const message = next();
     await mailer.send(message);
     expect(sink.count(message.messageId)).toBe(1);
+  });
+
+  it.each([
+    ['reject-rcpt', true],
+    ['reject-data', true],
+    ['policy-data', false],
+    ['too-large-data', false],
+  ] as const)('%s: a hard bounce (suppress the address) is %s', async (mode, bounce) => {
+    await sink.setMode(mode);
+    const err = await failureOf(next());
+    expect(classifySmtpError(err)).toBe('PERMANENT');
+    expect(isHardBounce(err)).toBe(bounce);
+  });
+
+  it.each([
+    ['550 5.1.1 No such user', 'RCPT TO', true],
+    ['550 5.1.10 Null MX', 'RCPT TO', true],
+    ['550 5.2.1 Mailbox disabled', 'DATA', true],
+    ['552 5.2.2 Mailbox full', 'RCPT TO', false],
+    ['553 5.1.7 Bad sender address syntax', 'RCPT TO', false],
+    ['554 5.7.1 Rejected as spam', 'DATA', false],
+    ['550 5.7.1 Relaying denied', 'RCPT TO', false],
+    ['552 5.3.4 Message too big', 'DATA', false],
+    ['550 5.6.0 Bad content', 'DATA', false],
+    ['550 No such user here', 'RCPT TO', true],
+    ['554 Transaction failed', 'RCPT TO', false],
+    ['550 Message refused', 'DATA', false],
+    ['451 4.1.1 Try later', 'RCPT TO', false],
+  ])('"%s" at %s is a hard bounce: %s', (response, command, bounce) => {
+    const err = new SmtpSendError(
+      { message: response, responseCode: Number(response.slice(0, 3)), command, response },
+      false,
+    );
+    expect(isHardBounce(err)).toBe(bounce);
   });
 
   it('does not count an error from before SMTP as anything but transient', () => {

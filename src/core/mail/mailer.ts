@@ -184,6 +184,34 @@ export function classifySmtpError(err: unknown): SmtpFailureKind {
   return dataSent ? 'UNCERTAIN' : 'TRANSIENT';
 }
 
+// "550 5.1.1 …": the reply code, then the RFC 3463 enhanced status class.subject.detail.
+// Anchored, fixed-width pieces: linear on any reply.
+const ENHANCED_STATUS = /^\d{3}[ -]([245])\.(\d{1,3})\.(\d{1,3})(?!\d)/;
+// RFC 3463 X.1.7 and X.1.8 are about our sender address, not the recipient's mailbox.
+const SENDER_ADDRESS_DETAILS = new Set([7, 8]);
+// Without an enhanced code, RFC 5321's mailbox replies to RCPT TO: 550 unavailable, 551 not
+// local, 553 name not allowed (552 and 554 there are about storage or policy).
+const MAILBOX_REPLIES = new Set([550, 551, 553]);
+
+/**
+ * A PERMANENT failure that says the recipient's address or mailbox will never take mail (a hard
+ * bounce; the caller suppresses the address): an enhanced status 5.1.x about the recipient
+ * (bad mailbox, bad system, bad syntax, moved, null MX) or 5.2.1 (mailbox disabled), at RCPT TO
+ * or after DATA; or, with no enhanced code, 550/551/553 at RCPT TO. Every other permanent failure
+ * (5.7.x policy, 5.3.4 too large, 5.6.x content, 5.2.2 mailbox full…) is about this message and
+ * fails it alone.
+ */
+export function isHardBounce(err: unknown): boolean {
+  if (classifySmtpError(err) !== 'PERMANENT') return false;
+  const { responseCode, command, response } = err as SmtpSendError;
+  const enhanced = ENHANCED_STATUS.exec((response ?? '').trimStart());
+  if (!enhanced) return command === 'RCPT TO' && MAILBOX_REPLIES.has(responseCode!);
+  const [klass, subject, detail] = [enhanced[1], Number(enhanced[2]), Number(enhanced[3])];
+  if (klass !== '5') return false;
+  if (subject === 1) return !SENDER_ADDRESS_DETAILS.has(detail);
+  return subject === 2 && detail === 1;
+}
+
 const PROGRESS_KEY = 'rapportDeliveryProgress';
 interface DeliveryProgress {
   dataSent: boolean;

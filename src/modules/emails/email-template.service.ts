@@ -9,11 +9,10 @@ import type { EmailTemplateInput } from './email-template.inputs';
 import type { EmailPreview, EmailTemplateView } from './email-template.types';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
 import type { TemplateSource } from './rendering/render.types';
-import { renderEmail } from './rendering/email-renderer';
+import { renderEmail, unsubscribeStandIn } from './rendering/email-renderer';
+import { RenderLimitError } from './rendering/render-limits';
 import { templateVariables, validateTemplate } from './rendering/template-validation';
 
-/** Stands in for the recipient's real unsubscribe link in previews, so a click there changes nothing. */
-export const PREVIEW_UNSUBSCRIBE_PATH = '/unsubscribe/preview';
 /** Stands in for the user's own message when previewing an OUTREACH email. */
 export const PREVIEW_MESSAGE = '(Your message to them appears here.)';
 
@@ -75,7 +74,9 @@ export class EmailTemplateService {
 
   /**
    * Renders a kind for one of the user's meetings with their current template and data, addressed
-   * as it would be sent. NOT_FOUND when the meeting does not exist or is not theirs.
+   * as it would be sent, with a stand-in for the unsubscribe link. NOT_FOUND when the meeting
+   * does not exist or is not theirs; BAD_USER_INPUT naming `subject` or `body` when that part
+   * renders over its cap (see render-limits.ts).
    */
   async preview(user: AuthUser, kind: EmailKind, meetingId: string): Promise<EmailPreview> {
     if (!isUuid(meetingId)) throw new NotFoundError('Meeting');
@@ -89,7 +90,7 @@ export class EmailTemplateService {
       toEmail: '',
       toName: null,
       message: kind === EmailKind.OUTREACH ? PREVIEW_MESSAGE : null,
-      unsubscribeUrl: contactFacing ? `${this.options.appUrl}${PREVIEW_UNSUBSCRIBE_PATH}` : null,
+      unsubscribeUrl: contactFacing ? unsubscribeStandIn(this.options.appUrl) : null,
       appUrl: this.options.appUrl,
     });
     if (!ctx) throw new NotFoundError('Meeting');
@@ -97,7 +98,14 @@ export class EmailTemplateService {
     ctx.recipient = contactFacing
       ? { ...ctx.recipient, name: ctx.contact?.fullName ?? null, email: ctx.contact?.email ?? '' }
       : { ...ctx.recipient, name: ctx.user.name, email: ctx.user.email };
-    const rendered = renderEmail(ctx, await this.source(user.id, kind, m));
+    let rendered;
+    try {
+      rendered = renderEmail(ctx, await this.source(user.id, kind, m));
+    } catch (err) {
+      // The user's template with their own data: theirs to shorten (BAD_USER_INPUT naming the part).
+      if (err instanceof RenderLimitError) throw ValidationError.field(err.field, err.message);
+      throw err;
+    }
     return { subject: rendered.subject, html: rendered.html, text: rendered.text };
   }
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
-import { classifySmtpError } from '../../core/mail/mailer';
+import { classifySmtpError, isHardBounce } from '../../core/mail/mailer';
 import type { ClaimedEmail, EmailClaims } from './email-claims';
 import { EmailStatus } from './email-kind';
 import { retryDelayMs } from './email-planner';
@@ -59,8 +59,10 @@ export class SendOutcomes {
 
   /**
    * SMTP failed. A lost connection after the message went is UNCERTAIN (never re-sent); a
-   * permanent answer is FAILED and suppresses the address (a hard bounce); anything else is tried
-   * again with backoff, until the attempts run out.
+   * permanent answer is FAILED, and suppresses the address only when it says the mailbox does not
+   * exist or is disabled (a hard bounce, see isHardBounce: a content or policy rejection must not
+   * cost every user the contact); anything else is tried again with backoff, until the attempts
+   * run out.
    */
   async failed(row: ClaimedEmail, err: unknown): Promise<SendOutcome> {
     const kind = classifySmtpError(err);
@@ -74,6 +76,7 @@ export class SendOutcomes {
     }
     if (kind === 'PERMANENT') {
       const outcome = await this.finish(row, EmailStatus.FAILED, { lastError: detail }, detail);
+      if (!isHardBounce(err)) return outcome;
       // A hard bounce: never mail this address again.
       const changed = await this.suppressions.suppress(row.toEmail, SuppressionReason.HARD_BOUNCE, detail);
       await this.queue.apply(changed.map((id) => ({ id, status: EmailStatus.SUPPRESSED, sendAt: new Date() })));

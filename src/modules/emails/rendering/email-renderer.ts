@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import { CONTACT_FACING } from '../email-kind';
 import { calendarAttachment } from './calendar-invite';
 import type { RenderContext, RenderedEmail, TemplateSource } from './render.types';
+import { RENDERED_BODY_MAX, RENDERED_SUBJECT_MAX, tidy, withinLimit } from './render-limits';
 import { runTemplate } from './template-compiler';
 import { buildViewModel, presentView } from './view-model';
 
@@ -21,13 +22,20 @@ export const headerSafe = (s: string) =>
     .replace(/\s{2,}/g, ' ')
     .trim();
 
-/** Trailing spaces dropped, at most one blank line in a row, trimmed. */
-const tidy = (s: string) =>
-  s
-    .replace(/\r\n?/g, '\n')
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+/** Stands in for the recipient's unsubscribe link wherever a user could read it (see unsubscribeStandIn). */
+export const PREVIEW_UNSUBSCRIBE_PATH = '/unsubscribe/preview';
+
+/**
+ * A link that looks like the recipient's unsubscribe link and does nothing: subjects are shown
+ * to the user (lists, previews), and a working token there would let them unsubscribe anyone.
+ */
+export const unsubscribeStandIn = (appUrl: string) => `${appUrl}${PREVIEW_UNSUBSCRIBE_PATH}`;
+
+/** The text view a subject is rendered with: the unsubscribe link replaced by its stand-in. */
+function subjectView(textView: object, appUrl: string): object {
+  const view = textView as { unsubscribeUrl?: unknown };
+  return view.unsubscribeUrl ? { ...view, unsubscribeUrl: unsubscribeStandIn(appUrl) } : view;
+}
 
 /** Blank-line separated paragraphs become <p>, single line breaks <br>. Input is already escaped. */
 function paragraphs(escaped: string): string {
@@ -66,8 +74,10 @@ export interface RenderOptions {
  * Renders one email from a template and the context: a header-safe subject, a plain-text part
  * (variables as they are) and an HTML part (the same template with every variable escaped),
  * an unsubscribe footer on contact-facing kinds and an .ics attachment on meeting invitations,
- * updates and cancellations.
- * Throws TemplateError when the template breaks the rules.
+ * updates and cancellations. The recipient's unsubscribe link appears only in the body: a subject
+ * gets a stand-in (see unsubscribeStandIn).
+ * Throws TemplateError when the template breaks the rules, RenderLimitError (one) when the
+ * rendered subject or body is over its cap.
  */
 export function renderEmail(ctx: RenderContext, template: TemplateSource, options: RenderOptions = {}): RenderedEmail {
   const now = options.now ?? new Date();
@@ -75,8 +85,12 @@ export function renderEmail(ctx: RenderContext, template: TemplateSource, option
   const textView = presentView(view, 'text');
   const htmlView = presentView(view, 'html');
 
-  const subject = headerSafe(runTemplate(template.subject, 'text', textView));
-  const body = tidy(runTemplate(template.body, 'text', textView));
+  const subject = withinLimit(
+    'subject',
+    headerSafe(runTemplate(template.subject, 'text', subjectView(textView, ctx.appUrl))),
+    RENDERED_SUBJECT_MAX,
+  );
+  const body = withinLimit('body', tidy(runTemplate(template.body, 'text', textView)), RENDERED_BODY_MAX);
   const htmlBody = paragraphs(runTemplate(template.body, 'html', htmlView));
 
   const contactFacing = CONTACT_FACING.has(ctx.kind);
@@ -106,7 +120,9 @@ export function renderSubject(
   template: Pick<TemplateSource, 'subject'>,
   now: Date = new Date(),
 ): string {
-  return headerSafe(runTemplate(template.subject, 'text', presentView(buildViewModel(ctx, now), 'text')));
+  const textView = presentView(buildViewModel(ctx, now), 'text');
+  const subject = headerSafe(runTemplate(template.subject, 'text', subjectView(textView, ctx.appUrl)));
+  return withinLimit('subject', subject, RENDERED_SUBJECT_MAX);
 }
 
 /** Renders with `strict: true` (a missing variable throws); for validating against sample data. */

@@ -119,6 +119,21 @@ export function safetyProblems(ast: hbs.AST.Program): TemplateError[] {
   return problems;
 }
 
+/** Whether any {{…}} or block of the template names `variable` (at any depth, through any scope). */
+export function mentionsVariable(ast: hbs.AST.Program, variable: string): boolean {
+  const names = (expr: hbs.AST.Expression) =>
+    expr.type === 'PathExpression' && (expr as hbs.AST.PathExpression).parts.includes(variable);
+  const visit = (node: hbs.AST.Node | null | undefined): boolean => {
+    if (!node) return false;
+    if (node.type === 'Program') return (node as hbs.AST.Program).body.some(visit);
+    if (node.type === 'MustacheStatement') return names((node as hbs.AST.MustacheStatement).path);
+    if (node.type !== 'BlockStatement') return false;
+    const b = node as hbs.AST.BlockStatement;
+    return b.params.some(names) || visit(b.program) || visit(b.inverse);
+  };
+  return visit(ast);
+}
+
 function pathName(expr: hbs.AST.PathExpression | hbs.AST.Literal | hbs.AST.Expression): string {
   if (expr.type === 'PathExpression') return (expr as hbs.AST.PathExpression).original;
   return String((expr as hbs.AST.StringLiteral).original ?? expr.type);
@@ -139,7 +154,8 @@ export function parseTemplate(source: string): hbs.AST.Program {
 
 /** Handlebars' parse errors span several lines with an ASCII pointer; keep the sentence. */
 export function parseErrorMessage(err: unknown): string {
-  const raw = err instanceof Error ? err.message : String(err);
+  // The message quotes the template; a bounded prefix keeps the lazy patterns below cheap.
+  const raw = (err instanceof Error ? err.message : String(err)).slice(0, 2_000);
   const where = /Parse error on line (\d+)/.exec(raw);
   const expecting = /Expecting (.+?), got '([^']+)'/.exec(raw);
   if (where) {

@@ -3,7 +3,8 @@ import type { FieldError } from '../../../core/errors';
 import { CONTACT_FACING, EmailKind } from '../email-kind';
 import type { RenderContext, TemplateSource } from './render.types';
 import { renderEmail, renderStrict } from './email-renderer';
-import { ALLOWED_DATA, parseErrorMessage, safetyProblems, TemplateError } from './template-safety';
+import { RenderLimitError } from './render-limits';
+import { ALLOWED_DATA, mentionsVariable, parseErrorMessage, safetyProblems, TemplateError } from './template-safety';
 import type { Link, PersonView, ViewModel } from './view-model';
 
 export const TEMPLATE_SUBJECT_MAX = 200;
@@ -124,7 +125,7 @@ const VARIABLES = {
     daysAgo: text('Days since it was sent.'),
   }),
   message: text('Your own message.'),
-  unsubscribeUrl: text('The recipient’s unsubscribe link (a footer with it is always added).'),
+  unsubscribeUrl: text('The recipient’s unsubscribe link, for the body only (a footer with it is always added).'),
   appUrl: text('Link to Rapport.'),
 } satisfies FieldsOf<ViewModel>;
 
@@ -347,6 +348,10 @@ function checkPart(source: string, field: string, kind: EmailKind, max: number, 
     return problem(parseErrorMessage(err));
   }
   const problems = safetyProblems(ast);
+  // A subject is shown to the user (lists, previews): the link there would be theirs to click.
+  if (!problems.length && singleLine && mentionsVariable(ast, 'unsubscribeUrl')) {
+    return problem('cannot use {{unsubscribeUrl}}; the unsubscribe link is added to the body');
+  }
   if (!problems.length) problems.push(...variableProblems(ast, kind));
   if (!problems.length) {
     try {
@@ -372,6 +377,7 @@ export function validateTemplate(source: TemplateSource, kind: EmailKind): Field
   try {
     renderEmail(sampleContext(kind), source, { now: SAMPLE_START });
   } catch (err) {
+    if (err instanceof RenderLimitError) return [{ field: `input.${err.field}`, message: err.message }];
     return [
       { field: 'input.body', message: `cannot be rendered: ${err instanceof Error ? err.message : String(err)}` },
     ];
