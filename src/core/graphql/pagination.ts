@@ -87,12 +87,10 @@ export interface KeysetOrder<T> {
   idOf: (node: T) => string;
 }
 
-/**
- * Names the order a cursor belongs to (table, sort expression, direction, type), so a cursor from
- * another list or sort is refused rather than compared, and cast, in SQL.
- */
 type SortOrder = Pick<KeysetOrder<unknown>, 'expression' | 'direction' | 'type'>;
 
+// Names the order a cursor belongs to (table, sort expression, direction, type), so a cursor
+// from another list or sort is refused rather than compared, and cast, in SQL.
 function orderTag(table: string, order: SortOrder): string {
   return createHash('sha256')
     .update(`${table}\0${order.expression}\0${order.direction}\0${order.type}`)
