@@ -68,7 +68,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     ds,
     users,
     questions,
-    new PasswordHasher(config.auth.argon2),
+    new PasswordHasher(config.auth.argon2, config.auth.hashing),
     accessTokens,
     new LoginThrottle(redis, config.redis.prefix, config.auth.throttle),
     config.auth,

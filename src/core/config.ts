@@ -52,6 +52,8 @@ const fields = z.object({
   ARGON2_MEMORY_KIB: int(1024, 1_048_576).default(19_456),
   ARGON2_TIME_COST: int(1, 10).default(2),
   ARGON2_PARALLELISM: int(1, 16).default(1),
+  PASSWORD_HASH_CONCURRENCY: int(1, 64).default(2),
+  PASSWORD_HASH_QUEUE: int(0, 10_000).default(32),
 
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
   LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
@@ -134,6 +136,8 @@ export interface Config {
     revocationPollMs: number;
     refreshTokenTtlDays: number;
     argon2: { memoryCost: number; timeCost: number; parallelism: number };
+    /** Password hashes run at once per process, and how many may wait for a slot. */
+    hashing: { maxConcurrent: number; maxQueued: number };
     throttle: {
       maxFailuresPerAccount: number;
       maxFailuresPerIp: number;
@@ -233,6 +237,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       revocationPollMs: e.ACCESS_REVOCATION_POLL_MS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+      hashing: { maxConcurrent: e.PASSWORD_HASH_CONCURRENCY, maxQueued: e.PASSWORD_HASH_QUEUE },
       throttle: {
         maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,

@@ -1,6 +1,6 @@
-import { ArrayMaxSize, IsUrl, Length, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
+import { ArrayMaxSize, IsUrl, Length, registerDecorator, type ValidationOptions } from 'class-validator';
 import { ValidationError } from './errors';
-import { hasControlCharacters, NoControlCharacters, rule } from './validation';
+import { hasControlCharacters, isCalendarDate, NoControlCharacters, rule } from './validation';
 
 /** Length limits shared by every module's inputs. */
 export const LIMITS = {
@@ -34,9 +34,9 @@ export const WebUrl = (options?: ValidationOptions) =>
     { message: 'must be an http(s) URL', ...options },
   );
 
-/** A calendar date `YYYY-MM-DD`. */
+/** A calendar date `YYYY-MM-DD` that exists (no 31 April, 29 February only in leap years). */
 export const IsoDate = () =>
-  Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'must be a date as YYYY-MM-DD' });
+  rule('isoDate', (v) => typeof v === 'string' && isCalendarDate(v), 'must be a date as YYYY-MM-DD that exists');
 
 /** At most LIMITS.tags tags of 1..LIMITS.tag characters each. */
 export const Tags = () => {

@@ -151,6 +151,11 @@ export class EntityReader<T extends object> {
     return `"${this.metadata.tablePath}"`;
   }
 
+  /** The entity's table name, unquoted (as cursors name their list). */
+  get tableName(): string {
+    return this.metadata.tableName;
+  }
+
   /** The quoted column of a property, under `alias`. */
   column(alias: string, property: string): string {
     const column = this.columnsByProperty.get(property);

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { EntityReader } from '../db/entity-reader';
 import { padForGenericPlan, queryPrepared } from '../db/prepared';
 import type { NodeBudget } from './node-budget';
-import { edge, pageInfo, type KeysetOrder, type Page } from './pagination';
+import { edge, orderTag, pageInfo, type KeysetOrder, type Page } from './pagination';
 
 /** How a child list is read for many parents at once. */
 export interface ChildPages<T extends object> {
@@ -90,11 +90,13 @@ export function firstPagesByParent<T extends object>(
       if (!list) byParent.set(id, (list = []));
       list.push(row);
     }
+    // The tag the single-parent path gives the same list's cursors, so they page on from these.
+    const tag = orderTag(reader.tableName, order);
     return parentIds.map((id): Page<T> => {
       const children = byParent.get(id) ?? [];
       const edges = children.slice(0, first).map((row) => {
         const node = reader.hydrate(row, alias, all)!;
-        return edge(node, String(row.sort_key), order.idOf(node));
+        return edge(node, String(row.sort_key), order.idOf(node), tag);
       });
       return { edges, pageInfo: pageInfo(edges, children.length > first), count: () => counts.load(id) };
     });

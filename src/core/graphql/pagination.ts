@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ValidationError } from '../errors';
+import { isCalendarDate } from '../validation';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -85,16 +87,27 @@ export interface KeysetOrder<T> {
   idOf: (node: T) => string;
 }
 
-function encodeCursor(value: string, id: string): string {
-  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+type SortOrder = Pick<KeysetOrder<unknown>, 'expression' | 'direction' | 'type'>;
+
+// Names the order a cursor belongs to (table, sort expression, direction, type), so a cursor
+// from another list or sort is refused rather than compared, and cast, in SQL.
+export function orderTag(table: string, order: SortOrder): string {
+  return createHash('sha256')
+    .update(`${table}\0${order.expression}\0${order.direction}\0${order.type}`)
+    .digest('base64url')
+    .slice(0, 8);
+}
+
+function encodeCursor(value: string, id: string, tag: string): string {
+  return Buffer.from(JSON.stringify([value, id, tag])).toString('base64url');
 }
 
 /** An edge whose cursor is encoded only if the client reads it. */
-export function edge<T>(node: T, sortKey: string, id: string): { cursor: string; node: T } {
+export function edge<T>(node: T, sortKey: string, id: string, tag: string): { cursor: string; node: T } {
   return {
     node,
     get cursor() {
-      return encodeCursor(sortKey, id);
+      return encodeCursor(sortKey, id, tag);
     },
   };
 }
@@ -113,22 +126,54 @@ export function pageInfo(edges: { cursor: string }[], hasNextPage: boolean): Pag
   };
 }
 
-function decodeCursor(cursor: string): [string, string] {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// PostgreSQL's ISO text form of a timestamptz, as CAST(... AS text) writes it.
+const TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?$/;
+const FLOAT = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i;
+
+/** Whether PostgreSQL can cast `value` to `type` (checked here so a forged cursor cannot fail in SQL). */
+function castable(value: string, type: SortOrder['type']): boolean {
+  switch (type) {
+    case 'text':
+      return !value.includes('\0');
+    case 'date':
+      return value === 'infinity' || value === '-infinity' || isCalendarDate(value);
+    case 'timestamptz': {
+      if (value === 'infinity' || value === '-infinity') return true;
+      const m = TIMESTAMPTZ.exec(value);
+      if (!m || !isCalendarDate(m[1])) return false;
+      const [h, min, sec, offH, offM, offS] = m.slice(2).map((x) => Number(x ?? 0));
+      return h < 24 && min < 60 && sec < 60 && offH <= 15 && offM < 60 && offS < 60;
+    }
+    case 'float8': {
+      if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return true;
+      if (!FLOAT.test(value)) return false;
+      const n = Number(value);
+      // Out of float8's range (an overflow, or an underflow to zero) is an error in PostgreSQL.
+      return Number.isFinite(n) && (n !== 0 || !/[1-9]/.test(value.split(/e/i)[0]));
+    }
+    case 'int':
+      return /^-?\d{1,10}$/.test(value) && Math.abs(Number(value)) <= 2_147_483_647;
+  }
+}
+
+function decodeCursor(cursor: string, tag: string, type: SortOrder['type']): [string, string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(parsed[1])
+      parsed.length === 3 &&
+      parsed.every((x) => typeof x === 'string') &&
+      parsed[2] === tag &&
+      UUID.test(parsed[1]) &&
+      castable(parsed[0], type)
     ) {
-      return parsed as [string, string];
+      return [parsed[0], parsed[1]];
     }
   } catch {
     // fall through
   }
-  throw ValidationError.field('after', 'is not a cursor from this list');
+  throw ValidationError.field('after', 'is not a cursor from this list and sort');
 }
 
 /**
@@ -142,8 +187,10 @@ export async function paginate<T extends ObjectLiteral>(
 ): Promise<Page<T>> {
   const countQuery = qb.clone();
   const cmp = order.direction === 'ASC' ? '>' : '<';
+  const main = qb.expressionMap.mainAlias;
+  const tag = orderTag(main?.hasMetadata ? main.metadata.tableName : qb.alias, order);
   if (after) {
-    const [value, id] = decodeCursor(after);
+    const [value, id] = decodeCursor(after, tag, order.type);
     qb.andWhere(
       `(${order.expression}, ${order.id}) ${cmp} (CAST(:cursorValue AS ${order.type}), CAST(:cursorId AS uuid))`,
       {
@@ -166,7 +213,7 @@ export async function paginate<T extends ObjectLiteral>(
   const rows = entities.slice(0, first);
   const edges = rows.map((node) => {
     const id = order.idOf(node);
-    return edge(node, sortKeys.get(id) ?? '', id);
+    return edge(node, sortKeys.get(id) ?? '', id, tag);
   });
   return {
     edges,
@@ -201,8 +248,10 @@ export async function paginateSql<T>(q: SqlPageQuery<T>, { first, after }: PageA
   const values = [...q.values];
   const where = [...q.where];
   const { order } = q;
+  // The first word of FROM is the list's table.
+  const tag = orderTag(q.from.trim().split(/\s/)[0], order);
   if (after) {
-    const [value, id] = decodeCursor(after);
+    const [value, id] = decodeCursor(after, tag, order.type);
     values.push(value, id);
     const cmp = order.direction === 'ASC' ? '>' : '<';
     where.push(
@@ -222,7 +271,7 @@ export async function paginateSql<T>(q: SqlPageQuery<T>, { first, after }: PageA
   const rows = await q.run(text, values);
   const edges = rows.slice(0, first).map((row) => {
     const node = q.hydrate(row);
-    return edge(node, String(row.sort_key), order.idOf(node));
+    return edge(node, String(row.sort_key), order.idOf(node), tag);
   });
   return {
     edges,

@@ -4,6 +4,7 @@ export enum AuthErrorReason {
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   INVALID_REFRESH_TOKEN = 'INVALID_REFRESH_TOKEN',
   ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED',
+  SERVER_BUSY = 'SERVER_BUSY',
 }
 
 export class AuthError extends AppError {
@@ -27,6 +28,14 @@ export class AuthError extends AppError {
   static suspended() {
     return new AuthError(ErrorCode.FORBIDDEN, 'This account is suspended', {
       reason: AuthErrorReason.ACCOUNT_SUSPENDED,
+    });
+  }
+
+  /** Every password-hashing slot of this process is busy and its queue is full. */
+  static busy() {
+    return new AuthError(ErrorCode.RATE_LIMITED, 'The server is busy checking passwords; try again in a moment', {
+      reason: AuthErrorReason.SERVER_BUSY,
+      retryAfterSeconds: 1,
     });
   }
 }

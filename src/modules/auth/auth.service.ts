@@ -26,7 +26,8 @@ export class AuthService {
     private readonly ds: DataSource,
     private readonly users: UserService,
     private readonly questions: QuestionService,
-    private readonly hasher: PasswordHasher,
+    /** Public so tests can read its counters. */
+    readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokens,
     private readonly throttle: LoginThrottle,
     private readonly config: Config['auth'],
@@ -48,17 +49,25 @@ export class AuthService {
 
   async login(email: string, password: string, meta: RequestMeta): Promise<AuthPayload> {
     const key = normalizeEmail(email).slice(0, 254);
-    await this.throttle.assertAllowed(key, meta.ip);
+    // Counted before the password is checked, so parallel requests cannot outrun the limit.
+    await this.throttle.beginAttempt(key, meta.ip);
     const user = passwordTooLong(password) ? null : await this.users.findForLogin(key);
-    const ok = user
-      ? await this.hasher.verify(user.passwordHash, password)
-      : await this.hasher.verifyNothing(password.slice(0, 128));
-    if (!user || !ok) {
-      await this.throttle.recordFailure(key, meta.ip);
-      throw AuthError.invalidCredentials();
+    let ok: boolean;
+    try {
+      ok = user
+        ? await this.hasher.verify(user.passwordHash, password)
+        : await this.hasher.verifyNothing(password.slice(0, 128));
+    } catch (err) {
+      // Nothing was checked (the hasher is busy, or failed): the attempt is not a failure.
+      await this.throttle.refund(key, meta.ip);
+      throw err;
     }
-    if (user.suspendedAt) throw AuthError.suspended();
-    await this.throttle.recordSuccess(key);
+    if (!user || !ok) throw AuthError.invalidCredentials();
+    if (user.suspendedAt) {
+      await this.throttle.refund(key, meta.ip);
+      throw AuthError.suspended();
+    }
+    await this.throttle.succeeded(key, meta.ip);
     return this.ds.transaction((m) => this.issue(m, user, randomUUID(), meta));
   }
 

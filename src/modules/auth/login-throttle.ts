@@ -3,19 +3,26 @@ import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../../core/config';
 import { RateLimitedError } from '../../core/errors';
 
-// consume() rejects with a RateLimiterRes once over the limit: only the count matters here,
-// but a Redis error must still surface.
-async function countFailure(limiter: RateLimiterRedis, key: string): Promise<void> {
+// consume() rejects with a RateLimiterRes once over the limit (and with an Error when Redis
+// fails, which must surface): this returns the wait in ms when over, or null when allowed.
+async function take(limiter: RateLimiterRedis, key: string): Promise<number | null> {
   try {
     await limiter.consume(key);
+    return null;
   } catch (err) {
     if (err instanceof Error) throw err;
+    return (err as RateLimiterRes).msBeforeNext;
   }
 }
 
+const tooMany = (waitMs: number) =>
+  new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)), 'Too many failed sign-in attempts; try again later');
+
 /**
- * Counts failed logins per account and per IP in Redis, so every API instance sees the same
- * counts. While either is over its limit, login is refused before the password is checked.
+ * Counts sign-in attempts per account and per IP in Redis, so every API instance sees the same
+ * counts. An attempt takes its point atomically BEFORE the password is checked, so however many
+ * requests race, at most the limit of them reach the hasher per window; a right password gives
+ * its point back (and clears the account's count), so the counts are of failures.
  */
 export class LoginThrottle {
   private readonly perAccount: RateLimiterRedis;
@@ -43,37 +50,35 @@ export class LoginThrottle {
     });
   }
 
-  /** Throws RATE_LIMITED when this account or IP has used up its failures. */
-  async assertAllowed(email: string, ip: string): Promise<void> {
-    const [account, address] = await Promise.all([this.perAccount.get(email), this.perIp.get(ip)]);
-    const blocked = [
-      { res: account, limit: this.perAccount.points },
-      { res: address, limit: this.perIp.points },
-    ].filter((x): x is { res: RateLimiterRes; limit: number } => !!x.res && x.res.consumedPoints >= x.limit);
-    if (blocked.length) {
-      const waitMs = Math.max(...blocked.map((b) => b.res.msBeforeNext));
-      throw new RateLimitedError(
-        Math.max(1, Math.ceil(waitMs / 1000)),
-        'Too many failed sign-in attempts; try again later',
-      );
+  /**
+   * Takes one attempt from this IP's and this account's allowance, or throws RATE_LIMITED.
+   * The IP goes first: an address over its limit cannot spend (and so lock) accounts' attempts.
+   * An attempt refused for the account is given back to the IP, as nothing was checked.
+   */
+  async beginAttempt(email: string, ip: string): Promise<void> {
+    const ipWait = await take(this.perIp, ip);
+    if (ipWait !== null) throw tooMany(ipWait);
+    const accountWait = await take(this.perAccount, email);
+    if (accountWait !== null) {
+      await this.perIp.reward(ip);
+      throw tooMany(accountWait);
     }
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    await Promise.all([countFailure(this.perAccount, email), countFailure(this.perIp, ip)]);
+  /** The password was right: the account's failures are cleared and the IP's point given back. */
+  async succeeded(email: string, ip: string): Promise<void> {
+    await Promise.all([this.perAccount.delete(email), this.perIp.reward(ip)]);
   }
 
-  async recordSuccess(email: string): Promise<void> {
-    await this.perAccount.delete(email);
+  /** The password was right but sign-in was refused for another reason: not a failure. */
+  async refund(email: string, ip: string): Promise<void> {
+    await Promise.all([this.perAccount.reward(email), this.perIp.reward(ip)]);
   }
 
   async consumeRegistration(ip: string): Promise<void> {
-    try {
-      await this.registrations.consume(ip);
-    } catch (res) {
-      if (res instanceof Error) throw res;
-      const waitMs = (res as RateLimiterRes).msBeforeNext;
-      throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)), 'Too many accounts created from this address');
+    const wait = await take(this.registrations, ip);
+    if (wait !== null) {
+      throw new RateLimitedError(Math.max(1, Math.ceil(wait / 1000)), 'Too many accounts created from this address');
     }
   }
 }
