@@ -162,6 +162,7 @@ describe('an edit racing a claim', () => {
     const response = await raceWorker(before.id, 'SENDING', () =>
       user.run(CancelScheduledEmailDocument, { id: before.id }),
     );
+    expect(errorOf(response).message).toMatch(/being sent right now/);
     expect(errorOf(response).extensions).toMatchObject({
       code: 'CONFLICT',
       reason: 'INVALID_STATUS',
