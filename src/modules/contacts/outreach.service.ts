@@ -99,7 +99,7 @@ export class OutreachService {
         kind: EmailKind.OUTREACH_NUDGE,
         status: EmailStatus.PENDING,
       });
-      for (const row of earlier) changes.push(await this.outbox.cancel(m, row, CancelReason.PLAN_CHANGED));
+      for (const row of earlier) changes.push(...(await this.outbox.cancel(m, row, CancelReason.PLAN_CHANGED)));
       if (!user.disabledReminders.includes(EmailKind.OUTREACH_NUDGE)) {
         // Calendar days in the user's zone, so the nudge keeps the time of day across DST.
         const wanted = DateTime.fromJSDate(sendAt, { zone: user.timezone })

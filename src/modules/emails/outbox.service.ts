@@ -107,16 +107,16 @@ export class OutboxService {
       if (sendAt && !row) {
         changes.push(await this.insert(m, { ...target, kind, dedupeKey: keyOf(kind), to, sendAt }));
       } else if (sendAt && row && this.revivable(row)) {
-        changes.push(await this.replan(m, row, to, sendAt));
+        changes.push(...(await this.replan(m, row, to, sendAt)));
       } else if (!sendAt && row?.status === EmailStatus.PENDING) {
-        changes.push(await this.cancel(m, row, stopReason));
+        changes.push(...(await this.cancel(m, row, stopReason)));
       }
     }
 
     const reminders = rows.filter((r) => r.kind === EmailKind.PREP_REMINDER);
     // Reminders for an earlier version of the meeting that have not gone out: their time is gone.
     for (const old of reminders.filter((r) => r.dedupeKey !== keyOf(EmailKind.PREP_REMINDER))) {
-      if (old.status === EmailStatus.PENDING) changes.push(await this.cancel(m, old, CancelReason.PLAN_CHANGED));
+      if (old.status === EmailStatus.PENDING) changes.push(...(await this.cancel(m, old, CancelReason.PLAN_CHANGED)));
     }
     // The user's calendar holds an invitation the moment a reminder went out.
     const invited = reminders.some((r) => r.status === EmailStatus.SENT);
@@ -169,16 +169,48 @@ export class OutboxService {
   ): Promise<OutboxChange[]> {
     const rows = await m.getRepository(ScheduledEmail).findBy({ userId, contactId, status: EmailStatus.PENDING });
     const changes: OutboxChange[] = [];
-    for (const row of rows.filter((r) => CONTACT_FACING.has(r.kind))) changes.push(await this.cancel(m, row, reason));
+    for (const row of rows.filter((r) => CONTACT_FACING.has(r.kind))) {
+      changes.push(...(await this.cancel(m, row, reason)));
+    }
     return changes;
   }
 
-  async cancel(m: EntityManager, row: ScheduledEmail, reason: CancelReason): Promise<OutboxChange> {
-    await m
-      .getRepository(ScheduledEmail)
-      .update({ id: row.id }, { status: EmailStatus.CANCELLED, cancelReason: reason });
+  /**
+   * Cancels a row if it is still as it was read (PENDING, not claimed since): a worker may have
+   * claimed it meanwhile, and a SENDING or SENT row is never rewritten. Returns the change, or
+   * nothing when the row had moved on (then there is no event and no timer to touch).
+   */
+  async cancel(m: EntityManager, row: ScheduledEmail, reason: CancelReason): Promise<OutboxChange[]> {
+    if (!(await this.writeIfUnchanged(m, row, { status: EmailStatus.CANCELLED, cancelReason: reason }))) return [];
     await this.event(m, row, 'CANCELLED', reason);
-    return { id: row.id, status: EmailStatus.CANCELLED, sendAt: row.sendAt };
+    return [{ id: row.id, status: EmailStatus.CANCELLED, sendAt: row.sendAt }];
+  }
+
+  /**
+   * Writes `values` only if the row still has the status (and, for a cancelled row, the reason)
+   * and the attempt count it was read with: a claim raises attempts, so a row that went
+   * PENDING → SENDING → PENDING meanwhile does not match either. Under READ COMMITTED a row
+   * being claimed right now is waited for and then checked again, so the two never both win.
+   */
+  private async writeIfUnchanged(
+    m: EntityManager,
+    row: ScheduledEmail,
+    values: Partial<Pick<ScheduledEmail, 'status' | 'cancelReason' | 'toEmail' | 'toName' | 'sendAt' | 'subject'>>,
+  ): Promise<boolean> {
+    const qb = m
+      .createQueryBuilder()
+      .update(ScheduledEmail)
+      .set(values)
+      .where('id = :id AND status = :status AND attempts = :attempts', {
+        id: row.id,
+        status: row.status,
+        attempts: row.attempts,
+      });
+    if (row.status === EmailStatus.CANCELLED) {
+      qb.andWhere('cancel_reason IS NOT DISTINCT FROM :reason', { reason: row.cancelReason });
+    }
+    const result = await qb.execute();
+    return (result.affected ?? 0) > 0;
   }
 
   async event(
@@ -267,24 +299,29 @@ export class OutboxService {
     return { id, status: EmailStatus.PENDING, sendAt: data.sendAt };
   }
 
+  /** Moves or revives a row that is still as it was read; nothing when a worker got to it first. */
   private async replan(
     m: EntityManager,
     row: ScheduledEmail,
     to: { email: string; name: string | null },
     sendAt: Date,
-  ): Promise<OutboxChange> {
+  ): Promise<OutboxChange[]> {
     const moved = row.sendAt.getTime() !== sendAt.getTime();
     const revived = row.status !== EmailStatus.PENDING;
     const updated = { ...row, toEmail: to.email, toName: to.name, sendAt };
     const subject = await this.plannedSubject(m, updated);
-    await m
-      .getRepository(ScheduledEmail)
-      .update(
-        { id: row.id },
-        { toEmail: to.email, toName: to.name, sendAt, subject, status: EmailStatus.PENDING, cancelReason: null },
-      );
+    const written = await this.writeIfUnchanged(m, row, {
+      toEmail: to.email,
+      toName: to.name,
+      sendAt,
+      subject,
+      status: EmailStatus.PENDING,
+      cancelReason: null,
+    });
+    // Claimed meanwhile: it is on its way (or gone) as it was; re-planning it would send it twice.
+    if (!written) return [];
     if (revived) await this.event(m, row, 'REPLANNED', sendAt.toISOString());
     else if (moved) await this.event(m, row, 'MOVED', `${row.sendAt.toISOString()} → ${sendAt.toISOString()}`);
-    return { id: row.id, status: EmailStatus.PENDING, sendAt, previousSendAt: row.sendAt };
+    return [{ id: row.id, status: EmailStatus.PENDING, sendAt, previousSendAt: row.sendAt }];
   }
 }

@@ -123,8 +123,13 @@ export class ScheduledEmailService {
             .findOne({ where: { id, userId: user.id }, lock: { mode: 'pessimistic_write' } })
         : null;
       if (!row) throw new NotFoundError('Scheduled email');
+      // The lock waits out a claim in progress, so the status checked here is the one written over.
       if (!allowed.includes(row.status)) {
-        throw new ConflictError(`A ${row.status} email cannot be ${action}`, {
+        const message =
+          row.status === EmailStatus.SENDING
+            ? `This email is being sent right now; it can no longer be ${action}`
+            : `A ${row.status} email cannot be ${action}`;
+        throw new ConflictError(message, {
           reason: 'INVALID_STATUS',
           status: row.status,
         });
