@@ -33,6 +33,8 @@ const require = createRequire(import.meta.url);
 const QUEUE_PREFIX = 'rapport-email-bench';
 const FROM_ADDRESS = 'rapport@bench.example';
 const PUBLIC_URL = 'https://rapport.bench.example';
+// Production config requires one; the bench never verifies a link, so any value will do.
+const UNSUBSCRIBE_SECRET = randomBytes(48).toString('base64');
 /** Comment carried by the benchmark's own SQL, so pg_stat_statements deltas leave it out. */
 const TAG = '/* email-bench */';
 
@@ -79,6 +81,7 @@ function startWorker({ databaseUrl, redisUrl, smtpUrl, jwtSecret, nodeArgs = [],
       REDIS_URL: redisUrl,
       QUEUE_PREFIX,
       JWT_SECRET: jwtSecret,
+      UNSUBSCRIBE_SECRET,
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: smtpUrl,
       MAIL_FROM_ADDRESS: FROM_ADDRESS,
@@ -514,6 +517,7 @@ export async function emailBench({
       REDIS_URL: redisUrl,
       QUEUE_PREFIX,
       JWT_SECRET: jwtSecret,
+      UNSUBSCRIBE_SECRET,
       MAIL_FROM_ADDRESS: FROM_ADDRESS,
       PUBLIC_URL,
       LOG_LEVEL: 'warn',

@@ -94,6 +94,7 @@ async function main() {
     DATABASE_POOL_SIZE: '10',
     REDIS_URL: redis.url,
     JWT_SECRET: randomBytes(48).toString('base64'),
+    UNSUBSCRIBE_SECRET: randomBytes(48).toString('base64'),
     LOG_LEVEL: 'warn',
     PLAYGROUND_ENABLED: 'false',
     ACCESS_TOKEN_TTL_SECONDS: '86400',

@@ -73,7 +73,10 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   app.use(
     '/unsubscribe',
     express.urlencoded({ extended: false, limit: '2kb' }),
-    unsubscribeRouter({ suppressions: services.suppressions, secret: config.email.unsubscribeSecret }),
+    unsubscribeRouter({
+      suppressions: services.suppressions,
+      secrets: [config.email.unsubscribeSecret, ...config.email.unsubscribePreviousSecrets],
+    }),
   );
 
   app.use((_req, res) => {

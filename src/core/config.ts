@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -11,6 +10,12 @@ const list = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+// Bytes, not characters: an HMAC key is the secret's UTF-8 encoding.
+const longEnough = (v: string) => Buffer.byteLength(v, 'utf8') >= 32;
+const unsubscribeSecret = z.string().refine(longEnough, 'must be at least 32 bytes (use `openssl rand -base64 48`)');
+// Public on purpose: the same in every non-production process, so the API accepts the links the
+// worker signs, across restarts. Production refuses to start without a real one.
+const DEV_UNSUBSCRIBE_SECRET = 'rapport-development-unsubscribe-secret-not-for-production';
 const url = (protocols: string[]) =>
   z.string().refine(
     (v) => {
@@ -94,12 +99,22 @@ const fields = z.object({
   EMAIL_LEASE_SECONDS: int(10, 3600).default(120),
   EMAIL_RETRY_BASE_SECONDS: int(1, 3600).default(30),
   RECONCILE_EVERY_SECONDS: int(1, 3600).default(30),
-  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  UNSUBSCRIBE_SECRET: unsubscribeSecret.optional(),
+  UNSUBSCRIBE_PREVIOUS_SECRETS: list
+    .refine((secrets) => secrets.every(longEnough), 'must list secrets of at least 32 bytes each')
+    .default([]),
 });
 
 const schema = fields.superRefine((env, ctx) => {
   if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
     ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when MAIL_TRANSPORT=smtp' });
+  }
+  if (env.NODE_ENV === 'production' && !env.UNSUBSCRIBE_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['UNSUBSCRIBE_SECRET'],
+      message: 'is required when NODE_ENV=production',
+    });
   }
 });
 
@@ -170,8 +185,10 @@ export interface Config {
     leaseSeconds: number;
     retryBaseSeconds: number;
     reconcileEverySeconds: number;
-    /** Signs unsubscribe links; derived from JWT_SECRET when not set. */
+    /** Signs every new unsubscribe link; independent of JWT_SECRET. */
     unsubscribeSecret: string;
+    /** Retired secrets whose links are still accepted, so mail already delivered keeps working. */
+    unsubscribePreviousSecrets: string[];
     /** Right-hand side of every Message-ID. */
     messageIdDomain: string;
   };
@@ -268,8 +285,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: e.EMAIL_LEASE_SECONDS,
       retryBaseSeconds: e.EMAIL_RETRY_BASE_SECONDS,
       reconcileEverySeconds: e.RECONCILE_EVERY_SECONDS,
-      unsubscribeSecret:
-        e.UNSUBSCRIBE_SECRET ?? createHmac('sha256', e.JWT_SECRET).update('rapport:unsubscribe').digest('base64url'),
+      unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET,
+      unsubscribePreviousSecrets: e.UNSUBSCRIBE_PREVIOUS_SECRETS,
       messageIdDomain: e.MAIL_FROM_ADDRESS.split('@')[1],
     },
   };

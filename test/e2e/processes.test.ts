@@ -92,6 +92,12 @@ describe('configuration', () => {
     expect((await within(api.exited, 10_000, 'worker exit')).code).toBe(78);
     expect(api.output()).toContain('REDIS_URL is required');
   });
+
+  it('refuses to start in production without UNSUBSCRIBE_SECRET, naming it', async () => {
+    const worker = startProcess('worker', { NODE_ENV: 'production', UNSUBSCRIBE_SECRET: '' });
+    expect((await within(worker.exited, 10_000, 'worker exit')).code).toBe(78);
+    expect(worker.output()).toContain('UNSUBSCRIBE_SECRET is required when NODE_ENV=production');
+  });
 });
 
 describe('admin:promote CLI', () => {

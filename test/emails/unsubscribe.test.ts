@@ -6,7 +6,12 @@ import {
   unsubscribeUrl,
   verifyUnsubscribeToken,
 } from '../../src/modules/emails/unsubscribe-token';
+import 'reflect-metadata';
+import { createHttpApp } from '../../src/app/http-app';
+import { openAppInfrastructure } from '../../src/app/infrastructure';
+import { loadConfig, type Config } from '../../src/core/config';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { baseTestEnv } from '../helpers/test-env';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
 import { ContactDocument, CreateContactDocument } from '../generated/graphql';
 
@@ -191,5 +196,109 @@ describe('POST /unsubscribe/:token', () => {
     expect(await suppressionsOf(s.email)).toEqual([]);
     expect(await optedOut(ada, s.adasGrace.id)).toBe(false);
     expect(await statusOf(s.thankYou)).toBe('PENDING');
+  });
+});
+
+/**
+ * Another API process on this worker's database with its own settings, as a redeploy with
+ * changed secrets would start; unlike startTestApp it keeps the data the other tests made.
+ */
+async function redeployed(
+  env: Record<string, string>,
+): Promise<{ url: string; config: Config; close(): Promise<void> }> {
+  const config = loadConfig({ ...baseTestEnv(), PUBLIC_URL: 'https://rapport.example.test', ...env });
+  const infra = await openAppInfrastructure(config, 'api');
+  const http = await createHttpApp(infra);
+  const port = await http.listen(0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    close: async () => {
+      await http.close();
+      await infra.close();
+    },
+  };
+}
+
+const at = (base: string, token: string, init?: RequestInit) => fetch(`${base}/unsubscribe/${token}`, init);
+const oneClickAt = (base: string, token: string) =>
+  at(base, token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+/** The token in the https List-Unsubscribe URL an API with this config puts in a message. */
+const issuedBy = (config: Config, email: string) =>
+  /\/unsubscribe\/([^>]+)>$/.exec(listUnsubscribeHeaders(email, config)['List-Unsubscribe'])![1];
+
+describe('unsubscribe secret rotation', () => {
+  const retired = 'retired-unsubscribe-secret-0123456789abcdef';
+  const older = 'older-unsubscribe-secret-0123456789abcdefgh';
+  const fresh = 'fresh-unsubscribe-secret-0123456789abcdefgh';
+
+  it('keeps links signed with a secret listed in UNSUBSCRIBE_PREVIOUS_SECRETS working (page and one-click)', async () => {
+    const rotated = await redeployed({
+      UNSUBSCRIBE_SECRET: fresh,
+      UNSUBSCRIBE_PREVIOUS_SECRETS: `${older}, ${retired}`,
+    });
+    try {
+      const s = await scenario();
+      const delivered = unsubscribeToken(s.email, retired);
+      const pageRes = await at(rotated.url, delivered);
+      expect(pageRes.status).toBe(200);
+      expect(await pageRes.text()).toContain(maskEmail(s.email));
+      expect(await suppressionsOf(s.email)).toEqual([]);
+
+      const res = await oneClickAt(rotated.url, delivered);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('You will not receive any more emails');
+      expect(await suppressionsOf(s.email)).toEqual([{ email: s.email, reason: 'UNSUBSCRIBED', detail: 'one-click' }]);
+      expect(await optedOut(bob, s.bobsGrace.id)).toBe(true);
+      expect(await statusOf(s.thankYou)).toBe('SUPPRESSED');
+      expect(await statusOf(s.toBystander)).toBe('PENDING');
+
+      // New links are signed with the current secret only.
+      const other = uniqueAddress('alan');
+      expect(issuedBy(rotated.config, other)).toBe(unsubscribeToken(other, fresh));
+      expect(issuedBy(rotated.config, other)).not.toBe(unsubscribeToken(other, retired));
+      expect((await at(rotated.url, unsubscribeToken(other, older))).status).toBe(200);
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it('refuses links signed with a secret that is no longer listed', async () => {
+    const rotated = await redeployed({ UNSUBSCRIBE_SECRET: fresh, UNSUBSCRIBE_PREVIOUS_SECRETS: older });
+    try {
+      const s = await scenario();
+      const stale = unsubscribeToken(s.email, retired);
+      for (const res of [await at(rotated.url, stale), await oneClickAt(rotated.url, stale)]) {
+        expect(res.status).toBe(400);
+        expect(await res.text()).toContain('This link is not valid');
+      }
+      expect(await suppressionsOf(s.email)).toEqual([]);
+      expect(await optedOut(ada, s.adasGrace.id)).toBe(false);
+      expect(await statusOf(s.thankYou)).toBe('PENDING');
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it('keeps every delivered link working when only JWT_SECRET changes', async () => {
+    const s = await scenario();
+    const delivered = issuedBy(app.config, s.email);
+    const rotated = await redeployed({ JWT_SECRET: 'a-brand-new-jwt-secret-after-rotation-0123456789' });
+    try {
+      expect(rotated.config.auth.jwtSecret).not.toBe(app.config.auth.jwtSecret);
+      const pageRes = await at(rotated.url, delivered);
+      expect(pageRes.status).toBe(200);
+      expect(await pageRes.text()).toContain(maskEmail(s.email));
+      const res = await oneClickAt(rotated.url, delivered);
+      expect(res.status).toBe(200);
+      expect(await suppressionsOf(s.email)).toEqual([{ email: s.email, reason: 'UNSUBSCRIBED', detail: 'one-click' }]);
+      expect(await statusOf(s.followUp)).toBe('SUPPRESSED');
+    } finally {
+      await rotated.close();
+    }
   });
 });

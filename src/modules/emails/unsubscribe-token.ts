@@ -16,15 +16,18 @@ function sign(email: string, secret: string): Buffer {
 
 /**
  * The capability to unsubscribe one address: base64url(address) + '.' + a truncated HMAC of it.
- * Stateless, so a link keeps working for as long as the secret is unchanged.
+ * Stateless, so a link keeps working while its secret is current or listed as a previous one.
  */
 export function unsubscribeToken(email: string, secret: string): string {
   const normalized = email.trim().toLowerCase();
   return `${Buffer.from(normalized, 'utf8').toString('base64url')}.${sign(normalized, secret).toString('base64url')}`;
 }
 
-/** The (lower-cased) address a token was issued for, or null for anything we did not sign. */
-export function verifyUnsubscribeToken(token: string, secret: string): string | null {
+/**
+ * The (lower-cased) address a token was issued for, or null for anything we did not sign with
+ * one of `secrets` (the current one and those retired but still accepted).
+ */
+export function verifyUnsubscribeToken(token: string, secrets: string | readonly string[]): string | null {
   const match = TOKEN_SHAPE.exec(token);
   if (!match) return null;
   const email = Buffer.from(match[1], 'base64url').toString('utf8');
@@ -34,8 +37,13 @@ export function verifyUnsubscribeToken(token: string, secret: string): string | 
   const given = Buffer.from(match[2], 'base64url');
   // The last base64 character carries spare bits a decoder ignores; only the canonical form counts.
   if (given.toString('base64url') !== match[2]) return null;
-  const expected = sign(email, secret);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? email : null;
+  let valid = false;
+  // Every candidate is compared in constant time, and all of them, whichever matches.
+  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) {
+    const expected = sign(email, secret);
+    valid = (given.length === expected.length && timingSafeEqual(given, expected)) || valid;
+  }
+  return valid ? email : null;
 }
 
 export function unsubscribeUrl(publicUrl: string, token: string): string {

@@ -6,7 +6,8 @@ import { verifyUnsubscribeToken } from './unsubscribe-token';
 
 export interface UnsubscribeRouterOptions {
   suppressions: SuppressionService;
-  secret: string;
+  /** Secrets a link may be signed with: the current one, then retired ones still accepted. */
+  secrets: readonly string[];
 }
 
 const STYLE = `
@@ -33,11 +34,11 @@ const CSP = [
  * No CSRF token: the signed token in the URL is itself the capability, and the only thing it
  * lets anyone do is stop mail to the address it was sent to.
  */
-export function unsubscribeRouter({ suppressions, secret }: UnsubscribeRouterOptions): Router {
+export function unsubscribeRouter({ suppressions, secrets }: UnsubscribeRouterOptions): Router {
   const router = Router();
 
   router.get('/:token', (req, res) => {
-    const email = verifyUnsubscribeToken(String(req.params.token), secret);
+    const email = verifyUnsubscribeToken(String(req.params.token), secrets);
     if (!email) return invalid(res);
     send(
       res,
@@ -50,7 +51,7 @@ export function unsubscribeRouter({ suppressions, secret }: UnsubscribeRouterOpt
   });
 
   router.post('/:token', async (req, res) => {
-    const email = verifyUnsubscribeToken(String(req.params.token), secret);
+    const email = verifyUnsubscribeToken(String(req.params.token), secrets);
     if (!email) return invalid(res);
     // Any body and content type: one-click senders post `List-Unsubscribe=One-Click`, our form nothing.
     const oneClick = (req.body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
