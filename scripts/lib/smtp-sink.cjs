@@ -25,6 +25,7 @@ async function startSmtpSink({ parse = true } = {}) {
   let bytes = 0;
   let sample = null;
   let mode = 'accept';
+  let slowMs = 0; // the delay of each reply to the message data, in mode 'slow'
   // The client sockets by remote port, so a session can be cut from inside a command handler.
   const sockets = new Map();
   const cut = (session) => sockets.get(session.remotePort)?.destroy();
@@ -68,7 +69,8 @@ async function startSmtpSink({ parse = true } = {}) {
         const raw = chunks && Buffer.concat(chunks);
         if (raw && !sample) sample = raw;
         // What happens once the message is kept: a sender in the gap gets no reply at all.
-        const done = () => (now === 'drop-after-data' ? cut(session) : callback());
+        const reply = () => (now === 'drop-after-data' ? cut(session) : callback());
+        const done = () => (now === 'slow' ? setTimeout(reply, slowMs) : reply());
         if (!parse) {
           record(MESSAGE_ID.exec(head.split('\r\n\r\n')[0])?.[1], at, size);
           return done();
@@ -145,7 +147,8 @@ async function startSmtpSink({ parse = true } = {}) {
     get mode() {
       return mode;
     },
-    setMode: async (next) => {
+    setMode: async (next, options = {}) => {
+      slowMs = options.delayMs ?? 1000;
       // The same port throughout, so a sender configured with `url` reconnects once it is back.
       if (next === 'refuse' && mode !== 'refuse') await stopListening();
       if (next !== 'refuse' && mode === 'refuse') await listen(port);

@@ -22,7 +22,8 @@ export interface ReceivedMail {
  * - `tempfail-rcpt` / `tempfail-data`: `451 4.3.0 Try again later` at the same points;
  * - `drop-before-data`: cuts the connection at RCPT TO, before any message data;
  * - `drop-after-data`: reads the whole message, then cuts the connection without replying (the
- *   "SMTP gap": the sender cannot tell whether it was delivered).
+ *   "SMTP gap": the sender cannot tell whether it was delivered);
+ * - `slow`: delivers everything, but answers each message's data only after `delayMs` (default 1 s).
  */
 export type SmtpMode =
   | 'accept'
@@ -35,7 +36,8 @@ export type SmtpMode =
   | 'tempfail-rcpt'
   | 'tempfail-data'
   | 'drop-before-data'
-  | 'drop-after-data';
+  | 'drop-after-data'
+  | 'slow';
 
 export interface SmtpSinkOptions {
   /**
@@ -66,7 +68,7 @@ export interface SmtpSink {
   duplicates(): string[];
   /** Waits until at least `count` messages arrived; returns `messages`. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
-  setMode(mode: SmtpMode): Promise<void>;
+  setMode(mode: SmtpMode, options?: { delayMs?: number }): Promise<void>;
   readonly mode: SmtpMode;
   close(): Promise<void>;
 }

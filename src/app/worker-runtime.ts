@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Queue } from 'bullmq';
 import type { Infrastructure } from '../core/infrastructure';
 import { createGenericPlanPool } from '../core/db/generic-plan-pool';
 import { Mailer } from '../core/mail/mailer';
@@ -8,7 +8,7 @@ import { DigestPlanner } from '../modules/emails/digest-planner';
 import { EMAIL_JOB, type SendJobData } from '../modules/emails/email-queue';
 import { EmailSender } from '../modules/emails/email.worker';
 import { Reconciler } from '../modules/emails/reconciler';
-import { maintenanceProcessor, scheduleMaintenance } from '../modules/maintenance/maintenance.worker';
+import { MAINTENANCE_JOB, maintenanceProcessor, scheduleMaintenance } from '../modules/maintenance/maintenance.worker';
 import { createServices, type Services } from './services';
 
 /** The worker side of the email pipeline: sender, reconciler, digest planner and the job processor for the `emails` queue. */
@@ -44,6 +44,7 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
           ? digests.plan()
           : sender.send((job.data as SendJobData).scheduledEmailId),
     close: async () => {
+      sender.close();
       mailer.close();
       await genericPlans.end();
     },
@@ -61,6 +62,8 @@ export interface WorkerRuntimeOptions {
   queues?: readonly QueueName[];
   /** Registers the periodic jobs (reconciler, digest planning, maintenance); off in tests that run them by hand. */
   schedule?: boolean;
+  /** How often to check that the periodic jobs are still registered (default a minute). */
+  scheduleCheckMs?: number;
   /** Services to share (tests run the worker beside the API); built here otherwise. */
   services?: Services;
 }
@@ -84,10 +87,21 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
   const queues = new Set(options.queues ?? [QUEUE.emails, QUEUE.maintenance]);
   const blocking = createRedis(config, 'worker-blocking', true);
   const maintenanceQueue = options.schedule === false ? null : createQueue(QUEUE.maintenance, config, infra.redis);
+  let scheduleCheck: NodeJS.Timeout | null = null;
+  let onReady: (() => void) | null = null;
   if (maintenanceQueue) {
-    await scheduleMaintenance(maintenanceQueue);
-    await Reconciler.schedule(services.emailQueue, config);
-    await DigestPlanner.schedule(services.emailQueue, config);
+    const schedules = periodicJobs(services.emailQueue, maintenanceQueue, config);
+    for (const s of schedules) await s.register();
+    // Redis keeps the schedulers: after a flush, or a restart without its data, they are gone and
+    // due mail waits for the reconciler that never comes. Every worker checks on each reconnect
+    // and on a timer of its own, and registers what is missing (registering is idempotent).
+    const check = () =>
+      void ensureRegistered(schedules).catch((err) =>
+        logger.warn({ err }, 'could not check the periodic jobs; will try again'),
+      );
+    onReady = check;
+    infra.redis.on('ready', onReady);
+    scheduleCheck = setInterval(check, options.scheduleCheckMs ?? 60_000).unref();
   }
 
   const emails = createEmailRuntime(infra, services, options.workerId);
@@ -126,6 +140,8 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
       const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
       const finished = await Promise.race([graceful, timeout]);
       if (!finished) await Promise.all(workers.map((w) => w.close(true)));
+      if (scheduleCheck) clearInterval(scheduleCheck);
+      if (onReady) infra.redis.off('ready', onReady);
       await maintenanceQueue?.close();
       if (ownServices) await services.emailQueue.close();
       await emails.close();
@@ -133,4 +149,30 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
       return { graceful: finished };
     },
   };
+}
+
+interface PeriodicJob {
+  queue: Queue;
+  id: string;
+  register(): Promise<void>;
+}
+
+/** The job schedulers a worker keeps registered: the reconciler, digest planning and maintenance. */
+function periodicJobs(emailQueue: Queue, maintenanceQueue: Queue, config: Infrastructure['config']): PeriodicJob[] {
+  return [
+    { queue: emailQueue, id: EMAIL_JOB.sweep, register: () => Reconciler.schedule(emailQueue, config) },
+    { queue: emailQueue, id: EMAIL_JOB.planDigests, register: () => DigestPlanner.schedule(emailQueue, config) },
+    {
+      queue: maintenanceQueue,
+      id: MAINTENANCE_JOB.purgeRefreshTokens,
+      register: () => scheduleMaintenance(maintenanceQueue),
+    },
+  ];
+}
+
+/** Registers the schedulers Redis no longer has; a present one is left alone (its next run stays). */
+async function ensureRegistered(jobs: PeriodicJob[]): Promise<void> {
+  for (const job of jobs) {
+    if (!(await job.queue.getJobScheduler(job.id))) await job.register();
+  }
 }

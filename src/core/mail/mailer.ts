@@ -29,6 +29,20 @@ export interface SendResult {
   response: string;
 }
 
+/**
+ * Called once the message has a connection slot, before any of it is written; false withdraws it
+ * (SendWithdrawnError). Until then a send may wait behind others for as long as the server is slow.
+ */
+export type HandOver = () => Promise<boolean>;
+
+/** The caller withdrew the message when it got a connection slot: nothing of it reached SMTP. */
+export class SendWithdrawnError extends Error {
+  constructor() {
+    super('withdrawn before it was handed to SMTP');
+    this.name = 'SendWithdrawnError';
+  }
+}
+
 export class HeaderInjectionError extends Error {
   constructor(field: string) {
     super(`mail header ${field} contains a line break`);
@@ -66,7 +80,7 @@ function assertNoLineBreaks(mail: OutgoingMail): void {
 export class Mailer {
   private constructor(
     private readonly transport: Transporter,
-    private readonly deliver: (mail: OutgoingMail) => Promise<SendResult>,
+    private readonly deliver: (mail: OutgoingMail, handOver?: HandOver) => Promise<SendResult>,
   ) {}
 
   static create(config: Config['mail']): Mailer {
@@ -88,9 +102,16 @@ export class Mailer {
       // Sends beyond this wait here rather than in nodemailer's unbounded queue, where a slow
       // server would let them pile up behind the socket timeouts.
       const inFlight = new Semaphore(maxConnections * 2);
-      return new Mailer(transport, async (mail) => {
+      return new Mailer(transport, async (mail, handOver) => {
         const progress: DeliveryProgress = { dataSent: false };
         const release = await inFlight.acquire();
+        try {
+          // The slot is ours: at most `maxConnections` sends are ahead of this one in nodemailer.
+          if (handOver && !(await handOver())) throw new SendWithdrawnError();
+        } catch (err) {
+          release();
+          throw err;
+        }
         try {
           // Carried on the message data to the plugin; nodemailer copies unknown keys as they are.
           const options = { ...toNodemailer(mail), [PROGRESS_KEY]: progress };
@@ -104,17 +125,21 @@ export class Mailer {
       });
     }
     const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-    return new Mailer(transport, async (mail) => {
+    return new Mailer(transport, async (mail, handOver) => {
+      if (handOver && !(await handOver())) throw new SendWithdrawnError();
       const info = await transport.sendMail(toNodemailer(mail));
       const file = await writeEml(config.dir, mail, info.message as Buffer);
       return { messageId: info.messageId, response: `written to ${file}` };
     });
   }
 
-  /** Rejects with HeaderInjectionError before anything is sent, or (SMTP) with an SmtpSendError. */
-  async send(mail: OutgoingMail): Promise<SendResult> {
+  /**
+   * Rejects with HeaderInjectionError before anything is sent, with SendWithdrawnError when
+   * `handOver` says no, with what `handOver` throws, or (SMTP) with an SmtpSendError.
+   */
+  async send(mail: OutgoingMail, handOver?: HandOver): Promise<SendResult> {
     assertNoLineBreaks(mail);
-    return this.deliver(mail);
+    return this.deliver(mail, handOver);
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
@@ -16,13 +17,21 @@ import {
 import { CONTACT_FACING, type EmailKind } from './email-kind';
 import type { ScheduledEmail } from './scheduled-email.entity';
 
-/** The columns of a claimed row the sender works with. */
-export type ClaimedEmail = Renderable & Pick<ScheduledEmail, 'id' | 'attempts'>;
+/**
+ * The columns of a claimed row the sender works with, and the lease of this claim: a value of
+ * lease_owner no other claim ever had, which every later write of this job requires.
+ */
+export type ClaimedEmail = Renderable & Pick<ScheduledEmail, 'id' | 'attempts'> & { leaseOwner: string };
 
 /**
  * The three statements every email needs — claim, "SMTP started" and "sent" — each run for every
  * email that reached that step meanwhile (batched across the jobs in flight). Each row keeps its
- * own conditions, and holds only while this worker's lease does; a batch is one transaction.
+ * own conditions, and holds only while this claim's lease does; a batch is one transaction.
+ *
+ * A lease belongs to one claim, not to the process: `workerId/uuid`, new for every claim
+ * statement, so a row this process claimed again (its first lease expired and the reconciler
+ * released it) is written only by the job holding the newer claim. While a row is held, its lease
+ * is renewed (`hold`), so a send that waits for an SMTP connection never looks abandoned.
  */
 export class EmailClaims {
   constructor(
@@ -39,8 +48,15 @@ export class EmailClaims {
     private readonly genericPlans: Pool,
   ) {}
 
+  /** Rows held by jobs of this process: id → lease owner. Their leases are renewed until `release`. */
+  private readonly held = new Map<string, string>();
+  private renewal: NodeJS.Timeout | null = null;
+
   private readonly claims = new Batcher((ids: string[]) => this.claimAll(ids), CLAIM_BATCHING);
-  private readonly starts = new Batcher((items: { id: string; subject: string }[]) => this.startAll(items), BATCHING);
+  private readonly starts = new Batcher(
+    (items: { id: string; owner: string; subject: string }[]) => this.startAll(items),
+    BATCHING,
+  );
   private readonly sends = new Batcher(
     (items: { row: ClaimedEmail; response: string }[]) => this.sentAll(items),
     BATCHING,
@@ -68,6 +84,7 @@ export class EmailClaims {
       bodyOverride: r.body_override,
       messageId: r.message_id,
       attempts: r.attempts,
+      leaseOwner: r.lease_owner,
     };
     const data = await emailDataFrom(this.ds.manager, r, this.dataOptions(row));
     // The statement lower-cases ASCII only (collation "C"), exactly as JavaScript does; any other
@@ -83,16 +100,50 @@ export class EmailClaims {
   }
 
   /**
-   * Records that the message is being handed to SMTP (with its subject); false if this worker no
-   * longer holds the row. From then on a lost lease means "maybe delivered": the reconciler marks
-   * it UNCERTAIN, never re-sends.
+   * Keeps renewing the row's lease (every third of the lease) until `release`: a job that is alive
+   * holds its row, however long it waits for SMTP. Only a dead or hung process lets a lease expire.
    */
-  start(id: string, subject: string): Promise<boolean> {
-    return this.starts.submit({ id, subject });
+  hold(row: ClaimedEmail): void {
+    this.held.set(row.id, row.leaseOwner);
+    this.renewal ??= setInterval(
+      () => void this.renew().catch(() => undefined),
+      (this.config.email.leaseSeconds * 1000) / 3,
+    ).unref();
+  }
+
+  release(row: ClaimedEmail): void {
+    if (this.held.get(row.id) === row.leaseOwner) this.held.delete(row.id);
+  }
+
+  /** Stops renewing leases (the process is closing; its jobs have finished or are abandoned). */
+  close(): void {
+    if (this.renewal) clearInterval(this.renewal);
+    this.renewal = null;
+    this.held.clear();
+  }
+
+  /** Extends the leases of the rows this process's claims still hold (one statement for all). */
+  private async renew(): Promise<void> {
+    if (!this.held.size) return;
+    const held = [...this.held];
+    await this.genericPlans.query(RENEW, [
+      held.map(([id]) => id),
+      held.map(([, owner]) => owner),
+      this.config.email.leaseSeconds,
+    ]);
   }
 
   /**
-   * Records the send: SENT only while this worker still holds the lease (or from UNCERTAIN: if
+   * Records that the message is being handed to SMTP (with its subject); false if this claim no
+   * longer holds the row. From then on a lost lease means "maybe delivered": the reconciler marks
+   * it UNCERTAIN, never re-sends.
+   */
+  start(row: ClaimedEmail, subject: string): Promise<boolean> {
+    return this.starts.submit({ id: row.id, owner: row.leaseOwner, subject });
+  }
+
+  /**
+   * Records the send: SENT only while this claim still holds the lease (or from UNCERTAIN: if
    * the reconciler gave up on our lease, we now know it went out), the SENT event either way, and
    * — for mail to a contact — the restart of that contact's keep-in-touch clock. True if the row
    * was marked SENT.
@@ -103,9 +154,10 @@ export class EmailClaims {
 
   /** Claims a batch of rows; each id gets its claimed row, or null (not due, not PENDING, or asked twice). */
   private async claimAll(ids: string[]): Promise<((ClaimedRow & DataRow) | null)[]> {
+    // This statement's own lease: no later claim of these rows, by this process or another, has it.
     const rows = await queryPrepared<ClaimedRow & DataRow>(this.genericPlans, CLAIM, [
       ids,
-      this.workerId,
+      `${this.workerId}/${randomUUID()}`,
       this.config.email.leaseSeconds,
       [...CONTACT_FACING],
     ]);
@@ -118,12 +170,12 @@ export class EmailClaims {
     });
   }
 
-  /** Sets smtp_started_at on rows this worker still holds; true for each that it did. */
-  private async startAll(items: { id: string; subject: string }[]): Promise<boolean[]> {
+  /** Sets smtp_started_at on rows their claims still hold; true for each that it did. */
+  private async startAll(items: { id: string; owner: string; subject: string }[]): Promise<boolean[]> {
     const started = await queryPrepared<{ id: string }>(this.genericPlans, START, [
       items.map((i) => i.id),
       items.map((i) => i.subject),
-      this.workerId,
+      items.map((i) => i.owner),
     ]);
     const ids = new Set(started.map((r) => r.id));
     return items.map((i) => ids.has(i.id));
@@ -150,7 +202,7 @@ export class EmailClaims {
       items.map((i) => i.row.attempts),
       items.map((i) => i.response),
       items.map((i) => (CONTACT_FACING.has(i.row.kind) ? i.row.contactId : null)),
-      this.workerId,
+      items.map((i) => i.row.leaseOwner),
     ]);
     const ids = new Set(marked.map((r) => r.id));
     return items.map((i) => ids.has(i.row.id));
@@ -169,6 +221,7 @@ interface ClaimedRow {
   body_override: string | null;
   message_id: string;
   attempts: number;
+  lease_owner: string;
 }
 
 const PG_DEADLOCK_DETECTED = '40P01';
@@ -193,7 +246,7 @@ WITH claimed AS (
       attempts = attempts + 1, smtp_started_at = NULL, updated_at = now()
   WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND send_at <= now()
   RETURNING id, user_id, meeting_id, contact_id, kind, to_email, to_name, subject_override, body_override,
-            message_id, attempts
+            message_id, attempts, lease_owner
 ), event AS (
   INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
   SELECT id, user_id, 'CLAIMED', attempts, $2 FROM claimed
@@ -207,20 +260,24 @@ ${emailDataSelect(
 )}`;
 
 const START = `UPDATE scheduled_emails s SET smtp_started_at = now(), subject = v.subject
-   FROM unnest($1::uuid[], $2::text[]) AS v(id, subject)
-   WHERE s.id = ANY($1::uuid[]) AND s.id = v.id AND s.lease_owner = $3 AND s.status = 'SENDING'
+   FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, subject, owner)
+   WHERE s.id = ANY($1::uuid[]) AND s.id = v.id AND s.lease_owner = v.owner AND s.status = 'SENDING'
    RETURNING s.id`;
 
+const RENEW = `UPDATE scheduled_emails s SET lease_expires_at = now() + make_interval(secs => $3)
+   FROM unnest($1::uuid[], $2::text[]) AS v(id, owner)
+   WHERE s.id = ANY($1::uuid[]) AND s.id = v.id AND s.lease_owner = v.owner AND s.status = 'SENDING'`;
+
 const SENT = `WITH v AS (
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::uuid[])
-       AS v(id, user_id, attempt, response, contact_id)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::uuid[], $6::text[])
+       AS v(id, user_id, attempt, response, contact_id, owner)
    ), marked AS (
      UPDATE scheduled_emails s
      SET status = 'SENT', sent_at = now(), smtp_response = v.response, last_error = NULL, lease_owner = NULL,
          lease_expires_at = NULL, updated_at = now()
      FROM v
      WHERE s.id = ANY($1::uuid[]) AND s.id = v.id
-       AND ((s.status = 'SENDING' AND s.lease_owner = $6) OR s.status = 'UNCERTAIN')
+       AND ((s.status = 'SENDING' AND s.lease_owner = v.owner) OR s.status = 'UNCERTAIN')
      RETURNING s.id
    ), event AS (
      INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)

@@ -3,8 +3,9 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
-import { HeaderInjectionError, type Mailer } from '../../core/mail/mailer';
-import { EmailClaims } from './email-claims';
+import { HeaderInjectionError, SendWithdrawnError, type Mailer } from '../../core/mail/mailer';
+import { EmailClaims, type ClaimedEmail } from './email-claims';
+import type { EmailData } from './email-context';
 import type { EmailComposer } from './email-composer';
 import type { EmailQueue } from './email-queue';
 import { decideSend } from './send-policy';
@@ -34,14 +35,27 @@ export class EmailSender {
     genericPlans: Pool,
   ) {
     this.claims = new EmailClaims(ds, config, workerId, (row) => composer.dataOptions(row), genericPlans);
-    this.outcomes = new SendOutcomes(ds, this.claims, queue, suppressions, config, logger, workerId);
+    this.outcomes = new SendOutcomes(ds, this.claims, queue, suppressions, config, logger);
   }
 
   async send(id: string): Promise<SendOutcome> {
     const claimed = await this.claims.claim(id);
     if (!claimed) return 'NOT_DUE';
-    const { row, data } = claimed;
+    // Renewed while this job works on it, however long it waits for a connection.
+    this.claims.hold(claimed.row);
+    try {
+      return await this.sendClaimed(claimed.row, claimed.data);
+    } finally {
+      this.claims.release(claimed.row);
+    }
+  }
 
+  /** Stops renewing leases; call once the jobs have finished or been abandoned. */
+  close(): void {
+    this.claims.close();
+  }
+
+  private async sendClaimed(row: ClaimedEmail, data: EmailData): Promise<SendOutcome> {
     // What may have changed since the email was planned, as read with the claim.
     const decision = decideSend({
       kind: row.kind,
@@ -62,13 +76,15 @@ export class EmailSender {
     }
     if (!composed) return this.outcomes.gone(row);
 
-    // From here on a lost lease means "maybe delivered": the reconciler marks it UNCERTAIN, never re-sends.
-    if (!(await this.claims.start(row.id, composed.rendered.subject))) return 'NOT_DUE';
-
     let result;
     try {
-      result = await this.mailer.send(composed.mail);
+      // SMTP starts when the mailer has a connection slot for the message, not before: a send
+      // waiting behind a slow server has not started. From then on a lost lease means "maybe
+      // delivered": the reconciler marks it UNCERTAIN, never re-sends.
+      result = await this.mailer.send(composed.mail, () => this.claims.start(row, composed.rendered.subject));
     } catch (err) {
+      // Another claim holds the row now (or it moved on); nothing of this one reached SMTP.
+      if (err instanceof SendWithdrawnError) return 'NOT_DUE';
       if (err instanceof HeaderInjectionError) {
         await this.outcomes.refused(row, err);
         throw new UnrecoverableError(err.message);

@@ -15,7 +15,7 @@ export type SendOutcome = 'NOT_DUE' | EmailStatus;
 
 /**
  * Records how a claimed email ended — sent, stopped by the policy, failed, uncertain, or to be
- * retried with backoff — each only while this worker still holds the row, with its event in the
+ * retried with backoff — each only while this job's claim still holds the row, with its event in the
  * same statement.
  */
 export class SendOutcomes {
@@ -26,7 +26,6 @@ export class SendOutcomes {
     private readonly suppressions: SuppressionService,
     private readonly config: Config,
     private readonly logger: Logger,
-    private readonly workerId: string,
   ) {}
 
   /** The server has the message. Failing to record it never counts as a failed send (which would re-send). */
@@ -103,14 +102,14 @@ export class SendOutcomes {
        INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
        SELECT id, user_id, 'RETRY_SCHEDULED', $5, $6 FROM retry
        RETURNING scheduled_email_id`,
-      [row.id, this.workerId, sendAt, detail, row.attempts, `${detail} — next try ${sendAt.toISOString()}`],
+      [row.id, row.leaseOwner, sendAt, detail, row.attempts, `${detail} — next try ${sendAt.toISOString()}`],
     );
     if (retried.length) await this.queue.apply([{ id: row.id, status: EmailStatus.PENDING, sendAt }]);
     return EmailStatus.PENDING;
   }
 
   /**
-   * Ends a claimed row in `status` (its event is named the same), only while this worker still
+   * Ends a claimed row in `status` (its event is named the same), only while this job's claim still
    * holds it; the event in the same statement, its detail `detail` or else the error.
    */
   private async finish(
@@ -128,7 +127,7 @@ export class SendOutcomes {
        SELECT id, user_id, $6, $7, $8 FROM done`,
       [
         row.id,
-        this.workerId,
+        row.leaseOwner,
         status,
         fields.lastError ?? null,
         fields.cancelReason ?? null,
