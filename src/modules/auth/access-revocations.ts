@@ -26,15 +26,23 @@ export class AccessRevocations {
     return at !== undefined && issuedAtMs <= at;
   }
 
-  /** Loads what is revoked now, then keeps polling until `stop`. */
+  /**
+   * Loads what is revoked now, then keeps polling until `stop`. A failed read (the database not
+   * reachable or not migrated yet: /readyz says so) does not stop the API from starting; the
+   * next poll tries again.
+   */
   async start(): Promise<void> {
-    await this.poll();
+    await this.pollLogged();
     this.timer = setInterval(() => {
-      this.polling ??= this.poll()
-        .catch((err: unknown) => this.logger.warn({ err }, 'could not read revoked access; keeping what is known'))
-        .finally(() => (this.polling = null));
+      this.polling ??= this.pollLogged().finally(() => (this.polling = null));
     }, this.options.pollMs);
     this.timer.unref();
+  }
+
+  private pollLogged(): Promise<void> {
+    return this.poll().catch((err: unknown) =>
+      this.logger.warn({ err }, 'could not read revoked access; keeping what is known'),
+    );
   }
 
   async stop(): Promise<void> {
