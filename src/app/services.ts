@@ -88,7 +88,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     accessRevocations,
     organisations: new OrganisationService(ds),
     contacts,
-    outreach: new OutreachService(ds, outbox),
+    outreach: new OutreachService(ds, outbox, config.outreach),
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),
     insights,

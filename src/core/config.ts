@@ -64,6 +64,8 @@ const fields = z.object({
   LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
   LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),
   REGISTRATIONS_PER_IP_PER_HOUR: int(1, 100_000).default(20),
+  OUTREACH_MAX_PER_USER_PER_DAY: int(1, 1000).default(20),
+  OUTREACH_MAX_PER_RECIPIENT_PER_WEEK: int(1, 100).default(2),
 
   CORS_ORIGINS: list.default([]),
   REQUEST_BODY_LIMIT: z
@@ -180,6 +182,8 @@ export interface Config {
     fromName: string;
   };
   worker: { concurrency: number; shutdownTimeoutMs: number };
+  /** Outreach emails one user may plan in 24 hours, and to one address in 7 days. */
+  outreach: { maxPerUserPerDay: number; maxPerRecipientPerWeek: number };
   email: {
     maxAttempts: number;
     leaseSeconds: number;
@@ -280,6 +284,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       fromName: e.MAIL_FROM_NAME,
     },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS },
+    outreach: {
+      maxPerUserPerDay: e.OUTREACH_MAX_PER_USER_PER_DAY,
+      maxPerRecipientPerWeek: e.OUTREACH_MAX_PER_RECIPIENT_PER_WEEK,
+    },
     email: {
       maxAttempts: e.EMAIL_MAX_ATTEMPTS,
       leaseSeconds: e.EMAIL_LEASE_SECONDS,

@@ -13,6 +13,7 @@ import { ScheduledEmail } from '../emails/scheduled-email.entity';
 import { User } from '../users/user.entity';
 import { canMove, ContactStage } from './contact-stage';
 import { Contact } from './contact.entity';
+import { assertUnderOutreachCaps, type OutreachCaps } from './outreach-caps';
 import { ContactErrors } from './contact.errors';
 
 export const OUTREACH_MESSAGE_MAX = 5_000;
@@ -46,12 +47,14 @@ export class OutreachService {
   constructor(
     private readonly ds: DataSource,
     private readonly outbox: OutboxService,
+    private readonly caps: OutreachCaps,
   ) {}
 
   /**
    * Emails the user's request for a conversation to the contact (now, inside the sending window
    * in the contact's zone), moves the contact to REQUESTED, and plans a nudge to the user
    * `outreachNudgeDays` after it goes out, unless the user switched nudges off. One transaction.
+   * RATE_LIMITED (OUTREACH_LIMIT) over the per-user daily or per-address weekly cap.
    */
   async requestMeeting(authUser: AuthUser, contactId: string, message: string, now = new Date()): Promise<Contact> {
     const body = text(message, 'message', OUTREACH_MESSAGE_MAX);
@@ -70,6 +73,8 @@ export class OutreachService {
       if (!canMove(contact.stage, ContactStage.REQUESTED)) {
         throw ContactErrors.illegalStage(contact.stage, ContactStage.REQUESTED, 'contactId');
       }
+      // Last check before planning: a refused request plans nothing and leaves the contact as it was.
+      await assertUnderOutreachCaps(m, authUser.id, contact.email, this.caps, now);
       const user = await m.getRepository(User).findOneByOrFail({ id: authUser.id });
       const window = { startMinute: user.sendingWindowStartMinute, endMinute: user.sendingWindowEndMinute };
 
