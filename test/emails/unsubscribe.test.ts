@@ -160,6 +160,17 @@ describe('POST /unsubscribe/:token', () => {
     expect(await statusOf(s.toBystander)).toBe('PENDING');
   });
 
+  it("suppresses pending reminders to the address too: the account's address may not be its user's", async () => {
+    const email = uniqueAddress('victim');
+    const reminder = await planEmail(ada, 'PREP_REMINDER', email);
+    const digest = await planEmail(ada, 'KEEP_IN_TOUCH_DIGEST', email.toUpperCase());
+    expect((await oneClick(unsubscribeToken(email, secret()))).status).toBe(200);
+    for (const id of [reminder, digest]) {
+      expect(await statusOf(id)).toBe('SUPPRESSED');
+      expect(await eventsOf(id)).toEqual([{ event: 'SUPPRESSED', detail: 'UNSUBSCRIBED' }]);
+    }
+  });
+
   it('accepts the confirmation form (any content type) and is harmless when repeated', async () => {
     const s = await scenario();
     const token = unsubscribeToken(s.email, secret());

@@ -89,7 +89,7 @@ export class EmailClaims {
     const data = await emailDataFrom(this.ds.manager, r, this.dataOptions(row));
     // The statement lower-cases ASCII only (collation "C"), exactly as JavaScript does; any other
     // address is looked up again as the suppression list stores it.
-    if (CONTACT_FACING.has(row.kind) && !data.facts.suppressedReason && NON_ASCII.test(row.toEmail)) {
+    if (!data.facts.suppressedReason && NON_ASCII.test(row.toEmail)) {
       const [suppressed]: { reason: string }[] = await this.ds.query(
         'SELECT reason FROM email_suppressions WHERE email = $1',
         [row.toEmail.toLowerCase()],
@@ -159,7 +159,6 @@ export class EmailClaims {
       ids,
       `${this.workerId}/${randomUUID()}`,
       this.config.email.leaseSeconds,
-      [...CONTACT_FACING],
     ]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     // A row claimed once goes to one job only, even if two of its timers fired together.
@@ -254,7 +253,7 @@ WITH claimed AS (
 ${emailDataSelect(
   `claimed CROSS JOIN LATERAL (
      SELECT claimed.user_id, claimed.meeting_id, claimed.contact_id, claimed.contact_id IS NULL AS meeting_contact,
-            claimed.kind, CASE WHEN claimed.kind = ANY($4::email_kind[]) THEN lower(claimed.to_email COLLATE "C") COLLATE "default" END AS suppression_of
+            claimed.kind, lower(claimed.to_email COLLATE "C") COLLATE "default" AS suppression_of
    ) AS k`,
   'claimed.*,',
 )}`;

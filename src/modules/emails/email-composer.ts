@@ -32,9 +32,11 @@ export class EmailComposer {
 
   /** What `loadEmailData` needs to read and present the row's email. */
   dataOptions(row: Renderable): RenderContextOptions {
-    const unsubscribe = CONTACT_FACING.has(row.kind)
-      ? unsubscribeUrl(this.config.http.publicUrl, unsubscribeToken(row.toEmail, this.config.email.unsubscribeSecret))
-      : null;
+    // Every email can be refused by whoever receives it, reminders to the user included.
+    const unsubscribe = unsubscribeUrl(
+      this.config.http.publicUrl,
+      unsubscribeToken(row.toEmail, this.config.email.unsubscribeSecret),
+    );
     return {
       userId: row.userId,
       kind: row.kind,
@@ -83,6 +85,7 @@ export class EmailComposer {
       : {
           from: { name: this.config.mail.fromName, address: platform },
           to: { name: row.toName ?? '', address: row.toEmail },
+          headers: listUnsubscribeHeaders(row.toEmail, this.config),
           subject: rendered.subject,
           text: rendered.text,
           html: rendered.html,

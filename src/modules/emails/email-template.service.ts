@@ -90,7 +90,7 @@ export class EmailTemplateService {
       toEmail: '',
       toName: null,
       message: kind === EmailKind.OUTREACH ? PREVIEW_MESSAGE : null,
-      unsubscribeUrl: contactFacing ? unsubscribeStandIn(this.options.appUrl) : null,
+      unsubscribeUrl: unsubscribeStandIn(this.options.appUrl),
       appUrl: this.options.appUrl,
     });
     if (!ctx) throw new NotFoundError('Meeting');

@@ -34,7 +34,7 @@ const SEND: SendDecision = { send: true };
 /**
  * Whether a claimed email may still go, given what may have changed since it was planned. The
  * rules, first match wins: the account is suspended or gone; the meeting is gone or over; the
- * address is suppressed or the contact opted out (mail to contacts); the reminder is off; a
+ * address is suppressed (every email) or the contact opted out (mail to contacts); the reminder is off; a
  * nudge whose contact is gone or has answered; a digest with nobody due any more. No I/O: every
  * fact is read with the claim.
  */
@@ -54,7 +54,9 @@ export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: S
   }
   // The row's own contact (what was read may be the meeting's contact when the row names none).
   const contact = contactId && facts.contact?.id === contactId ? facts.contact : null;
-  if (CONTACT_FACING.has(kind) && (contact?.emailOptOut || facts.suppressedReason)) {
+  // The suppression list is the address owner's word, whoever the email is for (an account may
+  // be registered with someone else's address); a contact's opt-out covers mail to that contact.
+  if (facts.suppressedReason || (CONTACT_FACING.has(kind) && contact?.emailOptOut)) {
     return {
       send: false,
       status: EmailStatus.SUPPRESSED,

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { CONTACT_FACING, EmailStatus } from './email-kind';
+import { EmailStatus } from './email-kind';
 import type { SuppressionReason } from './email-suppression.entity';
 
 /** Addresses Rapport must never mail again (opted out or hard-bounced), across every user. */
@@ -15,7 +15,7 @@ export class SuppressionService {
 
   /**
    * Records the address as suppressed, marks every user's contact with that address as opted
-   * out, and turns every PENDING contact-facing email to it into SUPPRESSED (with an event).
+   * out, and turns every PENDING email to it (reminders to a user too) into SUPPRESSED (with an event).
    * Idempotent. Returns the ids of the scheduled emails it suppressed, whose queue jobs the caller
    * should remove (the worker would skip them anyway).
    */
@@ -38,14 +38,14 @@ export class SuppressionService {
          WHERE lower(email) = $1 AND NOT email_opt_out
        ), suppressed AS (
          UPDATE scheduled_emails SET status = $4::email_status, updated_at = now()
-         WHERE lower(to_email) = $1 AND status = $5::email_status AND kind = ANY($6::email_kind[])
+         WHERE lower(to_email) = $1 AND status = $5::email_status
          RETURNING id, user_id, attempts
        ), events AS (
          INSERT INTO email_events (user_id, scheduled_email_id, event, attempt, detail)
          SELECT user_id, id, 'SUPPRESSED', attempts, $2::text FROM suppressed
        )
        SELECT id FROM suppressed`,
-      [normalize(email), reason, detail, EmailStatus.SUPPRESSED, EmailStatus.PENDING, [...CONTACT_FACING]],
+      [normalize(email), reason, detail, EmailStatus.SUPPRESSED, EmailStatus.PENDING],
     );
     return rows.map((r) => r.id);
   }

@@ -1,7 +1,7 @@
 import { ContactStage } from '../../contacts/contact-stage';
 import { MeetingStatus } from '../../meetings/meeting.entity';
 import type { EmailFacts } from '../email-context';
-import { EmailKind, EmailStatus } from '../email-kind';
+import { CONTACT_FACING, EmailKind, EmailStatus } from '../email-kind';
 import { decideSend, type SendPolicyInput } from '../send-policy';
 
 const MEETING = '00000000-0000-4000-8000-00000000000a';
@@ -95,7 +95,7 @@ describe('decideSend', () => {
     });
   });
 
-  describe('suppression and opt-out (mail to contacts)', () => {
+  describe('suppression (every email) and opt-out (mail to contacts)', () => {
     const contactFacing = [EmailKind.THANK_YOU, EmailKind.FOLLOW_UP, EmailKind.OUTREACH];
 
     it('suppresses mail to an address on the suppression list, recording why it is there', () => {
@@ -125,13 +125,19 @@ describe('decideSend', () => {
       expect(decideSend(input(EmailKind.THANK_YOU, { contactId: null }, meetingContact))).toEqual(SEND);
     });
 
-    it('never suppresses mail to the user', () => {
-      const stopped = {
-        contact: { id: CONTACT, emailOptOut: true, stage: ContactStage.REQUESTED },
-        suppressedReason: 'HARD_BOUNCE',
-      };
+    it('suppresses mail to the user too when their address is on the suppression list', () => {
+      const userKinds = Object.values(EmailKind).filter((k) => !CONTACT_FACING.has(k));
+      for (const kind of userKinds) {
+        for (const reason of ['UNSUBSCRIBED', 'HARD_BOUNCE']) {
+          expect(decideSend(input(kind, {}, { suppressedReason: reason }))).toEqual(suppressed(reason));
+        }
+      }
+    });
+
+    it("never stops mail to the user for a contact's own opt-out", () => {
+      const optedOut = { contact: { id: CONTACT, emailOptOut: true, stage: ContactStage.REQUESTED } };
       for (const kind of [EmailKind.PREP_REMINDER, EmailKind.MEETING_CANCELLED, EmailKind.MEETING_UPDATED]) {
-        expect(decideSend(input(kind, {}, stopped))).toEqual(SEND);
+        expect(decideSend(input(kind, {}, optedOut))).toEqual(SEND);
       }
     });
   });

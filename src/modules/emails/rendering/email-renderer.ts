@@ -97,10 +97,14 @@ export function renderEmail(ctx: RenderContext, template: TemplateSource, option
   const unsubscribe = view.unsubscribeUrl?.url ?? null;
   let text = body;
   let footer = '';
-  if (contactFacing) {
-    const sender = ctx.user.name;
-    text += `\n\n-- \n${sender} sent this email with Rapport.`;
-    footer = `<p style="margin:24px 0 0;padding-top:12px;border-top:1px solid #e7e5e4;font-size:12px;color:#78716c">${escape(sender)} sent this email with Rapport.`;
+  // Mail to a contact names its sender; mail to the user names the account it is about. Either
+  // way, whoever owns the address can refuse it (an account may carry someone else's address).
+  const origin = contactFacing
+    ? `${ctx.user.name} sent this email with Rapport.`
+    : 'Rapport sent this email to the address of a Rapport account.';
+  if (contactFacing || unsubscribe) {
+    text += `\n\n-- \n${origin}`;
+    footer = `<p style="margin:24px 0 0;padding-top:12px;border-top:1px solid #e7e5e4;font-size:12px;color:#78716c">${escape(origin)}`;
     if (unsubscribe) {
       text += `\nTo stop receiving these emails: ${unsubscribe}`;
       footer += ` <a href="${escape(unsubscribe)}" style="color:#78716c">Unsubscribe</a>`;

@@ -127,13 +127,23 @@ describe('renderEmail', () => {
     expect(subject).toBe('Thanks Grace Bcc: x@evil.example');
   });
 
-  it('adds an unsubscribe footer to contact-facing emails only', () => {
+  it('adds an unsubscribe footer to every email: mail to contacts and reminders to the user', () => {
     const thanks = renderEmail(thankYouContext(), DEFAULT_TEMPLATES.THANK_YOU, { now: NOW });
     expect(thanks.text).toContain('https://rapport.example/unsubscribe/sample');
+    expect(thanks.text).toContain('sent this email with Rapport.');
     expect(thanks.html).toMatch(/<a href="https:\/\/rapport.example\/unsubscribe\/sample"[^>]*>Unsubscribe<\/a>/);
     const prep = renderEmail(sampleContext(EmailKind.PREP_REMINDER), DEFAULT_TEMPLATES.PREP_REMINDER, { now: NOW });
-    expect(prep.text).not.toContain('unsubscribe');
-    expect(prep.html).not.toContain('Unsubscribe');
+    expect(prep.text).toContain('To stop receiving these emails: https://rapport.example/unsubscribe/sample');
+    expect(prep.html).toMatch(/<a href="https:\/\/rapport.example\/unsubscribe\/sample"[^>]*>Unsubscribe<\/a>/);
+    // Without a link (none is given) a reminder has no footer at all.
+    const bare = renderEmail(
+      { ...sampleContext(EmailKind.PREP_REMINDER), unsubscribeUrl: null },
+      DEFAULT_TEMPLATES.PREP_REMINDER,
+      {
+        now: NOW,
+      },
+    );
+    expect(bare.text).not.toMatch(/unsubscribe/i);
   });
 
   it('formats dates in the recipient’s zone', () => {
