@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { queryPrepared } from '../../core/db/prepared';
 import type { Logger } from '../../core/logger';
 
 /**
@@ -54,7 +55,9 @@ export class AccessRevocations {
   /** Reads revocations since the last one seen; the first read looks back one token lifetime. */
   async poll(): Promise<void> {
     const ttl = this.options.accessTokenTtlSeconds;
-    const rows: { id: string; revoked_at: Date }[] = await this.ds.query(
+    // Prepared (parsed and planned once per connection): it runs every few seconds on every API process.
+    const rows = await queryPrepared<{ id: string; revoked_at: Date }>(
+      this.ds,
       this.since
         ? `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= $1`
         : `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= now() - make_interval(secs => $1)`,
