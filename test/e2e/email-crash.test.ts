@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../helpers/app';
 import { eventually } from '../helpers/eventually';
-import { signedInUser } from '../helpers/factories';
+import { insertDueOutreach, signedInUser } from '../helpers/factories';
 import { startProcess, within, type RunningProcess } from '../helpers/processes';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 
@@ -22,17 +22,12 @@ it('loses and doubles nothing while worker processes are SIGKILLed mid-send', as
   const user = await signedInUser(app.url);
   // 300 outreach emails that were due 10 s ago and whose timers Redis never had:
   // the reconciler must find them, and the workers must send each once.
-  await app.infra.ds.query(
-    `WITH people AS (
-       INSERT INTO contacts (user_id, first_name, email)
-       SELECT $1, 'Person ' || i, 'person' || i || '@crash.example.test' FROM generate_series(1, $2) i
-       RETURNING id, email, first_name)
-     INSERT INTO scheduled_emails (user_id, contact_id, kind, dedupe_key, to_email, to_name, subject, body_override, send_at, message_id)
-     SELECT $1, p.id, 'OUTREACH', 'outreach:' || p.id, p.email, p.first_name, 'Hello', 'Could we talk?',
-            now() - interval '10 seconds', '<' || gen_random_uuid() || '@crash.example.test>'
-     FROM people p`,
-    [user.user.id, N],
-  );
+  await insertDueOutreach(app.infra.ds, user.user.id, {
+    count: N,
+    tag: 'person',
+    domain: 'crash.example.test',
+    dueSecondsAgo: 10,
+  });
   const env = {
     MAIL_TRANSPORT: 'smtp',
     SMTP_URL: sink.url,

@@ -2,7 +2,7 @@ import { EMAIL_JOB } from '../../src/modules/emails/email-queue';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
-import { signedInUser, type SignedInUser } from '../helpers/factories';
+import { insertDueOutreach, signedInUser, type SignedInUser } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { RetryScheduledEmailDocument, ScheduledEmailDocument, ScheduledEmailsDocument } from '../generated/graphql';
 
@@ -27,21 +27,8 @@ afterAll(async () => {
   await app.close();
 });
 
-/** Due outreach emails to fresh contacts, written straight into the outbox (as the planner would). */
-async function dueEmails(count: number, tag: string, dueSecondsAgo = 0): Promise<{ id: string; message_id: string }[]> {
-  return app.infra.ds.query(
-    `WITH people AS (
-       INSERT INTO contacts (user_id, first_name, email)
-       SELECT $1, 'Person ' || i, $3 || i || '@faults.example.test' FROM generate_series(1, $2) i
-       RETURNING id, email, first_name)
-     INSERT INTO scheduled_emails (user_id, contact_id, kind, dedupe_key, to_email, to_name, subject, body_override, send_at, message_id)
-     SELECT $1, p.id, 'OUTREACH', 'outreach:' || p.id, p.email, p.first_name, 'Hello', 'Could we talk?',
-            now() - make_interval(secs => $4), '<' || gen_random_uuid() || '@faults.example.test>'
-     FROM people p
-     RETURNING id, message_id`,
-    [user.user.id, count, tag, dueSecondsAgo],
-  );
-}
+const dueEmails = (count: number, tag: string, dueSecondsAgo = 0) =>
+  insertDueOutreach(app.infra.ds, user.user.id, { count, tag, domain: 'faults.example.test', dueSecondsAgo });
 
 const statusOf = async (id: string) => (await user.ok(ScheduledEmailDocument, { id })).scheduledEmail!;
 const queueFor = () => app.http.services.emailQueue;

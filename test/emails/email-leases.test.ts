@@ -6,7 +6,7 @@ import { QUEUE } from '../../src/core/queue/queues';
 import { EmailClaims } from '../../src/modules/emails/email-claims';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { eventually } from '../helpers/eventually';
-import { signedInUser, type SignedInUser } from '../helpers/factories';
+import { insertDueOutreach, signedInUser, type SignedInUser } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { baseTestEnv } from '../helpers/test-env';
 
@@ -31,20 +31,8 @@ afterAll(async () => {
   await app.close();
 });
 
-async function dueEmails(count: number, tag: string): Promise<{ id: string; message_id: string }[]> {
-  return app.infra.ds.query(
-    `WITH people AS (
-       INSERT INTO contacts (user_id, first_name, email)
-       SELECT $1, 'Person ' || i, $3 || i || '@leases.example.test' FROM generate_series(1, $2) i
-       RETURNING id, email, first_name)
-     INSERT INTO scheduled_emails (user_id, contact_id, kind, dedupe_key, to_email, to_name, subject, body_override, send_at, message_id)
-     SELECT $1, p.id, 'OUTREACH', 'outreach:' || p.id, p.email, p.first_name, 'Hello', 'Could we talk?',
-            now(), '<' || gen_random_uuid() || '@leases.example.test>'
-     FROM people p
-     RETURNING id, message_id`,
-    [user.user.id, count, tag],
-  );
-}
+const dueEmails = (count: number, tag: string) =>
+  insertDueOutreach(app.infra.ds, user.user.id, { count, tag, domain: 'leases.example.test' });
 
 const smtpConfig = (env: Record<string, string> = {}) =>
   loadConfig({ ...baseTestEnv(), ...env, MAIL_TRANSPORT: 'smtp', SMTP_URL: sink.url });

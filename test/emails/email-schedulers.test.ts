@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/core/config';
 import { EMAIL_JOB } from '../../src/modules/emails/email-queue';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { eventually } from '../helpers/eventually';
-import { signedInUser, type SignedInUser } from '../helpers/factories';
+import { insertDueOutreach, signedInUser, type SignedInUser } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { baseTestEnv } from '../helpers/test-env';
 
@@ -56,14 +56,12 @@ it('registers the reconciler and digest schedulers again after Redis lost them, 
   );
 
   // A due row with no timer at all: only the reconciler's sweep can find it.
-  const [row]: { id: string; message_id: string }[] = await app.infra.ds.query(
-    `WITH c AS (INSERT INTO contacts (user_id, first_name, email) VALUES ($1, 'Pat', 'pat@schedulers.example.test') RETURNING id)
-     INSERT INTO scheduled_emails (user_id, contact_id, kind, dedupe_key, to_email, to_name, subject, body_override, send_at, message_id)
-     SELECT $1, c.id, 'OUTREACH', 'outreach:' || c.id, 'pat@schedulers.example.test', 'Pat', 'Hello', 'Could we talk?',
-            now() - interval '1 minute', '<' || gen_random_uuid() || '@schedulers.example.test>'
-     FROM c RETURNING id, message_id`,
-    [user.user.id],
-  );
+  const [row] = await insertDueOutreach(app.infra.ds, user.user.id, {
+    count: 1,
+    tag: 'pat',
+    domain: 'schedulers.example.test',
+    dueSecondsAgo: 60,
+  });
   await eventually(() => sink.count(row.message_id) === 1 || Promise.reject(new Error('not delivered yet')), {
     timeoutMs: 20_000,
   });
