@@ -95,6 +95,7 @@ async function main() {
     REDIS_URL: redis.url,
     JWT_SECRET: randomBytes(48).toString('base64'),
     UNSUBSCRIBE_SECRET: randomBytes(48).toString('base64'),
+    CALENDAR_FEED_SECRET: randomBytes(48).toString('base64'),
     LOG_LEVEL: 'warn',
     PLAYGROUND_ENABLED: 'false',
     ACCESS_TOKEN_TTL_SECONDS: '86400',

@@ -2,6 +2,7 @@ import type { EntityClass, ResolverClass } from '../core/feature';
 import { authModule } from '../modules/auth/auth.module';
 import { contactsModule } from '../modules/contacts/contacts.module';
 import { emailsModule } from '../modules/emails/emails.module';
+import { exportsModule } from '../modules/exports/exports.module';
 import { insightsModule } from '../modules/insights/insights.module';
 import { meetingsModule } from '../modules/meetings/meetings.module';
 import { organisationsModule } from '../modules/organisations/organisations.module';
@@ -18,6 +19,7 @@ export const FEATURES = [
   meetingsModule,
   insightsModule,
   emailsModule,
+  exportsModule,
 ] as const;
 
 /** Every TypeORM entity; one list so the app, the CLIs and the tests agree. */

@@ -8,6 +8,7 @@ import { playgroundRouter } from '../core/http/playground';
 import { clientIpResolver, requestId, sendHttpError } from '../core/http/requests';
 import type { Infrastructure } from '../core/infrastructure';
 import { unsubscribeRouter } from '../modules/emails/unsubscribe.routes';
+import { calendarFeedRouter, exportRouter } from '../modules/exports/export.routes';
 import { Role } from '../modules/users/user.entity';
 import { buildContext, type Context } from './context';
 import { createSchema } from './schema';
@@ -49,7 +50,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
     bodyLimit: config.http.bodyLimit,
   });
 
-  // Everything but /graphql: health, Playground, unsubscribe pages.
+  // Everything but /graphql: health, Playground, unsubscribe pages, export downloads, calendar feeds.
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -78,6 +79,14 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       secrets: [config.email.unsubscribeSecret, ...config.email.unsubscribePreviousSecrets],
     }),
   );
+
+  const exportRoutes = {
+    ds,
+    exports: services.dataExports,
+    feedSecrets: [config.calendarFeed.secret, ...config.calendarFeed.previousSecrets],
+  };
+  app.use('/export', exportRouter(exportRoutes));
+  app.use('/calendar', calendarFeedRouter(exportRoutes));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

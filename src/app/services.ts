@@ -7,6 +7,7 @@ import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
 import { OutreachService } from '../modules/contacts/outreach.service';
 import { EmailComposer } from '../modules/emails/email-composer';
+import { DataExportService } from '../modules/exports/data-export.service';
 import { EmailTemplateService } from '../modules/emails/email-template.service';
 import { EmailQueue } from '../modules/emails/email-queue';
 import { OutboxService } from '../modules/emails/outbox.service';
@@ -45,6 +46,8 @@ export interface Services {
   questions: QuestionService;
   meetings: MeetingService;
   insights: InsightService;
+  /** Export links and the calendar feed. */
+  dataExports: DataExportService;
 }
 
 export function createServices({ config, ds, redis, logger }: Infrastructure): Services {
@@ -92,5 +95,6 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),
     insights,
+    dataExports: new DataExportService(ds, config),
   };
 }

@@ -16,6 +16,7 @@ const unsubscribeSecret = z.string().refine(longEnough, 'must be at least 32 byt
 // Public on purpose: the same in every non-production process, so the API accepts the links the
 // worker signs, across restarts. Production refuses to start without a real one.
 const DEV_UNSUBSCRIBE_SECRET = 'rapport-development-unsubscribe-secret-not-for-production';
+const DEV_CALENDAR_FEED_SECRET = 'rapport-development-calendar-feed-secret-not-for-production';
 const url = (protocols: string[]) =>
   z.string().refine(
     (v) => {
@@ -105,6 +106,10 @@ const fields = z.object({
   UNSUBSCRIBE_PREVIOUS_SECRETS: list
     .refine((secrets) => secrets.every(longEnough), 'must list secrets of at least 32 bytes each')
     .default([]),
+  CALENDAR_FEED_SECRET: unsubscribeSecret.optional(),
+  CALENDAR_FEED_PREVIOUS_SECRETS: list
+    .refine((secrets) => secrets.every(longEnough), 'must list secrets of at least 32 bytes each')
+    .default([]),
 });
 
 const schema = fields.superRefine((env, ctx) => {
@@ -115,6 +120,13 @@ const schema = fields.superRefine((env, ctx) => {
     ctx.addIssue({
       code: 'custom',
       path: ['UNSUBSCRIBE_SECRET'],
+      message: 'is required when NODE_ENV=production',
+    });
+  }
+  if (env.NODE_ENV === 'production' && !env.CALENDAR_FEED_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CALENDAR_FEED_SECRET'],
       message: 'is required when NODE_ENV=production',
     });
   }
@@ -195,6 +207,12 @@ export interface Config {
     unsubscribePreviousSecrets: string[];
     /** Right-hand side of every Message-ID. */
     messageIdDomain: string;
+  };
+  calendarFeed: {
+    /** Signs every new calendar feed URL; independent of the other secrets. */
+    secret: string;
+    /** Retired secrets whose feed URLs are still accepted, so subscriptions survive a rotation. */
+    previousSecrets: string[];
   };
 }
 
@@ -296,6 +314,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       unsubscribeSecret: e.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET,
       unsubscribePreviousSecrets: e.UNSUBSCRIBE_PREVIOUS_SECRETS,
       messageIdDomain: e.MAIL_FROM_ADDRESS.split('@')[1],
+    },
+    calendarFeed: {
+      secret: e.CALENDAR_FEED_SECRET ?? DEV_CALENDAR_FEED_SECRET,
+      previousSecrets: e.CALENDAR_FEED_PREVIOUS_SECRETS,
     },
   };
 }

@@ -98,6 +98,16 @@ describe('configuration', () => {
     expect((await within(worker.exited, 10_000, 'worker exit')).code).toBe(78);
     expect(worker.output()).toContain('UNSUBSCRIBE_SECRET is required when NODE_ENV=production');
   });
+
+  it('refuses to start in production without CALENDAR_FEED_SECRET, naming it', async () => {
+    const api = startProcess('main', {
+      NODE_ENV: 'production',
+      UNSUBSCRIBE_SECRET: 'u'.repeat(40),
+      CALENDAR_FEED_SECRET: '',
+    });
+    expect((await within(api.exited, 10_000, 'api exit')).code).toBe(78);
+    expect(api.output()).toContain('CALENDAR_FEED_SECRET is required when NODE_ENV=production');
+  });
 });
 
 describe('admin:promote CLI', () => {

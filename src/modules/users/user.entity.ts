@@ -102,6 +102,10 @@ export class User {
   @Column('timestamptz', { nullable: true })
   accessRevokedAt: Date | null;
 
+  /** Signed into the calendar feed URL; resetCalendarFeed bumps it so the old URL stops working. */
+  @Column('integer', { default: 1 })
+  calendarFeedVersion: number;
+
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

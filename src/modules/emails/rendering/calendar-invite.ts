@@ -1,5 +1,6 @@
 import {
   ICalAttendeeRole,
+  type ICalEvent,
   ICalAttendeeStatus,
   ICalCalendar,
   ICalCalendarMethod,
@@ -52,12 +53,24 @@ const uri = (value: string) =>
     .replace(CONTROL_RUNS, '')
     .replace(/[,;\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
+/** What one meeting's VEVENT needs: the same for an invitation, a download and the live feed. */
+export interface MeetingEventInput {
+  meeting: IcsInput['meeting'];
+  /** Invitations name the user as organizer; a user's own feed and downloads leave it out. */
+  organizer?: IcsInput['organizer'] | null;
+  attendee?: IcsInput['attendee'];
+  cancelled: boolean;
+  domain: string;
+  /** DTSTAMP. */
+  stamp: Date;
+}
+
 /**
- * A one-event calendar: METHOD:REQUEST to invite (or update, with a higher SEQUENCE), METHOD:CANCEL
- * with STATUS:CANCELLED to withdraw it. The UID is stable per meeting so calendars replace the event.
+ * Adds one meeting to a calendar. Its UID is stable per meeting, and SEQUENCE rises with every
+ * reschedule or cancel, so every calendar holding it replaces the event instead of adding one.
  */
-export function buildIcs(input: IcsInput): string {
-  const { meeting, organizer, attendee, method } = input;
+export function addMeetingEvent(calendar: ICalCalendar, input: MeetingEventInput): ICalEvent {
+  const { meeting, organizer, attendee } = input;
   const agenda = meeting.agenda ?? [];
   const description = [
     agenda.length ? `Agenda:\n${agenda.map((a, i) => `${i + 1}. ${a.text}`).join('\n')}` : '',
@@ -65,16 +78,11 @@ export function buildIcs(input: IcsInput): string {
   ]
     .filter(Boolean)
     .join('\n\n');
-  const organizerEmail = uri(organizer.email);
-  const calendar = new ICalCalendar({
-    prodId: { company: 'Rapport', product: 'Rapport', language: 'EN' },
-    scale: 'GREGORIAN',
-    method: method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
-  });
-  calendar.createEvent({
+  const organizerEmail = organizer ? uri(organizer.email) : '';
+  return calendar.createEvent({
     id: icsUid(meeting.id, input.domain),
     sequence: meeting.icsSequence,
-    stamp: input.now ?? new Date(),
+    stamp: input.stamp,
     start: meeting.startsAt,
     end: meeting.endsAt,
     summary: plainText(meeting.title),
@@ -82,7 +90,7 @@ export function buildIcs(input: IcsInput): string {
     url: meeting.videoUrl ? uri(meeting.videoUrl) : null,
     description: description ? plainText(description) : null,
     // The library refuses an organizer without a name: the address stands in for it.
-    organizer: { name: paramText(organizer.name) || organizerEmail, email: organizerEmail },
+    organizer: organizer ? { name: paramText(organizer.name) || organizerEmail, email: organizerEmail } : null,
     attendees: attendee
       ? [
           {
@@ -94,13 +102,35 @@ export function buildIcs(input: IcsInput): string {
           },
         ]
       : [],
-    status: method === 'CANCEL' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    status: input.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+}
+
+/**
+ * A one-event calendar: METHOD:REQUEST to invite (or update, with a higher SEQUENCE), METHOD:CANCEL
+ * with STATUS:CANCELLED to withdraw it. The UID is stable per meeting so calendars replace the event.
+ */
+export function buildIcs(input: IcsInput): string {
+  const { method } = input;
+  const calendar = new ICalCalendar({
+    prodId: { company: 'Rapport', product: 'Rapport', language: 'EN' },
+    scale: 'GREGORIAN',
+    method: method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+  });
+  addMeetingEvent(calendar, {
+    meeting: input.meeting,
+    organizer: input.organizer,
+    attendee: input.attendee,
+    cancelled: method === 'CANCEL',
+    domain: input.domain,
+    stamp: input.now ?? new Date(),
   });
   // Every content line ends in CRLF, the last one too (RFC 5545 §3.1); the library omits that one.
   return `${calendar.toString()}\r\n`;
 }
 
-function hostOf(url: string): string {
+/** The host name calendar UIDs end in: the one invitations use (PUBLIC_URL's host). */
+export function hostOf(url: string): string {
   try {
     return new URL(url).hostname || 'rapport.invalid';
   } catch {
