@@ -98,8 +98,11 @@ export class DataExportService {
   /** A new feed URL; the previous one stops working at once. */
   async resetFeed(user: AuthUser): Promise<string> {
     const rows: { version: number }[] = await this.ds.query(
-      `UPDATE users SET calendar_feed_version = calendar_feed_version + 1 WHERE id = $1
-       RETURNING calendar_feed_version AS version`,
+      // Wrapped in a SELECT: the driver answers a bare UPDATE … RETURNING with [rows, count].
+      `WITH bumped AS (
+         UPDATE users SET calendar_feed_version = calendar_feed_version + 1 WHERE id = $1
+         RETURNING calendar_feed_version AS version
+       ) SELECT version FROM bumped`,
       [user.id],
     );
     if (!rows[0]) throw new NotFoundError('User');
