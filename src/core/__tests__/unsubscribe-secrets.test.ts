@@ -7,6 +7,8 @@ const base = {
   JWT_SECRET: 'j'.repeat(40),
 };
 const current = 'c'.repeat(32);
+// Production also requires the calendar feed's own secret (calendar-feed-secrets.test.ts).
+const feed = { CALENDAR_FEED_SECRET: 'f'.repeat(32) };
 const older = 'o'.repeat(40);
 const oldest = 'p'.repeat(48);
 
@@ -22,12 +24,12 @@ function problems(env: Record<string, string>): string[] {
 
 describe('UNSUBSCRIBE_SECRET', () => {
   it('is required in production, and the error names it', () => {
-    expect(problems({ ...base, NODE_ENV: 'production' })).toEqual([
+    expect(problems({ ...base, ...feed, NODE_ENV: 'production' })).toEqual([
       'UNSUBSCRIBE_SECRET is required when NODE_ENV=production',
     ]);
-    expect(loadConfig({ ...base, NODE_ENV: 'production', UNSUBSCRIBE_SECRET: current }).email.unsubscribeSecret).toBe(
-      current,
-    );
+    expect(
+      loadConfig({ ...base, ...feed, NODE_ENV: 'production', UNSUBSCRIBE_SECRET: current }).email.unsubscribeSecret,
+    ).toBe(current);
   });
 
   it('must be at least 32 bytes', () => {
@@ -38,7 +40,7 @@ describe('UNSUBSCRIBE_SECRET', () => {
 
   it('does not depend on JWT_SECRET, set or defaulted', () => {
     const derived = createHmac('sha256', base.JWT_SECRET).update('rapport:unsubscribe').digest('base64url');
-    for (const env of [{}, { NODE_ENV: 'test' }, { NODE_ENV: 'production', UNSUBSCRIBE_SECRET: current }]) {
+    for (const env of [{}, { NODE_ENV: 'test' }, { ...feed, NODE_ENV: 'production', UNSUBSCRIBE_SECRET: current }]) {
       const before = loadConfig({ ...base, ...env }).email.unsubscribeSecret;
       const after = loadConfig({ ...base, ...env, JWT_SECRET: 'k'.repeat(40) }).email.unsubscribeSecret;
       expect(after).toBe(before);
