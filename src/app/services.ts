@@ -5,6 +5,7 @@ import { AuthService } from '../modules/auth/auth.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
+import { ContactImportService } from '../modules/contacts/import/contact-import.service';
 import { OutreachService } from '../modules/contacts/outreach.service';
 import { EmailComposer } from '../modules/emails/email-composer';
 import { EmailTemplateService } from '../modules/emails/email-template.service';
@@ -41,6 +42,7 @@ export interface Services {
   accessRevocations: AccessRevocations;
   organisations: OrganisationService;
   contacts: ContactService;
+  contactImport: ContactImportService;
   outreach: OutreachService;
   questions: QuestionService;
   meetings: MeetingService;
@@ -88,6 +90,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     accessRevocations,
     organisations: new OrganisationService(ds),
     contacts,
+    contactImport: new ContactImportService(ds, outbox),
     outreach: new OutreachService(ds, outbox, config.outreach),
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),

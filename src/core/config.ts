@@ -72,6 +72,11 @@ const fields = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
     .default('100kb'),
+  IMPORT_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
+    .default('10mb'),
+  IMPORT_MAX_CONCURRENT: int(1, 64).default(2),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHQL_MAX_DEPTH: int(2, 50).default(15),
   GRAPHQL_MAX_ALIASES: int(1, 500).default(15),
@@ -142,6 +147,9 @@ export interface Config {
     trustProxy: boolean | number | string;
     corsOrigins: string[];
     bodyLimit: string;
+    /** POST /graphql/import (importContacts only): its body limit and how many run at once per process. */
+    importBodyLimit: string;
+    importMaxConcurrent: number;
     playground: boolean;
   };
   db: { url: string; poolSize: number; ssl: boolean; statementTimeoutMs: number };
@@ -248,6 +256,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: e.TRUST_PROXY,
       corsOrigins: e.CORS_ORIGINS,
       bodyLimit: e.REQUEST_BODY_LIMIT,
+      importBodyLimit: e.IMPORT_BODY_LIMIT,
+      importMaxConcurrent: e.IMPORT_MAX_CONCURRENT,
       playground: e.PLAYGROUND_ENABLED,
     },
     db: dbConfig(e),
