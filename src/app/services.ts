@@ -6,6 +6,8 @@ import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
 import { ContactImportService } from '../modules/contacts/import/contact-import.service';
+import { ContactMergeService } from '../modules/contacts/duplicates/contact-merge.service';
+import { DuplicateContactsService } from '../modules/contacts/duplicates/duplicate-contacts.service';
 import { OutreachService } from '../modules/contacts/outreach.service';
 import { EmailComposer } from '../modules/emails/email-composer';
 import { EmailTemplateService } from '../modules/emails/email-template.service';
@@ -43,6 +45,8 @@ export interface Services {
   organisations: OrganisationService;
   contacts: ContactService;
   contactImport: ContactImportService;
+  duplicateContacts: DuplicateContactsService;
+  contactMerge: ContactMergeService;
   outreach: OutreachService;
   questions: QuestionService;
   meetings: MeetingService;
@@ -91,6 +95,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     organisations: new OrganisationService(ds),
     contacts,
     contactImport: new ContactImportService(ds, outbox),
+    duplicateContacts: new DuplicateContactsService(ds),
+    contactMerge: new ContactMergeService(ds, outbox),
     outreach: new OutreachService(ds, outbox, config.outreach),
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),
