@@ -82,10 +82,11 @@ export class ContactImportService {
     };
   }
 
+  // Notes are never filled into an existing contact, so they are not read (they can be long).
   private contactsOf(m: EntityManager, userId: string): Promise<ImportContact[]> {
     return m.query(
       `SELECT id, first_name AS "firstName", last_name AS "lastName", email, phone, title,
-              linkedin_url AS "linkedinUrl", organisation_id AS "organisationId", notes
+              linkedin_url AS "linkedinUrl", organisation_id AS "organisationId", NULL AS notes
        FROM contacts WHERE user_id = $1 ORDER BY created_at, id`,
       [userId],
     );
