@@ -53,7 +53,15 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const graphqlImport = graphqlEndpoint({
     ...endpoint,
     bodyLimit: config.http.importBodyLimit,
-    only: { rootField: 'importContacts', maxConcurrent: config.http.importMaxConcurrent },
+    only: {
+      rootField: 'importContacts',
+      maxConcurrent: config.http.importMaxConcurrent,
+      bodyTimeoutMs: 60_000,
+      caller: (req) => {
+        const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        return (token && services.accessTokens.verify(token)?.id) || null;
+      },
+    },
   });
 
   // Everything but /graphql: health, Playground, unsubscribe pages.

@@ -1,6 +1,8 @@
+import { request } from 'node:http';
 import { print } from 'graphql';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
+import { eventually } from '../helpers/eventually';
 import { errorOf, postRaw } from '../helpers/graphql';
 import { SqlCounter } from '../helpers/sql-counter';
 import { CreateContactDocument, ImportContactsDocument, type ImportContactsMutation } from '../generated/graphql';
@@ -96,9 +98,40 @@ describe('/graphql/import is for importContacts alone', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
 
-    // A made-up token gets past the cheap check but not Apollo's.
+    // The token is verified before the body is read, not only its shape.
     const forged = await postRaw(app.url, importBody('First Name\nA\n'), { token: 'forged', path: '/graphql/import' });
-    expect(errorOf(forged).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(forged.status).toBe(401);
+  });
+
+  it('takes one large request per user at a time, so a trickled upload cannot hold every slot', async () => {
+    const dave = await signedInUser(app.url);
+    const erin = await signedInUser(app.url);
+    // Dave starts an upload and never finishes it.
+    const held = request(`${app.url}/graphql/import`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${dave.token}`,
+        'content-length': '100000',
+      },
+    });
+    held.on('error', () => {});
+    held.write('{"query":"mutation');
+    try {
+      const small = importBody(linkedinCsv(manyConnections(3)));
+      // Once the server is reading Dave's body, his next request is refused and Erin's is not.
+      await eventually(() => app.http.inFlight() === 1, { what: "Dave's upload in flight" });
+      const again = await postRaw(app.url, small, { token: dave.token, path: '/graphql/import' });
+      expect(again.status).toBe(429);
+      expect(again.headers.get('retry-after')).toBe('5');
+      const other = await postRaw<ImportContactsMutation>(app.url, small, {
+        token: erin.token,
+        path: '/graphql/import',
+      });
+      expect(other.data?.importContacts.created).toBe(3);
+    } finally {
+      held.destroy();
+    }
   });
 
   it('still answers a small import on /graphql', async () => {

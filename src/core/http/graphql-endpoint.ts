@@ -18,11 +18,17 @@ export interface GraphqlEndpointOptions<C extends object> {
   bodyLimit: string;
   /**
    * Makes this an endpoint for one mutation only (a large body for one operation, not for
-   * everything): requests without credentials are refused before the body is read, at most
-   * `maxConcurrent` run at once in this process, and the document must be exactly one mutation
+   * everything): before the body is read, a request `caller` finds no signed-in user for is
+   * refused, and so is one past `maxConcurrent` in this process or a caller's second at once;
+   * the body must arrive within `bodyTimeoutMs`, and its document be exactly one mutation
    * selecting only `rootField`.
    */
-  only?: { rootField: string; maxConcurrent: number };
+  only?: {
+    rootField: string;
+    maxConcurrent: number;
+    bodyTimeoutMs: number;
+    caller: (req: IncomingMessage) => string | null;
+  };
 }
 
 export interface GraphqlEndpoint {
@@ -119,38 +125,42 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
   const allowCors = cors({ origin: options.corsOrigins, methods: ['GET', 'POST'], maxAge: 600 });
   const running = new Set<Promise<void>>();
   const only = options.only;
-  let large = 0;
+  const callers = new Set<string>();
 
   const serve = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
-    if (only) {
-      // Checked before reading a large body; Apollo still verifies the token itself.
-      const refusal =
-        req.method !== 'POST'
-          ? ([400, `only POST ${only.rootField} is accepted here`] as const)
-          : !/^bearer \S+$/i.test(req.headers.authorization ?? '')
-            ? ([401, 'You must be signed in'] as const)
-            : large >= only.maxConcurrent
-              ? ([429, 'Too many large requests at once; try again shortly'] as const)
-              : null;
-      if (refusal) {
-        res.shouldKeepAlive = false;
-        if (refusal[0] === 429) res.setHeader('retry-after', '5');
-        sendHttpError(res, refusal[0], refusal[1]);
-        return;
-      }
-      large++;
+    if (!only) return answer(req, res, id);
+    // Checked before a large body is read; Apollo still authenticates the request itself.
+    const caller = req.method === 'POST' ? only.caller(req) : null;
+    const refusal =
+      req.method !== 'POST'
+        ? ([400, `only POST ${only.rootField} is accepted here`] as const)
+        : caller === null
+          ? ([401, 'You must be signed in'] as const)
+          : callers.size >= only.maxConcurrent || callers.has(caller)
+            ? ([429, 'Too many large requests at once; try again shortly'] as const)
+            : null;
+    if (refusal || caller === null) {
+      res.shouldKeepAlive = false;
+      if (refusal?.[0] === 429) res.setHeader('retry-after', '5');
+      sendHttpError(res, refusal?.[0] ?? 401, refusal?.[1]);
+      return;
     }
+    callers.add(caller);
+    // A body trickled in to hold a slot is cut off.
+    const deadline = setTimeout(() => req.destroy(), only.bodyTimeoutMs);
     try {
-      await answer(req, res, id);
+      await answer(req, res, id, () => clearTimeout(deadline));
     } finally {
-      if (only) large--;
+      clearTimeout(deadline);
+      callers.delete(caller);
     }
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
+  const answer = async (req: IncomingMessage, res: ServerResponse, id: string, bodyRead?: () => void) => {
     let body: unknown;
     try {
       body = await readJsonBody(req, options.bodyLimit);
+      bodyRead?.();
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
       // Whatever is left of a refused body is not read: the connection closes after the answer.
