@@ -94,7 +94,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     accessRevocations,
     organisations: new OrganisationService(ds),
     contacts,
-    contactImport: new ContactImportService(ds, outbox),
+    contactImport: new ContactImportService(ds, outbox, config.imports),
     duplicateContacts: new DuplicateContactsService(ds),
     contactMerge: new ContactMergeService(ds, outbox),
     outreach: new OutreachService(ds, outbox, config.outreach),

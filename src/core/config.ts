@@ -77,6 +77,7 @@ const fields = z.object({
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
     .default('10mb'),
   IMPORT_MAX_CONCURRENT: int(1, 64).default(2),
+  IMPORT_MAX_CONTACTS_PER_USER: int(1, 10_000_000).default(100_000),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHQL_MAX_DEPTH: int(2, 50).default(15),
   GRAPHQL_MAX_ALIASES: int(1, 500).default(15),
@@ -192,6 +193,8 @@ export interface Config {
   worker: { concurrency: number; shutdownTimeoutMs: number };
   /** Outreach emails one user may plan in 24 hours, and to one address in 7 days. */
   outreach: { maxPerUserPerDay: number; maxPerRecipientPerWeek: number };
+  /** Imports stop short of taking a user past this many contacts. */
+  imports: { maxContactsPerUser: number };
   email: {
     maxAttempts: number;
     leaseSeconds: number;
@@ -294,6 +297,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       fromName: e.MAIL_FROM_NAME,
     },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS },
+    imports: { maxContactsPerUser: e.IMPORT_MAX_CONTACTS_PER_USER },
     outreach: {
       maxPerUserPerDay: e.OUTREACH_MAX_PER_USER_PER_DAY,
       maxPerRecipientPerWeek: e.OUTREACH_MAX_PER_RECIPIENT_PER_WEEK,

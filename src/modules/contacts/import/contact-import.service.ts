@@ -48,6 +48,7 @@ export class ContactImportService {
   constructor(
     private readonly ds: DataSource,
     private readonly outbox: OutboxService,
+    private readonly limits: { maxContactsPerUser: number },
   ) {}
 
   async import(user: AuthUser, input: ImportContactsInput): Promise<ImportResult> {
@@ -62,6 +63,13 @@ export class ContactImportService {
         this.organisationsOf(m, user.id),
       ]);
       const planned = planImport(file, contacts, organisations);
+      const max = this.limits.maxContactsPerUser;
+      if (contacts.length + planned.newContacts.length > max) {
+        throw ValidationError.field(
+          'input.content',
+          `would take you past ${max} contacts (you have ${contacts.length}; it adds ${planned.newContacts.length})`,
+        );
+      }
       if (!input.dryRun) changes.push(...(await this.write(m, user.id, planned)));
       return planned;
     });
