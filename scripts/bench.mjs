@@ -274,6 +274,16 @@ async function main() {
     log,
   });
   process.stdout.write(`\n${email.lines.join('\n')}\n\n`);
+
+  // 4. Importing a LinkedIn export of 20,000 connections (bench/import.mjs), its own database.
+  const { importBench } = await import('../bench/import.mjs');
+  const contactImport = await importBench({
+    databaseUrl: await servers.createDatabase('rapport_import_bench'),
+    redisUrl: servers.redisUrl,
+    quick,
+    log,
+  });
+  process.stdout.write(`\n${contactImport.lines.join('\n')}\n\n`);
   if (!quick) {
     const dir = path.join(root, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
@@ -293,6 +303,7 @@ async function main() {
           size,
           results,
           email: email.results,
+          contactImport: contactImport.results,
         },
         null,
         2,

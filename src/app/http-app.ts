@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { createApolloServer } from '../core/graphql/server';
@@ -41,13 +41,28 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   await apollo.start();
 
   const clientIp = clientIpResolver(config.http.trustProxy);
-  const graphql = graphqlEndpoint({
+  const endpoint = {
     apollo,
-    context: (req, id) =>
+    context: (req: IncomingMessage, id: string) =>
       buildContext(req, { id, ip: clientIp(req), logger, maxNodes: config.graphql.maxNodes }, services, ds),
     logger,
     corsOrigins: config.http.corsOrigins,
-    bodyLimit: config.http.bodyLimit,
+  };
+  const graphql = graphqlEndpoint({ ...endpoint, bodyLimit: config.http.bodyLimit });
+  // The one exception to the small body limit: a contacts file, sent to its own URL, for that
+  // mutation alone, signed in, a few at a time (docs/import.md).
+  const graphqlImport = graphqlEndpoint({
+    ...endpoint,
+    bodyLimit: config.http.importBodyLimit,
+    only: {
+      rootField: 'importContacts',
+      maxConcurrent: config.http.importMaxConcurrent,
+      bodyTimeoutMs: 60_000,
+      caller: (req) => {
+        const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        return (token && services.accessTokens.verify(token)?.id) || null;
+      },
+    },
   });
 
   // Everything but /graphql: health, Playground, unsubscribe pages, export downloads, calendar feeds.
@@ -105,6 +120,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
     // Case-insensitive, with or without a trailing slash, as Express routed it.
     const path = (end < 0 ? url : url.slice(0, end)).toLowerCase();
     if (path === '/graphql' || path === '/graphql/') graphql.handle(req, res);
+    else if (path === '/graphql/import' || path === '/graphql/import/') graphqlImport.handle(req, res);
     else app(req, res);
   });
   server.keepAliveTimeout = 65_000; // above common load-balancer idle timeouts
@@ -128,11 +144,11 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
           server.closeIdleConnections();
         });
       }
-      await Promise.allSettled([...graphql.running()]);
+      await Promise.allSettled([...graphql.running(), ...graphqlImport.running()]);
       await apollo.stop();
       await services.accessRevocations.stop();
       await services.emailQueue.close();
     },
-    inFlight: () => graphql.running().size,
+    inFlight: () => graphql.running().size + graphqlImport.running().size,
   };
 }

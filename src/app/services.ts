@@ -5,6 +5,9 @@ import { AuthService } from '../modules/auth/auth.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
+import { ContactImportService } from '../modules/contacts/import/contact-import.service';
+import { ContactMergeService } from '../modules/contacts/duplicates/contact-merge.service';
+import { DuplicateContactsService } from '../modules/contacts/duplicates/duplicate-contacts.service';
 import { OutreachService } from '../modules/contacts/outreach.service';
 import { EmailComposer } from '../modules/emails/email-composer';
 import { DataExportService } from '../modules/exports/data-export.service';
@@ -42,6 +45,9 @@ export interface Services {
   accessRevocations: AccessRevocations;
   organisations: OrganisationService;
   contacts: ContactService;
+  contactImport: ContactImportService;
+  duplicateContacts: DuplicateContactsService;
+  contactMerge: ContactMergeService;
   outreach: OutreachService;
   questions: QuestionService;
   meetings: MeetingService;
@@ -91,6 +97,9 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     accessRevocations,
     organisations: new OrganisationService(ds),
     contacts,
+    contactImport: new ContactImportService(ds, outbox, config.imports),
+    duplicateContacts: new DuplicateContactsService(ds),
+    contactMerge: new ContactMergeService(ds, outbox),
     outreach: new OutreachService(ds, outbox, config.outreach),
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),

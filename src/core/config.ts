@@ -73,6 +73,12 @@ const fields = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
     .default('100kb'),
+  IMPORT_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb or 1mb')
+    .default('10mb'),
+  IMPORT_MAX_CONCURRENT: int(1, 64).default(2),
+  IMPORT_MAX_CONTACTS_PER_USER: int(1, 10_000_000).default(100_000),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHQL_MAX_DEPTH: int(2, 50).default(15),
   GRAPHQL_MAX_ALIASES: int(1, 500).default(15),
@@ -154,6 +160,9 @@ export interface Config {
     trustProxy: boolean | number | string;
     corsOrigins: string[];
     bodyLimit: string;
+    /** POST /graphql/import (importContacts only): its body limit and how many run at once per process. */
+    importBodyLimit: string;
+    importMaxConcurrent: number;
     playground: boolean;
   };
   db: { url: string; poolSize: number; ssl: boolean; statementTimeoutMs: number };
@@ -196,6 +205,8 @@ export interface Config {
   worker: { concurrency: number; shutdownTimeoutMs: number };
   /** Outreach emails one user may plan in 24 hours, and to one address in 7 days. */
   outreach: { maxPerUserPerDay: number; maxPerRecipientPerWeek: number };
+  /** Imports stop short of taking a user past this many contacts. */
+  imports: { maxContactsPerUser: number };
   email: {
     maxAttempts: number;
     leaseSeconds: number;
@@ -266,6 +277,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: e.TRUST_PROXY,
       corsOrigins: e.CORS_ORIGINS,
       bodyLimit: e.REQUEST_BODY_LIMIT,
+      importBodyLimit: e.IMPORT_BODY_LIMIT,
+      importMaxConcurrent: e.IMPORT_MAX_CONCURRENT,
       playground: e.PLAYGROUND_ENABLED,
     },
     db: dbConfig(e),
@@ -302,6 +315,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       fromName: e.MAIL_FROM_NAME,
     },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS },
+    imports: { maxContactsPerUser: e.IMPORT_MAX_CONTACTS_PER_USER },
     outreach: {
       maxPerUserPerDay: e.OUTREACH_MAX_PER_USER_PER_DAY,
       maxPerRecipientPerWeek: e.OUTREACH_MAX_PER_RECIPIENT_PER_WEEK,

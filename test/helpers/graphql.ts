@@ -26,9 +26,9 @@ export async function execute<T, V>(
 export async function postRaw<T = unknown>(
   url: string,
   body: unknown,
-  options: RequestOptions & { contentType?: string } = {},
+  options: RequestOptions & { contentType?: string; path?: string } = {},
 ): Promise<GraphQLResponse<T>> {
-  const res = await fetch(`${url}/graphql`, {
+  const res = await fetch(`${url}${options.path ?? '/graphql'}`, {
     method: 'POST',
     headers: {
       'content-type': options.contentType ?? 'application/json',

@@ -157,6 +157,16 @@ const PROBES: Record<string, Probe> = {
     (f) => f.own.contactId,
   ),
   'Mutation.deleteContact.id': byId('deleteContact', 'contactId', '', ''),
+  'Mutation.mergeContacts.keepId': {
+    query: 'mutation($keepId: ID!, $mergeId: ID!) { mergeContacts(keepId: $keepId, mergeId: $mergeId) { id } }',
+    variables: (f) => ({ keepId: f.contactId, mergeId: f.own.contactId }),
+    expect: 'NOT_FOUND',
+  },
+  'Mutation.mergeContacts.mergeId': {
+    query: 'mutation($keepId: ID!, $mergeId: ID!) { mergeContacts(keepId: $keepId, mergeId: $mergeId) { id } }',
+    variables: (f) => ({ keepId: f.own.contactId, mergeId: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
   'Mutation.requestMeeting.contactId': {
     query: `mutation($id: ID!) { requestMeeting(contactId: $id, message: "Hello") { id } }`,
     variables: (f) => ({ id: f.contactId }),

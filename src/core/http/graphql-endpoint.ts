@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import { Kind, parse } from 'graphql';
 import contentType from 'content-type';
 import cors from 'cors';
 import getRawBody from 'raw-body';
@@ -15,6 +16,19 @@ export interface GraphqlEndpointOptions<C extends object> {
   corsOrigins: string[];
   /** Largest body accepted, after decompression (bytes notation: "100kb"). */
   bodyLimit: string;
+  /**
+   * Makes this an endpoint for one mutation only (a large body for one operation, not for
+   * everything): before the body is read, a request `caller` finds no signed-in user for is
+   * refused, and so is one past `maxConcurrent` in this process or a caller's second at once;
+   * the body must arrive within `bodyTimeoutMs`, and its document be exactly one mutation
+   * selecting only `rootField`.
+   */
+  only?: {
+    rootField: string;
+    maxConcurrent: number;
+    bodyTimeoutMs: number;
+    caller: (req: IncomingMessage) => string | null;
+  };
 }
 
 export interface GraphqlEndpoint {
@@ -84,6 +98,22 @@ async function readJsonBody(req: IncomingMessage, limit: string): Promise<unknow
   }
 }
 
+/** Whether `body` is one GraphQL request whose document is a single mutation of `rootField` alone. */
+function isOnly(body: unknown, rootField: string): boolean {
+  const query = (body as { query?: unknown } | null)?.query;
+  if (typeof query !== 'string' || query.length > 10_000) return false;
+  try {
+    const document = parse(query, { maxTokens: 500 });
+    const [operation, ...rest] = document.definitions;
+    if (rest.length || operation?.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'mutation')
+      return false;
+    const [field, ...others] = operation.selectionSet.selections;
+    return !others.length && field.kind === Kind.FIELD && field.name.value === rootField;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * POST/GET /graphql on node:http, beside (not inside) the Express app: CORS, the request id,
  * the JSON body and one log line per request, then Apollo. It does what the Express route
@@ -94,16 +124,52 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
   const { apollo, logger } = options;
   const allowCors = cors({ origin: options.corsOrigins, methods: ['GET', 'POST'], maxAge: 600 });
   const running = new Set<Promise<void>>();
+  const only = options.only;
+  const callers = new Set<string>();
 
   const serve = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
+    if (!only) return answer(req, res, id);
+    // Checked before a large body is read; Apollo still authenticates the request itself.
+    const caller = req.method === 'POST' ? only.caller(req) : null;
+    const refusal =
+      req.method !== 'POST'
+        ? ([400, `only POST ${only.rootField} is accepted here`] as const)
+        : caller === null
+          ? ([401, 'You must be signed in'] as const)
+          : callers.size >= only.maxConcurrent || callers.has(caller)
+            ? ([429, 'Too many large requests at once; try again shortly'] as const)
+            : null;
+    if (refusal || caller === null) {
+      res.shouldKeepAlive = false;
+      if (refusal?.[0] === 429) res.setHeader('retry-after', '5');
+      sendHttpError(res, refusal?.[0] ?? 401, refusal?.[1]);
+      return;
+    }
+    callers.add(caller);
+    // A body trickled in to hold a slot is cut off.
+    const deadline = setTimeout(() => req.destroy(), only.bodyTimeoutMs);
+    try {
+      await answer(req, res, id, () => clearTimeout(deadline));
+    } finally {
+      clearTimeout(deadline);
+      callers.delete(caller);
+    }
+  };
+
+  const answer = async (req: IncomingMessage, res: ServerResponse, id: string, bodyRead?: () => void) => {
     let body: unknown;
     try {
       body = await readJsonBody(req, options.bodyLimit);
+      bodyRead?.();
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
       // Whatever is left of a refused body is not read: the connection closes after the answer.
       res.shouldKeepAlive = false;
       sendHttpError(res, err.status);
+      return;
+    }
+    if (only && !isOnly(body, only.rootField)) {
+      sendHttpError(res, 400, `only a mutation of ${only.rootField} alone is accepted here`);
       return;
     }
     const headers = new HeaderMap();

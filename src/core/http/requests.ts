@@ -16,11 +16,18 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
 }
 
 /** A refused or failed HTTP request as a GraphQL-shaped JSON error, never with details. */
-export function sendHttpError(res: ServerResponse, status: number): void {
-  const message = status === 413 ? 'request body too large' : status === 500 ? 'internal server error' : 'bad request';
-  const body = JSON.stringify({
-    errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }],
-  });
+export function sendHttpError(res: ServerResponse, status: number, detail?: string): void {
+  const message =
+    detail ?? (status === 413 ? 'request body too large' : status === 500 ? 'internal server error' : 'bad request');
+  const code =
+    status === 500
+      ? 'INTERNAL_SERVER_ERROR'
+      : status === 401
+        ? 'UNAUTHENTICATED'
+        : status === 429
+          ? 'RATE_LIMITED'
+          : 'BAD_REQUEST';
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(body));

@@ -2,11 +2,19 @@ import type { FeatureModule } from '../../core/feature';
 import { Contact } from './contact.entity';
 import { contactLoaders } from './contact.loaders';
 import { ContactResolver, OrganisationContactsResolver } from './contact.resolver';
+import { ContactMergeResolver } from './duplicates/contact-merge.resolver';
+import { ContactImportResolver } from './import/contact-import.resolver';
 import { OutreachResolver } from './outreach.resolver';
 
 export const contactsModule = {
   name: 'contacts',
   entities: [Contact],
-  resolvers: [ContactResolver, OrganisationContactsResolver, OutreachResolver],
+  resolvers: [
+    ContactResolver,
+    OrganisationContactsResolver,
+    OutreachResolver,
+    ContactImportResolver,
+    ContactMergeResolver,
+  ],
   loaders: contactLoaders,
 } satisfies FeatureModule;

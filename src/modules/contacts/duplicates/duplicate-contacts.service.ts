@@ -1,0 +1,79 @@
+import type { DataSource } from 'typeorm';
+import { ValidationError } from '../../../core/errors';
+import { isUuid } from '../../../core/ids';
+import type { AuthUser } from '../../auth/access-tokens';
+import { Contact } from '../contact.entity';
+import { linkedinKeySql } from '../import/matching';
+import { type DuplicateReason, type DuplicateContactPage } from './duplicate-contacts.types';
+
+export const DUPLICATES_MAX_PAGE = 100;
+
+// Each reason is an equality join on a key (hash joins: no pairwise comparison of every two
+// contacts, whatever the size of the network). A pair appears once, with its strongest reason.
+const PAIRS_SQL = `
+  WITH c AS (
+    SELECT id, created_at, organisation_id AS org,
+           nullif(lower(btrim(email)), '') AS email_key,
+           ${linkedinKeySql('linkedin_url')} AS linkedin_key,
+           regexp_replace(lower(first_name || coalesce(last_name, '')), '\\s+', '', 'g') AS name_key,
+           CASE WHEN nullif(btrim(last_name), '') IS NOT NULL
+             THEN regexp_replace(lower(left(btrim(first_name), 1) || '|' || last_name), '\\s+', '', 'g') END AS initial_key
+    FROM contacts WHERE user_id = $1
+  ),
+  pairs AS (
+    SELECT a.id AS a_id, b.id AS b_id, 1 AS rank, 'SAME_EMAIL' AS reason
+      FROM c a JOIN c b ON a.email_key = b.email_key AND a.id < b.id
+    UNION ALL
+    SELECT a.id, b.id, 2, 'SAME_LINKEDIN_URL'
+      FROM c a JOIN c b ON a.linkedin_key = b.linkedin_key AND a.id < b.id
+    UNION ALL
+    SELECT a.id, b.id, 3, 'SIMILAR_NAME_SAME_ORGANISATION'
+      FROM c a JOIN c b ON a.org = b.org AND a.name_key = b.name_key AND a.id < b.id
+    UNION ALL
+    SELECT a.id, b.id, 3, 'SIMILAR_NAME_SAME_ORGANISATION'
+      FROM c a JOIN c b ON a.org = b.org AND a.initial_key = b.initial_key AND a.id < b.id
+  )
+  SELECT DISTINCT ON (a_id, b_id) a_id, b_id, reason FROM pairs
+  WHERE ($2::uuid IS NULL OR (a_id, b_id) > ($2::uuid, $3::uuid))
+  ORDER BY a_id, b_id, rank
+  LIMIT $4`;
+
+const cursorOf = (a: string, b: string) => Buffer.from(`${a}:${b}`).toString('base64url');
+
+function parseCursor(after: string | null | undefined): [string | null, string | null] {
+  if (!after) return [null, null];
+  const [a, b] = Buffer.from(after, 'base64url').toString().split(':');
+  if (!isUuid(a) || !isUuid(b)) throw ValidationError.field('after', 'is not a cursor from this list');
+  return [a, b];
+}
+
+/** Suggests pairs of the user's contacts that look like one person. */
+export class DuplicateContactsService {
+  constructor(private readonly ds: DataSource) {}
+
+  async list(user: AuthUser, first: number, after?: string | null): Promise<DuplicateContactPage> {
+    if (!Number.isInteger(first) || first < 1 || first > DUPLICATES_MAX_PAGE) {
+      throw ValidationError.field('first', `must be between 1 and ${DUPLICATES_MAX_PAGE}`);
+    }
+    const [afterA, afterB] = parseCursor(after);
+    const rows: { a_id: string; b_id: string; reason: DuplicateReason }[] = await this.ds.query(PAIRS_SQL, [
+      user.id,
+      afterA,
+      afterB,
+      first + 1,
+    ]);
+    const page = rows.slice(0, first);
+    const ids = [...new Set(page.flatMap((r) => [r.a_id, r.b_id]))];
+    const contacts = ids.length
+      ? await this.ds.getRepository(Contact).findBy(ids.map((id) => ({ id, userId: user.id })))
+      : [];
+    const byId = new Map(contacts.map((c) => [c.id, c]));
+    const pairs = page.map((r) => {
+      // The older contact first: the one a user most likely wants to keep.
+      const [x, y] = [byId.get(r.a_id)!, byId.get(r.b_id)!].sort((p, q) => +p.createdAt - +q.createdAt);
+      return { contact: x, duplicate: y, reason: r.reason };
+    });
+    const last = page[page.length - 1];
+    return { pairs, hasNextPage: rows.length > first, endCursor: last ? cursorOf(last.a_id, last.b_id) : null };
+  }
+}
