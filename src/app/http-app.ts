@@ -7,6 +7,7 @@ import { healthRouter } from '../core/http/health';
 import { playgroundRouter } from '../core/http/playground';
 import { clientIpResolver, requestId, sendHttpError } from '../core/http/requests';
 import type { Infrastructure } from '../core/infrastructure';
+import { verifyEmailRouter } from '../modules/auth/verify-email.routes';
 import { unsubscribeRouter } from '../modules/emails/unsubscribe.routes';
 import { Role } from '../modules/users/user.entity';
 import { buildContext, type Context } from './context';
@@ -61,7 +62,12 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       // Only method, URL and status: no headers, no bodies.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // Account tokens travel in query strings (/verify-email?token=…): never into the logs.
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -78,6 +84,8 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       secrets: [config.email.unsubscribeSecret, ...config.email.unsubscribePreviousSecrets],
     }),
   );
+
+  app.use('/verify-email', verifyEmailRouter(services.emailVerification));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { AccessRevocations } from '../modules/auth/access-revocations';
 import { AccessTokens } from '../modules/auth/access-tokens';
 import { AuthService } from '../modules/auth/auth.service';
+import { EmailVerificationService } from '../modules/auth/email-verification.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
@@ -36,6 +37,7 @@ export interface Services {
   emailTemplates: EmailTemplateService;
   users: UserService;
   auth: AuthService;
+  emailVerification: EmailVerificationService;
   accessTokens: AccessTokens;
   /** Polled by API processes (started by the HTTP app), so revoked tokens stop working. */
   accessRevocations: AccessRevocations;
@@ -64,6 +66,13 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
   const accessTokens = new AccessTokens(config.auth, accessRevocations);
   const contacts = new ContactService(ds, outbox);
   const insights = new InsightService(ds);
+  const emailVerification = new EmailVerificationService(
+    ds,
+    outbox,
+    redis,
+    config.redis.prefix,
+    logger.child({ module: 'auth' }),
+  );
   const auth = new AuthService(
     ds,
     users,
@@ -73,6 +82,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     new LoginThrottle(redis, config.redis.prefix, config.auth.throttle),
     config.auth,
     logger.child({ module: 'auth' }),
+    emailVerification,
+    outbox,
   );
   return {
     emailQueue,
@@ -84,6 +95,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     emailTemplates,
     users,
     auth,
+    emailVerification,
     accessTokens,
     accessRevocations,
     organisations: new OrganisationService(ds),

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { RegisterInput } from './auth.inputs';
 import { AuthPayload } from './auth.types';
@@ -31,5 +31,22 @@ export class AuthResolver {
   @Mutation(() => Boolean, { description: 'Ends the session of this refresh token (on every device that shares it).' })
   logout(@Arg('refreshToken') refreshToken: string, @Ctx() { services }: Context): Promise<boolean> {
     return services.auth.logout(refreshToken);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Verifies the address a verification email was sent to, with the token from its link (single-use, 24 hours). Mail to contacts held until now goes out. BAD_USER_INPUT naming `token` when it is unknown, used or expired.',
+  })
+  verifyEmail(@Arg('token') token: string, @Ctx() { services }: Context): Promise<boolean> {
+    return services.emailVerification.verify(token);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'Sends another verification email to your address; false when it is verified already. At most 3 an hour (RATE_LIMITED).',
+  })
+  resendVerificationEmail(@Ctx() { user, services }: Context): Promise<boolean> {
+    return services.emailVerification.resend(user!);
   }
 }

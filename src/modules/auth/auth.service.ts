@@ -5,10 +5,13 @@ import type { Logger } from '../../core/logger';
 import { User } from '../users/user.entity';
 import { normalizeEmail, type UserService } from '../users/user.service';
 import type { QuestionService } from '../questions/question.service';
+import type { OutboxChange } from '../emails/email-queue';
+import type { OutboxService } from '../emails/outbox.service';
 import type { AccessTokens } from './access-tokens';
 import { AuthError } from './auth.errors';
 import type { RegisterInput } from './auth.inputs';
 import type { AuthPayload } from './auth.types';
+import type { EmailVerificationService } from './email-verification.service';
 import type { LoginThrottle } from './login-throttle';
 import { passwordTooLong, type PasswordHasher } from './password-hasher';
 import { RefreshToken } from './refresh-token.entity';
@@ -32,17 +35,34 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly config: Config['auth'],
     private readonly logger: Logger,
+    private readonly verification: EmailVerificationService,
+    private readonly outbox: OutboxService,
   ) {}
 
-  async register(input: RegisterInput, meta: RequestMeta): Promise<AuthPayload> {
+  /**
+   * Creates an account, unverified: it is sent a verification email, and until the address is
+   * verified its mail to contacts waits. `options.emailVerified` is for trusted tools only.
+   */
+  async register(
+    input: RegisterInput,
+    meta: RequestMeta,
+    options: { emailVerified?: boolean } = {},
+  ): Promise<AuthPayload> {
     await this.throttle.consumeRegistration(meta.ip);
     const passwordHash = await this.hasher.hash(input.password);
+    const changes: OutboxChange[] = [];
     const payload = await this.ds.transaction(async (m) => {
-      const user = await this.users.create(m, { ...input, passwordHash });
+      const user = await this.users.create(m, {
+        ...input,
+        passwordHash,
+        emailVerifiedAt: options.emailVerified ? new Date() : null,
+      });
       // Every account starts with a bank of good questions for its first agendas.
       await this.questions.seedDefaults(user.id, m);
+      if (!user.emailVerifiedAt) changes.push(await this.verification.plan(m, user));
       return this.issue(m, user, randomUUID(), meta);
     });
+    await this.outbox.commit(changes);
     this.logger.info({ userId: payload.user.id }, 'user registered');
     return payload;
   }

@@ -4,9 +4,12 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { HeaderInjectionError, SendWithdrawnError, type Mailer } from '../../core/mail/mailer';
+import { AccountTokenPurpose } from '../auth/account-token.entity';
+import { mintAccountToken } from '../auth/account-tokens';
 import { EmailClaims, type ClaimedEmail } from './email-claims';
 import type { EmailData } from './email-context';
 import type { EmailComposer } from './email-composer';
+import { EmailKind } from './email-kind';
 import type { EmailQueue } from './email-queue';
 import { decideSend } from './send-policy';
 import { SendOutcomes, type SendOutcome } from './send-outcomes';
@@ -22,12 +25,12 @@ export class EmailSender {
   private readonly outcomes: SendOutcomes;
 
   constructor(
-    ds: DataSource,
+    private readonly ds: DataSource,
     private readonly mailer: Mailer,
     private readonly composer: EmailComposer,
     queue: EmailQueue,
     suppressions: SuppressionService,
-    config: Config,
+    private readonly config: Config,
     logger: Logger,
     /** Identifies this worker in leases, e.g. `hostname:pid`. */
     workerId: string,
@@ -65,6 +68,16 @@ export class EmailSender {
       dueContacts: data.ctx?.digest?.length ?? null,
     });
     if (!decision.send) return this.outcomes.skipped(row, decision);
+    if (row.kind === EmailKind.EMAIL_VERIFICATION && data.ctx) {
+      // Minted now, for this message only: the plain token is in no table, list or preview, and
+      // only its hash is stored. A retry mints another; each works until one of them is used.
+      const { token } = await mintAccountToken(this.ds.manager, {
+        userId: row.userId,
+        purpose: AccountTokenPurpose.VERIFY_EMAIL,
+        email: row.toEmail,
+      });
+      data.ctx.actionUrl = verifyEmailUrl(this.config.http.publicUrl, token);
+    }
 
     let composed;
     try {
@@ -97,3 +110,7 @@ export class EmailSender {
     return this.outcomes.sent(row, result.response);
   }
 }
+
+/** The page that asks the holder of a verification token to confirm (a GET verifies nothing). */
+export const verifyEmailUrl = (publicUrl: string, token: string) =>
+  `${publicUrl}/verify-email?token=${encodeURIComponent(token)}`;

@@ -15,7 +15,8 @@ export interface SendPolicyInput {
 }
 
 /** Why a claimed email ends without being sent, as `scheduled_emails.cancel_reason` records it. */
-export type SkipCancelReason = CancelReason | 'REMINDER_OFF' | 'ACCOUNT_SUSPENDED';
+export type SkipCancelReason =
+  CancelReason | 'REMINDER_OFF' | 'ACCOUNT_SUSPENDED' | 'EMAIL_NOT_VERIFIED' | 'ALREADY_VERIFIED';
 
 /** An email the policy stops: the status to end it in, and what to record. */
 export interface SendSkip {
@@ -33,7 +34,8 @@ const SEND: SendDecision = { send: true };
 
 /**
  * Whether a claimed email may still go, given what may have changed since it was planned. The
- * rules, first match wins: the account is suspended or gone; the meeting is gone or over; the
+ * rules, first match wins: the account is suspended or gone; its address is not verified (only
+ * the verification email goes, and only until it is); the meeting is gone or over; the
  * address is suppressed (every email) or the contact opted out (mail to contacts); the reminder is off; a
  * nudge whose contact is gone or has answered; a digest with nobody due any more. No I/O: every
  * fact is read with the claim.
@@ -43,6 +45,14 @@ export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: S
   // its reminders, and not its mail to contacts (an abusive account's outreach above all).
   if (!facts.user) return cancel('ACCOUNT_SUSPENDED', 'the account no longer exists');
   if (facts.user.suspendedAt) return cancel('ACCOUNT_SUSPENDED', 'the account is suspended');
+  // An unverified address may be someone else's: it gets the verification email and nothing
+  // else. Mail to contacts waits (held_reason) and is never claimed while it does, so only a
+  // reminder to the user, whose moment passes, reaches this: it is not sent.
+  if (kind === EmailKind.EMAIL_VERIFICATION) {
+    if (facts.user.emailVerified) return cancel('ALREADY_VERIFIED', 'the address is already verified');
+  } else if (!facts.user.emailVerified) {
+    return cancel('EMAIL_NOT_VERIFIED', 'the account’s address is not verified');
+  }
   if (meetingId) {
     const meeting = facts.meeting;
     // The cancellation notice is the one email a cancelled meeting still sends.

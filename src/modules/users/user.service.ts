@@ -19,6 +19,8 @@ export interface NewUser {
   timezone: string;
   passwordHash: string;
   role?: Role;
+  /** Set only by trusted tools (the demo seed); a registration starts unverified. */
+  emailVerifiedAt?: Date | null;
 }
 
 export class UserService {

@@ -30,7 +30,8 @@ function input(
     dueContacts: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? 3 : null,
     ...changes,
     facts: {
-      user: { disabledReminders: [], suspendedAt: null },
+      // The verification email is for an unverified address; everything else for a verified one.
+      user: { disabledReminders: [], suspendedAt: null, emailVerified: kind !== EmailKind.EMAIL_VERIFICATION },
       meeting: withMeeting ? { status: MeetingStatus.SCHEDULED } : null,
       contact: { id: CONTACT, emailOptOut: false, stage: ContactStage.REQUESTED },
       suppressedReason: null,
@@ -148,9 +149,13 @@ describe('decideSend', () => {
 
     it('cancels a reminder the user switched off, and only that one', () => {
       for (const kind of reminders) {
-        expect(decideSend(input(kind, {}, { user: { disabledReminders: [kind], suspendedAt: null } }))).toEqual(off);
+        expect(
+          decideSend(input(kind, {}, { user: { disabledReminders: [kind], suspendedAt: null, emailVerified: true } })),
+        ).toEqual(off);
         const others = reminders.filter((k) => k !== kind);
-        expect(decideSend(input(kind, {}, { user: { disabledReminders: others, suspendedAt: null } }))).toEqual(SEND);
+        expect(
+          decideSend(input(kind, {}, { user: { disabledReminders: others, suspendedAt: null, emailVerified: true } })),
+        ).toEqual(SEND);
       }
     });
 
@@ -158,16 +163,18 @@ describe('decideSend', () => {
       const suspended = cancelled('ACCOUNT_SUSPENDED', 'the account is suspended');
       const gone = cancelled('ACCOUNT_SUSPENDED', 'the account no longer exists');
       for (const kind of Object.values(EmailKind)) {
-        expect(decideSend(input(kind, {}, { user: { disabledReminders: [], suspendedAt: new Date(0) } }))).toEqual(
-          suspended,
-        );
+        expect(
+          decideSend(
+            input(kind, {}, { user: { disabledReminders: [], suspendedAt: new Date(0), emailVerified: true } }),
+          ),
+        ).toEqual(suspended);
         expect(decideSend(input(kind, {}, { user: null }))).toEqual(gone);
       }
     });
 
     it('a suspended account comes before every other rule', () => {
       const suspended = cancelled('ACCOUNT_SUSPENDED', 'the account is suspended');
-      const user = { disabledReminders: [EmailKind.PREP_REMINDER], suspendedAt: new Date(0) };
+      const user = { disabledReminders: [EmailKind.PREP_REMINDER], suspendedAt: new Date(0), emailVerified: true };
       const everything = { user, meeting: null, suppressedReason: 'BOUNCED', contact: null };
       for (const kind of Object.values(EmailKind)) {
         expect(decideSend(input(kind, { dueContacts: 0 }, everything))).toEqual(suspended);
@@ -175,10 +182,32 @@ describe('decideSend', () => {
     });
 
     it('leaves mail to contacts and meeting notices to the other rules', () => {
-      const everythingOff = { user: { disabledReminders: reminders, suspendedAt: null } };
+      const everythingOff = { user: { disabledReminders: reminders, suspendedAt: null, emailVerified: true } };
       for (const kind of [EmailKind.THANK_YOU, EmailKind.OUTREACH, EmailKind.MEETING_UPDATED]) {
         expect(decideSend(input(kind, {}, everythingOff))).toEqual(SEND);
       }
+    });
+  });
+
+  describe('an unverified address', () => {
+    const unverified = { user: { disabledReminders: [], suspendedAt: null, emailVerified: false } };
+
+    it('gets nothing but the verification email: reminders and (if ever claimed) mail to contacts are not sent', () => {
+      const notVerified = cancelled('EMAIL_NOT_VERIFIED', 'the account’s address is not verified');
+      for (const kind of Object.values(EmailKind).filter((k) => k !== EmailKind.EMAIL_VERIFICATION)) {
+        expect([kind, decideSend(input(kind, {}, unverified))]).toEqual([kind, notVerified]);
+      }
+      expect(decideSend(input(EmailKind.EMAIL_VERIFICATION, {}, unverified))).toEqual(SEND);
+    });
+
+    it('sends no verification email once the address is verified, and none to a suppressed address', () => {
+      const verified = { user: { ...unverified.user, emailVerified: true } };
+      expect(decideSend(input(EmailKind.EMAIL_VERIFICATION, {}, verified))).toEqual(
+        cancelled('ALREADY_VERIFIED', 'the address is already verified'),
+      );
+      expect(
+        decideSend(input(EmailKind.EMAIL_VERIFICATION, {}, { ...unverified, suppressedReason: 'UNSUBSCRIBED' })),
+      ).toEqual(suppressed('UNSUBSCRIBED'));
     });
   });
 
@@ -235,7 +264,10 @@ describe('decideSend', () => {
     });
 
     it('a gone or cancelled meeting comes before a switched-off reminder', () => {
-      const facts = { meeting: null, user: { disabledReminders: [EmailKind.PREP_REMINDER], suspendedAt: null } };
+      const facts = {
+        meeting: null,
+        user: { disabledReminders: [EmailKind.PREP_REMINDER], suspendedAt: null, emailVerified: true },
+      };
       expect(decideSend(input(EmailKind.PREP_REMINDER, {}, facts))).toEqual(
         cancelled('MEETING_CANCELLED', 'meeting cancelled'),
       );
@@ -243,7 +275,9 @@ describe('decideSend', () => {
 
     it('a switched-off reminder comes before an answered nudge or a deleted contact', () => {
       const off = cancelled('REMINDER_OFF', 'reminder switched off');
-      const suspended = { user: { disabledReminders: [EmailKind.OUTREACH_NUDGE], suspendedAt: null } };
+      const suspended = {
+        user: { disabledReminders: [EmailKind.OUTREACH_NUDGE], suspendedAt: null, emailVerified: true },
+      };
       const answered = { contact: { id: CONTACT, emailOptOut: false, stage: ContactStage.SCHEDULED } };
       expect(decideSend(input(EmailKind.OUTREACH_NUDGE, {}, { ...suspended, ...answered }))).toEqual(off);
       expect(decideSend(input(EmailKind.OUTREACH_NUDGE, {}, { ...suspended, contact: null }))).toEqual(off);
@@ -254,7 +288,9 @@ describe('decideSend', () => {
       expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: null }, { user: null }))).toEqual(
         cancelled('ACCOUNT_SUSPENDED', 'the account no longer exists'),
       );
-      const disabled = { user: { disabledReminders: [EmailKind.KEEP_IN_TOUCH_DIGEST], suspendedAt: null } };
+      const disabled = {
+        user: { disabledReminders: [EmailKind.KEEP_IN_TOUCH_DIGEST], suspendedAt: null, emailVerified: true },
+      };
       expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: 0 }, disabled))).toEqual(off);
     });
   });

@@ -147,4 +147,15 @@ Link: {{meeting.videoUrl}}
 
 The attached calendar update moves it in your calendar. Rapport will remind you again before it starts.`,
   },
+  // No name and no text the account holder chose: the address may belong to someone else.
+  [EmailKind.EMAIL_VERIFICATION]: {
+    subject: 'Verify your email address for Rapport',
+    body: `Hello,
+
+Someone created a Rapport account with this email address. If it was you, confirm the address by opening this link (it works once, for 24 hours):
+
+{{actionUrl}}
+
+If it was not you, ignore this email or unsubscribe below: Rapport will send nothing else to this address unless it is verified.`,
+  },
 };
