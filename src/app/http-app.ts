@@ -7,6 +7,7 @@ import { healthRouter } from '../core/http/health';
 import { playgroundRouter } from '../core/http/playground';
 import { clientIpResolver, requestId, sendHttpError } from '../core/http/requests';
 import type { Infrastructure } from '../core/infrastructure';
+import { resetPasswordRouter } from '../modules/auth/reset-password.routes';
 import { verifyEmailRouter } from '../modules/auth/verify-email.routes';
 import { unsubscribeRouter } from '../modules/emails/unsubscribe.routes';
 import { Role } from '../modules/users/user.entity';
@@ -86,6 +87,11 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   );
 
   app.use('/verify-email', verifyEmailRouter(services.emailVerification));
+  app.use(
+    '/reset-password',
+    express.urlencoded({ extended: false, limit: '2kb' }),
+    resetPasswordRouter(services.passwordReset),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

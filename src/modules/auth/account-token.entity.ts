@@ -4,10 +4,11 @@ import { User } from '../users/user.entity';
 /** What an emailed account token lets its holder do. */
 export enum AccountTokenPurpose {
   VERIFY_EMAIL = 'VERIFY_EMAIL',
+  RESET_PASSWORD = 'RESET_PASSWORD',
 }
 
 /**
- * A single-use token sent by email (verification), stored only as its SHA-256: the plain token
+ * A single-use token sent by email (verification, password reset), stored only as its SHA-256: the plain token
  * exists in the message alone. `email` is the address it was sent to, which it proves.
  */
 @Entity('account_tokens')

@@ -5,9 +5,10 @@ import { AccountToken, type AccountTokenPurpose } from './account-token.entity';
 /** How long an emailed token works, per purpose. */
 export const ACCOUNT_TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = {
   VERIFY_EMAIL: 24 * 3600_000,
+  RESET_PASSWORD: 30 * 60_000,
 };
 
-const PREFIX: Record<AccountTokenPurpose, string> = { VERIFY_EMAIL: 'ev_' };
+const PREFIX: Record<AccountTokenPurpose, string> = { VERIFY_EMAIL: 'ev_', RESET_PASSWORD: 'pr_' };
 
 export const hashAccountToken = (token: string) => createHash('sha256').update(token).digest();
 
@@ -23,6 +24,17 @@ export async function mintAccountToken(
   const expiresAt = new Date(Date.now() + ACCOUNT_TOKEN_TTL_MS[data.purpose]);
   await m.getRepository(AccountToken).insert({ ...data, tokenHash: hashAccountToken(token), expiresAt });
   return { token, expiresAt };
+}
+
+/** The token's row if it could be used now (exists, this purpose, unused, unexpired); nothing is changed. */
+export async function findUsableAccountToken(
+  m: EntityManager,
+  token: string,
+  purpose: AccountTokenPurpose,
+): Promise<AccountToken | null> {
+  if (typeof token !== 'string' || token.length > 200) return null;
+  const row = await m.getRepository(AccountToken).findOneBy({ tokenHash: hashAccountToken(token), purpose });
+  return row && !row.usedAt && row.expiresAt.getTime() > Date.now() ? row : null;
 }
 
 /**

@@ -2,9 +2,10 @@ import type { FeatureModule } from '../../core/feature';
 import { AuthResolver } from './auth.resolver';
 import { AccountToken } from './account-token.entity';
 import { RefreshToken } from './refresh-token.entity';
+import { SessionResolver } from './session.resolver';
 
 export const authModule = {
   name: 'auth',
   entities: [RefreshToken, AccountToken],
-  resolvers: [AuthResolver],
+  resolvers: [AuthResolver, SessionResolver],
 } satisfies FeatureModule;

@@ -49,4 +49,37 @@ export class AuthResolver {
   resendVerificationEmail(@Ctx() { user, services }: Context): Promise<boolean> {
     return services.emailVerification.resend(user!);
   }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Emails a password reset link (single-use, 30 minutes) if the address has an account. Always true, in about the same time either way; throttled per address and per IP (RATE_LIMITED).',
+  })
+  requestPasswordReset(@Arg('email') email: string, @Ctx() { services, meta }: Context): Promise<boolean> {
+    return services.passwordReset.request(email, meta);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Sets a new password with the token from a reset email and signs every session out (sign in again). BAD_USER_INPUT naming `token` or `newPassword`.',
+  })
+  resetPassword(
+    @Arg('token') token: string,
+    @Arg('newPassword') newPassword: string,
+    @Ctx() { services }: Context,
+  ): Promise<boolean> {
+    return services.passwordReset.reset(token, newPassword);
+  }
+
+  @Authorized()
+  @Mutation(() => AuthPayload, {
+    description:
+      'Changes your password. Every other session is signed out; this one continues with the pair returned (its old refresh token stops working). BAD_USER_INPUT naming `currentPassword` or `newPassword`.',
+  })
+  changePassword(
+    @Arg('currentPassword') currentPassword: string,
+    @Arg('newPassword') newPassword: string,
+    @Ctx() { user, services, meta }: Context,
+  ): Promise<AuthPayload> {
+    return services.auth.changePassword(user!, currentPassword, newPassword, meta);
+  }
 }

@@ -7,13 +7,15 @@ import { normalizeEmail, type UserService } from '../users/user.service';
 import type { QuestionService } from '../questions/question.service';
 import type { OutboxChange } from '../emails/email-queue';
 import type { OutboxService } from '../emails/outbox.service';
-import type { AccessTokens } from './access-tokens';
+import { NotFoundError, ValidationError } from '../../core/errors';
+import type { AccessTokens, AuthUser } from './access-tokens';
 import { AuthError } from './auth.errors';
 import type { RegisterInput } from './auth.inputs';
 import type { AuthPayload } from './auth.types';
 import type { EmailVerificationService } from './email-verification.service';
 import type { LoginThrottle } from './login-throttle';
 import { passwordTooLong, type PasswordHasher } from './password-hasher';
+import { checkNewPassword } from './password-reset.service';
 import { RefreshToken } from './refresh-token.entity';
 
 /** Where a request came from, for throttling and for the refresh-token record. */
@@ -128,6 +130,63 @@ export class AuthService {
     return true;
   }
 
+  /**
+   * Changes the password after checking the current one (a failure counts as a failed sign-in:
+   * BAD_USER_INPUT naming `currentPassword`, RATE_LIMITED past the limit). Every other session is
+   * signed out, access tokens included (within a revocation poll); this one carries on with the
+   * pair returned (its previous refresh token stops working).
+   */
+  async changePassword(
+    authUser: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+    meta: RequestMeta,
+  ): Promise<AuthPayload> {
+    checkNewPassword(newPassword, 'newPassword');
+    const found = await this.users.findForLoginById(authUser.id);
+    if (!found) throw new NotFoundError('User');
+    await this.throttle.beginAttempt(found.email, meta.ip);
+    let ok: boolean;
+    try {
+      ok = !passwordTooLong(currentPassword) && (await this.hasher.verify(found.passwordHash, currentPassword));
+    } catch (err) {
+      await this.throttle.refund(found.email, meta.ip);
+      throw err;
+    }
+    if (!ok) throw ValidationError.field('currentPassword', 'is not your current password');
+    await this.throttle.succeeded(found.email, meta.ip);
+    const passwordHash = await this.hasher.hash(newPassword);
+    return this.ds.transaction(async (m) => {
+      const user = await m
+        .getRepository(User)
+        .findOne({ where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('User');
+      // Every access token issued until now is refused; the one returned below is issued after.
+      await m.getRepository(User).update({ id: user.id }, { passwordHash, accessRevokedAt: () => 'now()' });
+      const current = authUser.sessionId ?? null;
+      const others = m
+        .createQueryBuilder()
+        .update(RefreshToken)
+        .set({ revokedAt: () => 'now()' })
+        .where('user_id = :userId AND revoked_at IS NULL', { userId: user.id });
+      if (current) others.andWhere('family_id <> :current', { current });
+      await others.execute();
+      // This session goes on with a new pair: its live refresh token is retired as by a refresh.
+      const live = current
+        ? await m
+            .createQueryBuilder()
+            .update(RefreshToken)
+            .set({ rotatedAt: () => 'now()' })
+            .where('user_id = :userId AND family_id = :current AND revoked_at IS NULL AND rotated_at IS NULL', {
+              userId: user.id,
+              current,
+            })
+            .execute()
+        : null;
+      return this.issue(m, user, live?.affected ? current! : randomUUID(), meta);
+    });
+  }
+
   /** Deletes tokens that can no longer be used; run daily by the worker. */
   async purgeExpired(): Promise<number> {
     const result = await this.ds
@@ -153,8 +212,9 @@ export class AuthService {
       tokenHash: hashToken(refreshToken),
       expiresAt: refreshTokenExpiresAt,
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      ip: meta.ip.slice(0, 64),
     });
-    const access = this.accessTokens.sign({ id: user.id, role: user.role });
+    const access = this.accessTokens.sign({ id: user.id, role: user.role, sessionId: familyId });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

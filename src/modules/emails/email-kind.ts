@@ -13,6 +13,8 @@ export enum EmailKind {
   MEETING_UPDATED = 'MEETING_UPDATED',
   /** To the address an account was registered with: the link that proves it is theirs. */
   EMAIL_VERIFICATION = 'EMAIL_VERIFICATION',
+  /** To the account's address, on requestPasswordReset: the link that sets a new password. */
+  PASSWORD_RESET = 'PASSWORD_RESET',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -36,7 +38,7 @@ export const USER_REMINDERS: ReadonlySet<EmailKind> = new Set([
  * sent at once, outside the sending window. Their link carries a token minted as the worker
  * renders the message (email.worker.ts), so no table or list ever holds it.
  */
-export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([EmailKind.EMAIL_VERIFICATION]);
+export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([EmailKind.EMAIL_VERIFICATION, EmailKind.PASSWORD_RESET]);
 
 /** Why a PENDING email waits (ScheduledEmail.heldReason). */
 export enum HeldReason {

@@ -68,15 +68,16 @@ export class EmailSender {
       dueContacts: data.ctx?.digest?.length ?? null,
     });
     if (!decision.send) return this.outcomes.skipped(row, decision);
-    if (row.kind === EmailKind.EMAIL_VERIFICATION && data.ctx) {
+    const action = ACCOUNT_ACTIONS[row.kind];
+    if (action && data.ctx) {
       // Minted now, for this message only: the plain token is in no table, list or preview, and
       // only its hash is stored. A retry mints another; each works until one of them is used.
       const { token } = await mintAccountToken(this.ds.manager, {
         userId: row.userId,
-        purpose: AccountTokenPurpose.VERIFY_EMAIL,
+        purpose: action.purpose,
         email: row.toEmail,
       });
-      data.ctx.actionUrl = verifyEmailUrl(this.config.http.publicUrl, token);
+      data.ctx.actionUrl = `${this.config.http.publicUrl}${action.path}?token=${encodeURIComponent(token)}`;
     }
 
     let composed;
@@ -111,6 +112,11 @@ export class EmailSender {
   }
 }
 
-/** The page that asks the holder of a verification token to confirm (a GET verifies nothing). */
-export const verifyEmailUrl = (publicUrl: string, token: string) =>
-  `${publicUrl}/verify-email?token=${encodeURIComponent(token)}`;
+/**
+ * The account emails whose link carries a token, and the page it opens: each page asks before it
+ * acts (a GET changes nothing, as mail scanners fetch links).
+ */
+const ACCOUNT_ACTIONS: Partial<Record<EmailKind, { purpose: AccountTokenPurpose; path: string }>> = {
+  [EmailKind.EMAIL_VERIFICATION]: { purpose: AccountTokenPurpose.VERIFY_EMAIL, path: '/verify-email' },
+  [EmailKind.PASSWORD_RESET]: { purpose: AccountTokenPurpose.RESET_PASSWORD, path: '/reset-password' },
+};

@@ -22,6 +22,7 @@ const KIND_LABELS: Record<EmailKind, string> = {
   [EmailKind.MEETING_CANCELLED]: 'Meeting cancelled',
   [EmailKind.MEETING_UPDATED]: 'Meeting moved',
   [EmailKind.EMAIL_VERIFICATION]: 'Verify your email address',
+  [EmailKind.PASSWORD_RESET]: 'Reset your password',
 };
 
 const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;

@@ -1,7 +1,7 @@
 import { ContactStage } from '../contacts/contact-stage';
 import { MeetingStatus } from '../meetings/meeting.entity';
 import type { EmailFacts } from './email-context';
-import { CONTACT_FACING, EmailKind, EmailStatus, USER_REMINDERS } from './email-kind';
+import { ACCOUNT_EMAILS, CONTACT_FACING, EmailKind, EmailStatus, USER_REMINDERS } from './email-kind';
 import { CancelReason } from './outbox.service';
 
 /** What the send-time re-checks look at: the claimed row and what was read with its claim. */
@@ -50,7 +50,9 @@ export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: S
   // reminder to the user, whose moment passes, reaches this: it is not sent.
   if (kind === EmailKind.EMAIL_VERIFICATION) {
     if (facts.user.emailVerified) return cancel('ALREADY_VERIFIED', 'the address is already verified');
-  } else if (!facts.user.emailVerified) {
+  } else if (!facts.user.emailVerified && !ACCOUNT_EMAILS.has(kind)) {
+    // A password reset goes to an unverified address too: it is what the owner of the address
+    // asked for, throttled per address, and using it proves the address (resetPassword).
     return cancel('EMAIL_NOT_VERIFIED', 'the account’s address is not verified');
   }
   if (meetingId) {

@@ -66,6 +66,16 @@ export class UserService {
       .getOne();
   }
 
+  /** The user with its password hash, by id (to check the current password). */
+  findForLoginById(id: string): Promise<User | null> {
+    return this.ds
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne();
+  }
+
   async updateProfile(authUser: AuthUser, input: UpdateProfileInput): Promise<User> {
     rejectNulls(input, Object.keys(input));
 

@@ -1,7 +1,7 @@
 import { ContactStage } from '../../contacts/contact-stage';
 import { MeetingStatus } from '../../meetings/meeting.entity';
 import type { EmailFacts } from '../email-context';
-import { CONTACT_FACING, EmailKind, EmailStatus } from '../email-kind';
+import { ACCOUNT_EMAILS, CONTACT_FACING, EmailKind, EmailStatus } from '../email-kind';
 import { decideSend, type SendPolicyInput } from '../send-policy';
 
 const MEETING = '00000000-0000-4000-8000-00000000000a';
@@ -192,12 +192,14 @@ describe('decideSend', () => {
   describe('an unverified address', () => {
     const unverified = { user: { disabledReminders: [], suspendedAt: null, emailVerified: false } };
 
-    it('gets nothing but the verification email: reminders and (if ever claimed) mail to contacts are not sent', () => {
+    it('gets nothing but account emails: reminders and (if ever claimed) mail to contacts are not sent', () => {
       const notVerified = cancelled('EMAIL_NOT_VERIFIED', 'the account’s address is not verified');
-      for (const kind of Object.values(EmailKind).filter((k) => k !== EmailKind.EMAIL_VERIFICATION)) {
+      for (const kind of Object.values(EmailKind).filter((k) => !ACCOUNT_EMAILS.has(k))) {
         expect([kind, decideSend(input(kind, {}, unverified))]).toEqual([kind, notVerified]);
       }
+      // Account emails: the verification email, and a password reset the address's owner asked for.
       expect(decideSend(input(EmailKind.EMAIL_VERIFICATION, {}, unverified))).toEqual(SEND);
+      expect(decideSend(input(EmailKind.PASSWORD_RESET, {}, unverified))).toEqual(SEND);
     });
 
     it('sends no verification email once the address is verified, and none to a suppressed address', () => {

@@ -158,4 +158,14 @@ Someone created a Rapport account with this email address. If it was you, confir
 
 If it was not you, ignore this email or unsubscribe below: Rapport will send nothing else to this address unless it is verified.`,
   },
+  [EmailKind.PASSWORD_RESET]: {
+    subject: 'Reset your Rapport password',
+    body: `Hello,
+
+Someone asked to reset the password of the Rapport account with this email address. If it was you, choose a new password by opening this link (it works once, for 30 minutes):
+
+{{actionUrl}}
+
+If it was not you, ignore this email: your password stays as it is.`,
+  },
 };

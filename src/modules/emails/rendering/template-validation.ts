@@ -143,6 +143,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.MEETING_CANCELLED]: [...COMMON, ...MEETING],
   [EmailKind.MEETING_UPDATED]: [...COMMON, ...MEETING],
   [EmailKind.EMAIL_VERIFICATION]: ['recipient', 'appUrl', 'actionUrl'],
+  [EmailKind.PASSWORD_RESET]: ['recipient', 'appUrl', 'actionUrl'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>

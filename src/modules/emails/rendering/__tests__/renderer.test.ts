@@ -23,6 +23,7 @@ const SUBJECTS: Record<EmailKind, string> = {
   MEETING_CANCELLED: 'Cancelled: Informational interview with Grace, Wednesday 14 January 2026',
   MEETING_UPDATED: 'Moved: Informational interview with Grace, now Wednesday 14 January 2026 at 10:00',
   EMAIL_VERIFICATION: 'Verify your email address for Rapport',
+  PASSWORD_RESET: 'Reset your Rapport password',
 };
 
 const PEOPLE = [
