@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { RegisterInput } from './auth.inputs';
 import { AuthPayload } from './auth.types';
+import { User } from '../users/user.entity';
 
 @Resolver()
 export class AuthResolver {
@@ -81,5 +82,18 @@ export class AuthResolver {
     @Ctx() { user, services, meta }: Context,
   ): Promise<AuthPayload> {
     return services.auth.changePassword(user!, currentPassword, newPassword, meta);
+  }
+
+  @Authorized()
+  @Mutation(() => User, {
+    description:
+      'Asks to move your account to another address: pendingEmail until the link sent there is used, then email (and the old address is told). BAD_USER_INPUT naming `newEmail` or `password`.',
+  })
+  changeEmail(
+    @Arg('newEmail') newEmail: string,
+    @Arg('password') password: string,
+    @Ctx() { user, services, meta }: Context,
+  ): Promise<User> {
+    return services.auth.changeEmail(user!, newEmail, password, meta);
   }
 }

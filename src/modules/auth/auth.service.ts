@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { isEmail } from 'class-validator';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
@@ -145,16 +146,7 @@ export class AuthService {
     checkNewPassword(newPassword, 'newPassword');
     const found = await this.users.findForLoginById(authUser.id);
     if (!found) throw new NotFoundError('User');
-    await this.throttle.beginAttempt(found.email, meta.ip);
-    let ok: boolean;
-    try {
-      ok = !passwordTooLong(currentPassword) && (await this.hasher.verify(found.passwordHash, currentPassword));
-    } catch (err) {
-      await this.throttle.refund(found.email, meta.ip);
-      throw err;
-    }
-    if (!ok) throw ValidationError.field('currentPassword', 'is not your current password');
-    await this.throttle.succeeded(found.email, meta.ip);
+    await this.checkPassword(found, currentPassword, 'currentPassword', meta);
     const passwordHash = await this.hasher.hash(newPassword);
     return this.ds.transaction(async (m) => {
       const user = await m
@@ -185,6 +177,38 @@ export class AuthService {
         : null;
       return this.issue(m, user, live?.affected ? current! : randomUUID(), meta);
     });
+  }
+
+  /**
+   * Asks to move the account to `newEmail`: nothing changes until the link sent there is used
+   * (verifyEmail), and then the old address is told. The password is checked as a sign-in
+   * (BAD_USER_INPUT naming `password`, throttled); whether another account has the address is
+   * not said here (the move then fails at verification).
+   */
+  async changeEmail(authUser: AuthUser, newEmail: string, password: string, meta: RequestMeta): Promise<User> {
+    const address = normalizeEmail(String(newEmail));
+    if (address.length > 254 || !isEmail(address)) {
+      throw ValidationError.field('newEmail', 'must be a valid email address');
+    }
+    const found = await this.users.findForLoginById(authUser.id);
+    if (!found) throw new NotFoundError('User');
+    if (address === found.email) throw ValidationError.field('newEmail', 'is already your address');
+    await this.checkPassword(found, password, 'password', meta);
+    return this.verification.requestChange(found.id, address);
+  }
+
+  /** The password check of changePassword and changeEmail: a failure counts as a failed sign-in. */
+  private async checkPassword(user: User, password: string, field: string, meta: RequestMeta): Promise<void> {
+    await this.throttle.beginAttempt(user.email, meta.ip);
+    let ok: boolean;
+    try {
+      ok = !passwordTooLong(password) && (await this.hasher.verify(user.passwordHash, password));
+    } catch (err) {
+      await this.throttle.refund(user.email, meta.ip);
+      throw err;
+    }
+    if (!ok) throw ValidationError.field(field, 'is not your current password');
+    await this.throttle.succeeded(user.email, meta.ip);
   }
 
   /** Deletes tokens that can no longer be used; run daily by the worker. */

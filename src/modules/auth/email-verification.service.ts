@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource, EntityManager } from 'typeorm';
-import { RateLimitedError, ValidationError } from '../../core/errors';
+import { NotFoundError, RateLimitedError, ValidationError } from '../../core/errors';
+import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import type { Logger } from '../../core/logger';
 import { releaseHeldEmails } from '../emails/email-holds';
-import { EmailKind } from '../emails/email-kind';
+import { ACCOUNT_EMAILS, CONTACT_FACING, EmailKind } from '../emails/email-kind';
 import type { OutboxChange } from '../emails/email-queue';
 import type { OutboxService } from '../emails/outbox.service';
 import { User } from '../users/user.entity';
@@ -39,14 +40,17 @@ export class EmailVerificationService {
     });
   }
 
-  /** Plans a verification email to the user's address, now, inside the caller's transaction. */
-  plan(m: EntityManager, user: Pick<User, 'id' | 'email'>): Promise<OutboxChange> {
+  /**
+   * Plans a verification email, now, inside the caller's transaction: to `address` (an address
+   * changeEmail waits for), or to the user's own.
+   */
+  plan(m: EntityManager, user: Pick<User, 'id' | 'email'>, address = user.email): Promise<OutboxChange> {
     return this.outbox.plan(m, {
       userId: user.id,
       contactId: null,
       kind: EmailKind.EMAIL_VERIFICATION,
       dedupeKey: `account:verify:${randomUUID()}`,
-      to: { email: user.email, name: null },
+      to: { email: address, name: null },
       // Account emails do not wait for the sending window: the user is waiting for this one.
       sendAt: new Date(),
     });
@@ -61,14 +65,21 @@ export class EmailVerificationService {
     const changes = await this.ds.transaction(async (m) => {
       const row = await consumeAccountToken(m, token, AccountTokenPurpose.VERIFY_EMAIL);
       if (!row) throw invalidToken();
-      const result = await m
-        .createQueryBuilder()
-        .update(User)
-        .set({ emailVerifiedAt: () => 'now()' })
-        .where('id = :id AND email = :email AND email_verified_at IS NULL', { id: row.userId, email: row.email })
-        .execute();
-      if (!result.affected) throw invalidToken();
-      return releaseHeldEmails(m, row.userId);
+      const users = m.getRepository(User);
+      const user = await users.findOne({ where: { id: row.userId }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw invalidToken();
+      const changes: OutboxChange[] = [];
+      if (row.email === user.email) {
+        if (user.emailVerifiedAt) throw invalidToken();
+        await users.update({ id: user.id }, { emailVerifiedAt: () => 'now()' });
+      } else if (row.email === user.pendingEmail) {
+        changes.push(...(await this.moveTo(m, user, row.email)));
+      } else {
+        // Sent to an address the account has left, or no longer asks for.
+        throw invalidToken();
+      }
+      changes.push(...(await releaseHeldEmails(m, row.userId)));
+      return changes;
     });
     await this.outbox.commit(changes);
     this.logger.info({ released: changes.length }, 'email address verified');
@@ -76,15 +87,62 @@ export class EmailVerificationService {
   }
 
   /**
-   * Sends another verification email; false (and nothing sent) when the address is verified
-   * already. At most VERIFICATION_RESENDS_PER_HOUR per address, else RATE_LIMITED: an account
-   * registered with someone else's address cannot be used to flood it.
+   * changeEmail takes effect: the account moves to its verified new address, its reminders still
+   * to come follow it, and the old address is told (it may be the owner's only sign of a takeover).
    */
-  async resend(authUser: AuthUser): Promise<boolean> {
-    const user = await this.ds.getRepository(User).findOneByOrFail({ id: authUser.id });
-    if (user.emailVerifiedAt) return false;
+  private async moveTo(m: EntityManager, user: User, address: string): Promise<OutboxChange[]> {
     try {
-      await this.resends.consume(user.email);
+      await m
+        .getRepository(User)
+        .update(
+          { id: user.id },
+          { email: address, pendingEmail: null, emailVerifiedAt: user.emailVerifiedAt ?? (() => 'now()') },
+        );
+    } catch (err) {
+      // Another account took the address meanwhile.
+      if (isPgError(err, PG_UNIQUE_VIOLATION))
+        throw ValidationError.field('token', 'this address can no longer be used');
+      throw err;
+    }
+    const [moved]: [{ id: string; send_at: Date }[], number] = await m.query(
+      `UPDATE scheduled_emails SET to_email = $3, updated_at = now()
+        WHERE user_id = $1 AND status = 'PENDING' AND to_email = $2 AND NOT (kind = ANY ($4::email_kind[]))
+        RETURNING id, send_at`,
+      [user.id, user.email, address, [...CONTACT_FACING, ...ACCOUNT_EMAILS]],
+    );
+    this.logger.info({ userId: user.id, reminders: moved.length }, 'email address changed');
+    const notice = await this.outbox.plan(m, {
+      userId: user.id,
+      contactId: null,
+      kind: EmailKind.EMAIL_CHANGED,
+      dedupeKey: `account:email-changed:${randomUUID()}`,
+      to: { email: user.email, name: null },
+      sendAt: new Date(),
+    });
+    return [notice];
+  }
+
+  /**
+   * Asks for the account to move to `address` (changeEmail): remembers it as pending and sends it
+   * a verification email, throttled per address. The caller has checked the password.
+   */
+  async requestChange(userId: string, address: string): Promise<User> {
+    await this.consumeAllowance(address);
+    const [user, change] = await this.ds.transaction(async (m) => {
+      const users = m.getRepository(User);
+      const user = await users.findOne({ where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('User');
+      user.pendingEmail = address;
+      await users.update({ id: user.id }, { pendingEmail: address });
+      return [user, await this.plan(m, user, address)] as const;
+    });
+    await this.outbox.commit([change]);
+    return user;
+  }
+
+  private async consumeAllowance(address: string): Promise<void> {
+    try {
+      await this.resends.consume(address);
     } catch (err) {
       if (err instanceof Error) throw err;
       const wait = (err as RateLimiterRes).msBeforeNext;
@@ -93,7 +151,20 @@ export class EmailVerificationService {
         'Too many verification emails to this address; try again later',
       );
     }
-    const change = await this.ds.transaction((m) => this.plan(m, user));
+  }
+
+  /**
+   * Sends another verification email (to the account's address, or to the one changeEmail waits
+   * for); false (and nothing sent) when there is nothing to verify. At most VERIFICATION_RESENDS_PER_HOUR per address, else RATE_LIMITED: an account
+   * registered with someone else's address cannot be used to flood it.
+   */
+  async resend(authUser: AuthUser): Promise<boolean> {
+    const user = await this.ds.getRepository(User).findOneByOrFail({ id: authUser.id });
+    // The account's own address until it is verified, then an address changeEmail waits for.
+    const address = user.emailVerifiedAt ? user.pendingEmail : user.email;
+    if (!address) return false;
+    await this.consumeAllowance(address);
+    const change = await this.ds.transaction((m) => this.plan(m, user, address));
     await this.outbox.commit([change]);
     return true;
   }

@@ -15,6 +15,8 @@ export enum EmailKind {
   EMAIL_VERIFICATION = 'EMAIL_VERIFICATION',
   /** To the account's address, on requestPasswordReset: the link that sets a new password. */
   PASSWORD_RESET = 'PASSWORD_RESET',
+  /** To the address an account moved away from (changeEmail), once the new one is verified. */
+  EMAIL_CHANGED = 'EMAIL_CHANGED',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -38,7 +40,11 @@ export const USER_REMINDERS: ReadonlySet<EmailKind> = new Set([
  * sent at once, outside the sending window. Their link carries a token minted as the worker
  * renders the message (email.worker.ts), so no table or list ever holds it.
  */
-export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([EmailKind.EMAIL_VERIFICATION, EmailKind.PASSWORD_RESET]);
+export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([
+  EmailKind.EMAIL_VERIFICATION,
+  EmailKind.PASSWORD_RESET,
+  EmailKind.EMAIL_CHANGED,
+]);
 
 /** Why a PENDING email waits (ScheduledEmail.heldReason). */
 export enum HeldReason {

@@ -64,6 +64,7 @@ export class EmailSender {
       kind: row.kind,
       meetingId: row.meetingId,
       contactId: row.contactId,
+      toEmail: row.toEmail,
       facts: data.facts,
       dueContacts: data.ctx?.digest?.length ?? null,
     });

@@ -9,6 +9,8 @@ export interface SendPolicyInput {
   kind: EmailKind;
   meetingId: string | null;
   contactId: string | null;
+  /** The recipient; for a verification email, which address it verifies. */
+  toEmail: string;
   facts: EmailFacts;
   /** For a keep-in-touch digest: how many contacts it would list now (null when nothing was read). */
   dueContacts: number | null;
@@ -40,7 +42,7 @@ const SEND: SendDecision = { send: true };
  * nudge whose contact is gone or has answered; a digest with nobody due any more. No I/O: every
  * fact is read with the claim.
  */
-export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: SendPolicyInput): SendDecision {
+export function decideSend({ kind, meetingId, contactId, toEmail, facts, dueContacts }: SendPolicyInput): SendDecision {
   // Nothing goes out in the name of a suspended account, or of one that no longer exists: not
   // its reminders, and not its mail to contacts (an abusive account's outreach above all).
   if (!facts.user) return cancel('ACCOUNT_SUSPENDED', 'the account no longer exists');
@@ -49,7 +51,11 @@ export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: S
   // else. Mail to contacts waits (held_reason) and is never claimed while it does, so only a
   // reminder to the user, whose moment passes, reaches this: it is not sent.
   if (kind === EmailKind.EMAIL_VERIFICATION) {
-    if (facts.user.emailVerified) return cancel('ALREADY_VERIFIED', 'the address is already verified');
+    // For the account's address until it is verified, or for the address changeEmail waits for.
+    const pending = facts.user.pendingEmail !== null && toEmail === facts.user.pendingEmail;
+    if (!pending && toEmail !== facts.user.email)
+      return cancel(CancelReason.PLAN_CHANGED, 'the address is no longer asked for');
+    if (!pending && facts.user.emailVerified) return cancel('ALREADY_VERIFIED', 'the address is already verified');
   } else if (!facts.user.emailVerified && !ACCOUNT_EMAILS.has(kind)) {
     // A password reset goes to an unverified address too: it is what the owner of the address
     // asked for, throttled per address, and using it proves the address (resetPassword).

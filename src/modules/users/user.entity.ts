@@ -102,6 +102,13 @@ export class User {
     return this.emailVerifiedAt !== null;
   }
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The address changeEmail asked for, until its verification link is used (then it becomes email).',
+  })
+  @Column('text', { nullable: true })
+  pendingEmail: string | null;
+
   @Field(() => Date, { nullable: true, description: 'Set when an administrator suspended the account.' })
   @Column('timestamptz', { nullable: true })
   suspendedAt: Date | null;

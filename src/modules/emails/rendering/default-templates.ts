@@ -168,4 +168,12 @@ Someone asked to reset the password of the Rapport account with this email addre
 
 If it was not you, ignore this email: your password stays as it is.`,
   },
+  [EmailKind.EMAIL_CHANGED]: {
+    subject: 'The email address of your Rapport account was changed',
+    body: `Hello,
+
+The Rapport account that used this email address now uses another one, which its owner has just verified. Rapport will send nothing more about that account to this address.
+
+If you did not make this change, someone else may have your password: reset it at {{appUrl}} using your new address, or reply to this email.`,
+  },
 };

@@ -144,6 +144,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.MEETING_UPDATED]: [...COMMON, ...MEETING],
   [EmailKind.EMAIL_VERIFICATION]: ['recipient', 'appUrl', 'actionUrl'],
   [EmailKind.PASSWORD_RESET]: ['recipient', 'appUrl', 'actionUrl'],
+  [EmailKind.EMAIL_CHANGED]: ['recipient', 'appUrl'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>

@@ -24,6 +24,7 @@ const SUBJECTS: Record<EmailKind, string> = {
   MEETING_UPDATED: 'Moved: Informational interview with Grace, now Wednesday 14 January 2026 at 10:00',
   EMAIL_VERIFICATION: 'Verify your email address for Rapport',
   PASSWORD_RESET: 'Reset your Rapport password',
+  EMAIL_CHANGED: 'The email address of your Rapport account was changed',
 };
 
 const PEOPLE = [
