@@ -7,6 +7,8 @@ import { healthRouter } from '../core/http/health';
 import { playgroundRouter } from '../core/http/playground';
 import { clientIpResolver, requestId, sendHttpError } from '../core/http/requests';
 import type { Infrastructure } from '../core/infrastructure';
+import { resetPasswordRouter } from '../modules/auth/reset-password.routes';
+import { verifyEmailRouter } from '../modules/auth/verify-email.routes';
 import { unsubscribeRouter } from '../modules/emails/unsubscribe.routes';
 import { calendarFeedRouter, exportRouter } from '../modules/exports/export.routes';
 import { Role } from '../modules/users/user.entity';
@@ -77,7 +79,12 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       // Only method, URL and status: no headers, no bodies.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // Account tokens travel in query strings (/verify-email?token=…): never into the logs.
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -102,6 +109,12 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   };
   app.use('/export', exportRouter(exportRoutes));
   app.use('/calendar', calendarFeedRouter(exportRoutes));
+  app.use('/verify-email', verifyEmailRouter(services.emailVerification));
+  app.use(
+    '/reset-password',
+    express.urlencoded({ extended: false, limit: '2kb' }),
+    resetPasswordRouter(services.passwordReset),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

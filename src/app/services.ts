@@ -2,6 +2,9 @@ import type { Queue } from 'bullmq';
 import { AccessRevocations } from '../modules/auth/access-revocations';
 import { AccessTokens } from '../modules/auth/access-tokens';
 import { AuthService } from '../modules/auth/auth.service';
+import { EmailVerificationService } from '../modules/auth/email-verification.service';
+import { PasswordResetService } from '../modules/auth/password-reset.service';
+import { SessionService } from '../modules/auth/session.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
@@ -40,6 +43,9 @@ export interface Services {
   emailTemplates: EmailTemplateService;
   users: UserService;
   auth: AuthService;
+  emailVerification: EmailVerificationService;
+  passwordReset: PasswordResetService;
+  sessions: SessionService;
   accessTokens: AccessTokens;
   /** Polled by API processes (started by the HTTP app), so revoked tokens stop working. */
   accessRevocations: AccessRevocations;
@@ -73,15 +79,25 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
   const accessTokens = new AccessTokens(config.auth, accessRevocations);
   const contacts = new ContactService(ds, outbox);
   const insights = new InsightService(ds);
+  const emailVerification = new EmailVerificationService(
+    ds,
+    outbox,
+    redis,
+    config.redis.prefix,
+    logger.child({ module: 'auth' }),
+  );
+  const hasher = new PasswordHasher(config.auth.argon2, config.auth.hashing);
   const auth = new AuthService(
     ds,
     users,
     questions,
-    new PasswordHasher(config.auth.argon2, config.auth.hashing),
+    hasher,
     accessTokens,
     new LoginThrottle(redis, config.redis.prefix, config.auth.throttle),
     config.auth,
     logger.child({ module: 'auth' }),
+    emailVerification,
+    outbox,
   );
   return {
     emailQueue,
@@ -93,6 +109,16 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     emailTemplates,
     users,
     auth,
+    emailVerification,
+    passwordReset: new PasswordResetService(
+      ds,
+      outbox,
+      hasher,
+      redis,
+      config.redis.prefix,
+      logger.child({ module: 'auth' }),
+    ),
+    sessions: new SessionService(ds),
     accessTokens,
     accessRevocations,
     organisations: new OrganisationService(ds),

@@ -55,6 +55,8 @@ interface Fixture {
   questionId: string;
   commitmentId: string;
   scheduledEmailId: string;
+  /** A's sign-in (a refresh-token family). */
+  sessionId: string;
   /** B's own objects, to fill the other fields of a mutation. */
   own: { contactId: string; meetingId: string };
 }
@@ -241,6 +243,7 @@ const PROBES: Record<string, Probe> = {
     (f) => f.scheduledEmailId,
   ),
   'Mutation.cancelScheduledEmail.id': byId('cancelScheduledEmail', 'scheduledEmailId'),
+  'Mutation.revokeSession.id': byId('revokeSession', 'sessionId', '', ''),
   'Mutation.sendScheduledEmailNow.id': byId('sendScheduledEmailNow', 'scheduledEmailId'),
   'Mutation.retryScheduledEmail.id': byId('retryScheduledEmail', 'scheduledEmailId'),
   'Mutation.updateCommitment.id': mutationWithInput(
@@ -316,8 +319,12 @@ beforeAll(async () => {
     `SELECT id FROM scheduled_emails WHERE meeting_id = $1 AND status = 'PENDING' LIMIT 1`,
     [open.id],
   );
+  const [session] = await app.infra.ds.query(`SELECT family_id FROM refresh_tokens WHERE user_id = $1 LIMIT 1`, [
+    a.user.id,
+  ]);
   fixture = {
     scheduledEmailId: email.id,
+    sessionId: session.family_id,
     organisationId: org.id,
     contactId: contact.id,
     meetingId: open.id,

@@ -12,6 +12,8 @@ const AUDIENCE = 'rapport-api';
 export interface AuthUser {
   id: string;
   role: Role;
+  /** The session (refresh-token family) the token was issued to; absent on older tokens. */
+  sessionId?: string | null;
 }
 
 interface Verified {
@@ -40,7 +42,9 @@ export class AccessTokens {
     const expiresAt = new Date(Date.now() + this.config.accessTokenTtlSeconds * 1000);
     // `iat` to the millisecond (a JWT NumericDate may have a fraction): a token issued just after
     // its account's access was revoked (a role change, then a refresh) is told from one before.
-    const token = jwt.sign({ role: user.role, iat: Date.now() / 1000 }, this.key, {
+    const claims: Record<string, unknown> = { role: user.role, iat: Date.now() / 1000 };
+    if (user.sessionId) claims.sid = user.sessionId;
+    const token = jwt.sign(claims, this.key, {
       algorithm: ALGORITHM,
       subject: user.id,
       issuer: ISSUER,
@@ -89,7 +93,10 @@ export class AccessTokens {
       const role = (claims as { role?: unknown }).role;
       if (role !== Role.USER && role !== Role.ADMIN) return null;
       if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return null;
-      return { user: { id: claims.sub, role }, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000 };
+      const sid = (claims as { sid?: unknown }).sid;
+      const user: AuthUser =
+        typeof sid === 'string' ? { id: claims.sub, role, sessionId: sid } : { id: claims.sub, role };
+      return { user, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000 };
     } catch {
       return null;
     }

@@ -1,9 +1,11 @@
 import type { FeatureModule } from '../../core/feature';
 import { AuthResolver } from './auth.resolver';
+import { AccountToken } from './account-token.entity';
 import { RefreshToken } from './refresh-token.entity';
+import { SessionResolver } from './session.resolver';
 
 export const authModule = {
   name: 'auth',
-  entities: [RefreshToken],
-  resolvers: [AuthResolver],
+  entities: [RefreshToken, AccountToken],
+  resolvers: [AuthResolver, SessionResolver],
 } satisfies FeatureModule;

@@ -1,7 +1,8 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { RegisterInput } from './auth.inputs';
 import { AuthPayload } from './auth.types';
+import { User } from '../users/user.entity';
 
 @Resolver()
 export class AuthResolver {
@@ -31,5 +32,68 @@ export class AuthResolver {
   @Mutation(() => Boolean, { description: 'Ends the session of this refresh token (on every device that shares it).' })
   logout(@Arg('refreshToken') refreshToken: string, @Ctx() { services }: Context): Promise<boolean> {
     return services.auth.logout(refreshToken);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Verifies the address a verification email was sent to, with the token from its link (single-use, 24 hours). Mail to contacts held until now goes out. BAD_USER_INPUT naming `token` when it is unknown, used or expired.',
+  })
+  verifyEmail(@Arg('token') token: string, @Ctx() { services }: Context): Promise<boolean> {
+    return services.emailVerification.verify(token);
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'Sends another verification email to your address; false when it is verified already. At most 3 an hour (RATE_LIMITED).',
+  })
+  resendVerificationEmail(@Ctx() { user, services }: Context): Promise<boolean> {
+    return services.emailVerification.resend(user!);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Emails a password reset link (single-use, 30 minutes) if the address has an account. Always true, in about the same time either way; throttled per address and per IP (RATE_LIMITED).',
+  })
+  requestPasswordReset(@Arg('email') email: string, @Ctx() { services, meta }: Context): Promise<boolean> {
+    return services.passwordReset.request(email, meta);
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Sets a new password with the token from a reset email and signs every session out (sign in again). BAD_USER_INPUT naming `token` or `newPassword`.',
+  })
+  resetPassword(
+    @Arg('token') token: string,
+    @Arg('newPassword') newPassword: string,
+    @Ctx() { services }: Context,
+  ): Promise<boolean> {
+    return services.passwordReset.reset(token, newPassword);
+  }
+
+  @Authorized()
+  @Mutation(() => AuthPayload, {
+    description:
+      'Changes your password. Every other session is signed out; this one continues with the pair returned (its old refresh token stops working). BAD_USER_INPUT naming `currentPassword` or `newPassword`.',
+  })
+  changePassword(
+    @Arg('currentPassword') currentPassword: string,
+    @Arg('newPassword') newPassword: string,
+    @Ctx() { user, services, meta }: Context,
+  ): Promise<AuthPayload> {
+    return services.auth.changePassword(user!, currentPassword, newPassword, meta);
+  }
+
+  @Authorized()
+  @Mutation(() => User, {
+    description:
+      'Asks to move your account to another address: pendingEmail until the link sent there is used, then email (and the old address is told). BAD_USER_INPUT naming `newEmail` or `password`.',
+  })
+  changeEmail(
+    @Arg('newEmail') newEmail: string,
+    @Arg('password') password: string,
+    @Ctx() { user, services, meta }: Context,
+  ): Promise<User> {
+    return services.auth.changeEmail(user!, newEmail, password, meta);
   }
 }

@@ -1,16 +1,22 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { isEmail } from 'class-validator';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { User } from '../users/user.entity';
 import { normalizeEmail, type UserService } from '../users/user.service';
 import type { QuestionService } from '../questions/question.service';
-import type { AccessTokens } from './access-tokens';
+import type { OutboxChange } from '../emails/email-queue';
+import type { OutboxService } from '../emails/outbox.service';
+import { NotFoundError, ValidationError } from '../../core/errors';
+import type { AccessTokens, AuthUser } from './access-tokens';
 import { AuthError } from './auth.errors';
 import type { RegisterInput } from './auth.inputs';
 import type { AuthPayload } from './auth.types';
+import type { EmailVerificationService } from './email-verification.service';
 import type { LoginThrottle } from './login-throttle';
 import { passwordTooLong, type PasswordHasher } from './password-hasher';
+import { checkNewPassword } from './password-reset.service';
 import { RefreshToken } from './refresh-token.entity';
 
 /** Where a request came from, for throttling and for the refresh-token record. */
@@ -32,17 +38,34 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly config: Config['auth'],
     private readonly logger: Logger,
+    private readonly verification: EmailVerificationService,
+    private readonly outbox: OutboxService,
   ) {}
 
-  async register(input: RegisterInput, meta: RequestMeta): Promise<AuthPayload> {
+  /**
+   * Creates an account, unverified: it is sent a verification email, and until the address is
+   * verified its mail to contacts waits. `options.emailVerified` is for trusted tools only.
+   */
+  async register(
+    input: RegisterInput,
+    meta: RequestMeta,
+    options: { emailVerified?: boolean } = {},
+  ): Promise<AuthPayload> {
     await this.throttle.consumeRegistration(meta.ip);
     const passwordHash = await this.hasher.hash(input.password);
+    const changes: OutboxChange[] = [];
     const payload = await this.ds.transaction(async (m) => {
-      const user = await this.users.create(m, { ...input, passwordHash });
+      const user = await this.users.create(m, {
+        ...input,
+        passwordHash,
+        emailVerifiedAt: options.emailVerified ? new Date() : null,
+      });
       // Every account starts with a bank of good questions for its first agendas.
       await this.questions.seedDefaults(user.id, m);
+      if (!user.emailVerifiedAt) changes.push(await this.verification.plan(m, user));
       return this.issue(m, user, randomUUID(), meta);
     });
+    await this.outbox.commit(changes);
     this.logger.info({ userId: payload.user.id }, 'user registered');
     return payload;
   }
@@ -108,6 +131,86 @@ export class AuthService {
     return true;
   }
 
+  /**
+   * Changes the password after checking the current one (a failure counts as a failed sign-in:
+   * BAD_USER_INPUT naming `currentPassword`, RATE_LIMITED past the limit). Every other session is
+   * signed out, access tokens included (within a revocation poll); this one carries on with the
+   * pair returned (its previous refresh token stops working).
+   */
+  async changePassword(
+    authUser: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+    meta: RequestMeta,
+  ): Promise<AuthPayload> {
+    checkNewPassword(newPassword, 'newPassword');
+    const found = await this.users.findForLoginById(authUser.id);
+    if (!found) throw new NotFoundError('User');
+    await this.checkPassword(found, currentPassword, 'currentPassword', meta);
+    const passwordHash = await this.hasher.hash(newPassword);
+    return this.ds.transaction(async (m) => {
+      const user = await m
+        .getRepository(User)
+        .findOne({ where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('User');
+      // Every access token issued until now is refused; the one returned below is issued after.
+      await m.getRepository(User).update({ id: user.id }, { passwordHash, accessRevokedAt: () => 'now()' });
+      const current = authUser.sessionId ?? null;
+      const others = m
+        .createQueryBuilder()
+        .update(RefreshToken)
+        .set({ revokedAt: () => 'now()' })
+        .where('user_id = :userId AND revoked_at IS NULL', { userId: user.id });
+      if (current) others.andWhere('family_id <> :current', { current });
+      await others.execute();
+      // This session goes on with a new pair: its live refresh token is retired as by a refresh.
+      const live = current
+        ? await m
+            .createQueryBuilder()
+            .update(RefreshToken)
+            .set({ rotatedAt: () => 'now()' })
+            .where('user_id = :userId AND family_id = :current AND revoked_at IS NULL AND rotated_at IS NULL', {
+              userId: user.id,
+              current,
+            })
+            .execute()
+        : null;
+      return this.issue(m, user, live?.affected ? current! : randomUUID(), meta);
+    });
+  }
+
+  /**
+   * Asks to move the account to `newEmail`: nothing changes until the link sent there is used
+   * (verifyEmail), and then the old address is told. The password is checked as a sign-in
+   * (BAD_USER_INPUT naming `password`, throttled); whether another account has the address is
+   * not said here (the move then fails at verification).
+   */
+  async changeEmail(authUser: AuthUser, newEmail: string, password: string, meta: RequestMeta): Promise<User> {
+    const address = normalizeEmail(String(newEmail));
+    if (address.length > 254 || !isEmail(address)) {
+      throw ValidationError.field('newEmail', 'must be a valid email address');
+    }
+    const found = await this.users.findForLoginById(authUser.id);
+    if (!found) throw new NotFoundError('User');
+    if (address === found.email) throw ValidationError.field('newEmail', 'is already your address');
+    await this.checkPassword(found, password, 'password', meta);
+    return this.verification.requestChange(found.id, address);
+  }
+
+  /** The password check of changePassword and changeEmail: a failure counts as a failed sign-in. */
+  private async checkPassword(user: User, password: string, field: string, meta: RequestMeta): Promise<void> {
+    await this.throttle.beginAttempt(user.email, meta.ip);
+    let ok: boolean;
+    try {
+      ok = !passwordTooLong(password) && (await this.hasher.verify(user.passwordHash, password));
+    } catch (err) {
+      await this.throttle.refund(user.email, meta.ip);
+      throw err;
+    }
+    if (!ok) throw ValidationError.field(field, 'is not your current password');
+    await this.throttle.succeeded(user.email, meta.ip);
+  }
+
   /** Deletes tokens that can no longer be used; run daily by the worker. */
   async purgeExpired(): Promise<number> {
     const result = await this.ds
@@ -133,8 +236,9 @@ export class AuthService {
       tokenHash: hashToken(refreshToken),
       expiresAt: refreshTokenExpiresAt,
       userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      ip: meta.ip.slice(0, 64),
     });
-    const access = this.accessTokens.sign({ id: user.id, role: user.role });
+    const access = this.accessTokens.sign({ id: user.id, role: user.role, sessionId: familyId });
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt,

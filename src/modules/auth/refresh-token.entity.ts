@@ -39,6 +39,10 @@ export class RefreshToken {
   @Column('text', { nullable: true })
   userAgent: string | null;
 
+  /** The client address the token was issued to (the sessions list shows it). */
+  @Column('text', { nullable: true })
+  ip: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

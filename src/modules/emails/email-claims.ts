@@ -243,7 +243,7 @@ WITH claimed AS (
   UPDATE scheduled_emails
   SET status = 'SENDING', lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
       attempts = attempts + 1, smtp_started_at = NULL, updated_at = now()
-  WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND send_at <= now()
+  WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND send_at <= now() AND held_reason IS NULL
   RETURNING id, user_id, meeting_id, contact_id, kind, to_email, to_name, subject_override, body_override,
             message_id, attempts, lease_owner
 ), event AS (

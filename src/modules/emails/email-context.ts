@@ -39,7 +39,14 @@ function contactFromName(name: string): NonNullable<RenderContext['contact']> {
 
 /** What the send-time re-checks need besides the render context, read in the same statement. */
 export interface EmailFacts {
-  user: { disabledReminders: EmailKind[]; suspendedAt: Date | null } | null;
+  user: {
+    disabledReminders: EmailKind[];
+    suspendedAt: Date | null;
+    emailVerified: boolean;
+    email: string;
+    /** An address changeEmail is waiting to see verified. */
+    pendingEmail: string | null;
+  } | null;
   /** The row's meeting, when it has one and it still exists (and is the user's). */
   meeting: { status: MeetingStatus } | null;
   /** The contact the email is about (the row's, else the meeting's), when it exists and is the user's. */
@@ -85,6 +92,7 @@ export function emailDataSelect(from: string, leadingColumns = ''): string {
 SELECT ${leadingColumns}
        u.id AS u_id, u.name AS u_name, u.email AS u_email, u.timezone AS u_timezone,
        u.disabled_reminders::text[] AS u_disabled_reminders, u.suspended_at AS u_suspended_at,
+       u.email_verified_at IS NOT NULL AS u_email_verified, u.pending_email AS u_pending_email,
        m.id AS m_id, m.title AS m_title, m.starts_at AS m_starts_at, m.ends_at AS m_ends_at,
        m.timezone AS m_timezone, m.location AS m_location, m.video_url AS m_video_url, m.notes AS m_notes,
        m.status AS m_status, m.ics_sequence AS m_ics_sequence, m.contact_name AS m_contact_name,
@@ -175,6 +183,9 @@ export async function emailDataFrom(m: EntityManager, r: DataRow, opts: RenderCo
         ? {
             disabledReminders: (r.u_disabled_reminders as EmailKind[] | null) ?? [],
             suspendedAt: r.u_suspended_at as Date | null,
+            emailVerified: r.u_email_verified === true,
+            email: r.u_email as string,
+            pendingEmail: (r.u_pending_email as string | null) ?? null,
           }
         : null,
     meeting: r.m_id != null ? { status: r.m_status as MeetingStatus } : null,

@@ -11,6 +11,12 @@ export enum EmailKind {
   MEETING_CANCELLED = 'MEETING_CANCELLED',
   /** To the user when a meeting whose invitation they received moves: an updated invitation. */
   MEETING_UPDATED = 'MEETING_UPDATED',
+  /** To the address an account was registered with: the link that proves it is theirs. */
+  EMAIL_VERIFICATION = 'EMAIL_VERIFICATION',
+  /** To the account's address, on requestPasswordReset: the link that sets a new password. */
+  PASSWORD_RESET = 'PASSWORD_RESET',
+  /** To the address an account moved away from (changeEmail), once the new one is verified. */
+  EMAIL_CHANGED = 'EMAIL_CHANGED',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -27,6 +33,24 @@ export const USER_REMINDERS: ReadonlySet<EmailKind> = new Set([
   EmailKind.KEEP_IN_TOUCH_DIGEST,
   EmailKind.OUTREACH_NUDGE,
 ]);
+
+/**
+ * Emails about the account itself, in Rapport's own fixed wording: never editable or previewable
+ * (the address may be someone else's, and the account holder chooses none of the text), and
+ * sent at once, outside the sending window. Their link carries a token minted as the worker
+ * renders the message (email.worker.ts), so no table or list ever holds it.
+ */
+export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([
+  EmailKind.EMAIL_VERIFICATION,
+  EmailKind.PASSWORD_RESET,
+  EmailKind.EMAIL_CHANGED,
+]);
+
+/** Why a PENDING email waits (ScheduledEmail.heldReason). */
+export enum HeldReason {
+  /** Mail to contacts of an account whose address is not verified yet. */
+  EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
+}
 
 export enum EmailStatus {
   PENDING = 'PENDING',

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../../core/errors';
 import { isUuid } from '../../core/ids';
 import type { AuthUser } from '../auth/access-tokens';
 import { loadRenderContext } from './email-context';
-import { CONTACT_FACING, EmailKind } from './email-kind';
+import { ACCOUNT_EMAILS, CONTACT_FACING, EmailKind } from './email-kind';
 import { EmailTemplate } from './email-template.entity';
 import type { EmailTemplateInput } from './email-template.inputs';
 import type { EmailPreview, EmailTemplateView } from './email-template.types';
@@ -16,7 +16,12 @@ import { templateVariables, validateTemplate } from './rendering/template-valida
 /** Stands in for the user's own message when previewing an OUTREACH email. */
 export const PREVIEW_MESSAGE = '(Your message to them appears here.)';
 
-const KINDS = Object.values(EmailKind);
+// Account emails keep Rapport's wording: their recipient may not be the account holder.
+const KINDS = Object.values(EmailKind).filter((kind) => !ACCOUNT_EMAILS.has(kind));
+
+function editable(kind: EmailKind): void {
+  if (ACCOUNT_EMAILS.has(kind)) throw ValidationError.field('kind', 'account emails keep Rapport’s wording');
+}
 
 function view(kind: EmailKind, own: EmailTemplate | null): EmailTemplateView {
   const source = own ?? DEFAULT_TEMPLATES[kind];
@@ -52,6 +57,7 @@ export class EmailTemplateService {
 
   /** Saves the user's wording after checking it (BAD_USER_INPUT naming input.subject / input.body). */
   async update(user: AuthUser, kind: EmailKind, input: EmailTemplateInput): Promise<EmailTemplateView> {
+    editable(kind);
     const source = { subject: input.subject.trim(), body: input.body.trim() };
     const errors = validateTemplate(source, kind);
     if (errors.length) throw new ValidationError(errors);
@@ -68,6 +74,7 @@ export class EmailTemplateService {
 
   /** Goes back to Rapport's default wording (a no-op if it was never changed). */
   async reset(user: AuthUser, kind: EmailKind): Promise<EmailTemplateView> {
+    editable(kind);
     await this.ds.getRepository(EmailTemplate).delete({ userId: user.id, kind });
     return view(kind, null);
   }
@@ -79,6 +86,7 @@ export class EmailTemplateService {
    * renders over its cap (see render-limits.ts).
    */
   async preview(user: AuthUser, kind: EmailKind, meetingId: string): Promise<EmailPreview> {
+    editable(kind);
     if (!isUuid(meetingId)) throw new NotFoundError('Meeting');
     const contactFacing = CONTACT_FACING.has(kind);
     const m = this.ds.manager;

@@ -4,9 +4,12 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { HeaderInjectionError, SendWithdrawnError, type Mailer } from '../../core/mail/mailer';
+import { AccountTokenPurpose } from '../auth/account-token.entity';
+import { mintAccountToken } from '../auth/account-tokens';
 import { EmailClaims, type ClaimedEmail } from './email-claims';
 import type { EmailData } from './email-context';
 import type { EmailComposer } from './email-composer';
+import { EmailKind } from './email-kind';
 import type { EmailQueue } from './email-queue';
 import { decideSend } from './send-policy';
 import { SendOutcomes, type SendOutcome } from './send-outcomes';
@@ -22,12 +25,12 @@ export class EmailSender {
   private readonly outcomes: SendOutcomes;
 
   constructor(
-    ds: DataSource,
+    private readonly ds: DataSource,
     private readonly mailer: Mailer,
     private readonly composer: EmailComposer,
     queue: EmailQueue,
     suppressions: SuppressionService,
-    config: Config,
+    private readonly config: Config,
     logger: Logger,
     /** Identifies this worker in leases, e.g. `hostname:pid`. */
     workerId: string,
@@ -61,10 +64,22 @@ export class EmailSender {
       kind: row.kind,
       meetingId: row.meetingId,
       contactId: row.contactId,
+      toEmail: row.toEmail,
       facts: data.facts,
       dueContacts: data.ctx?.digest?.length ?? null,
     });
     if (!decision.send) return this.outcomes.skipped(row, decision);
+    const action = ACCOUNT_ACTIONS[row.kind];
+    if (action && data.ctx) {
+      // Minted now, for this message only: the plain token is in no table, list or preview, and
+      // only its hash is stored. A retry mints another; each works until one of them is used.
+      const { token } = await mintAccountToken(this.ds.manager, {
+        userId: row.userId,
+        purpose: action.purpose,
+        email: row.toEmail,
+      });
+      data.ctx.actionUrl = `${this.config.http.publicUrl}${action.path}?token=${encodeURIComponent(token)}`;
+    }
 
     let composed;
     try {
@@ -97,3 +112,12 @@ export class EmailSender {
     return this.outcomes.sent(row, result.response);
   }
 }
+
+/**
+ * The account emails whose link carries a token, and the page it opens: each page asks before it
+ * acts (a GET changes nothing, as mail scanners fetch links).
+ */
+const ACCOUNT_ACTIONS: Partial<Record<EmailKind, { purpose: AccountTokenPurpose; path: string }>> = {
+  [EmailKind.EMAIL_VERIFICATION]: { purpose: AccountTokenPurpose.VERIFY_EMAIL, path: '/verify-email' },
+  [EmailKind.PASSWORD_RESET]: { purpose: AccountTokenPurpose.RESET_PASSWORD, path: '/reset-password' },
+};

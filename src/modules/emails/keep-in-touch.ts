@@ -46,6 +46,8 @@ export async function planKeepInTouchDigests(
               (now() AT TIME ZONE u.timezone)::date + make_interval(mins => u.sending_window_end_minute) AS closes
          FROM users u
         WHERE u.suspended_at IS NULL
+          -- An unverified address gets nothing but its verification email (docs/security.md).
+          AND u.email_verified_at IS NOT NULL
           AND NOT ($3::email_kind = ANY (u.disabled_reminders))
           -- A zone PostgreSQL does not know would fail the whole statement: such a user is skipped.
           AND u.timezone IN (SELECT name FROM pg_timezone_names)

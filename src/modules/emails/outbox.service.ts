@@ -21,6 +21,9 @@ const KIND_LABELS: Record<EmailKind, string> = {
   [EmailKind.OUTREACH_NUDGE]: 'No answer yet',
   [EmailKind.MEETING_CANCELLED]: 'Meeting cancelled',
   [EmailKind.MEETING_UPDATED]: 'Meeting moved',
+  [EmailKind.EMAIL_VERIFICATION]: 'Verify your email address',
+  [EmailKind.PASSWORD_RESET]: 'Reset your password',
+  [EmailKind.EMAIL_CHANGED]: 'Your address was changed',
 };
 
 const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;

@@ -4,6 +4,7 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { EmailStatus } from './email-kind';
 import { withTryAdvisoryLock } from './advisory-lock';
+import { releaseHeldEmails, usersWithStaleHolds } from './email-holds';
 import { EMAIL_JOB, type EmailQueue } from './email-queue';
 
 // Any fixed number: one reconciler sweep at a time across all workers.
@@ -77,9 +78,14 @@ export class Reconciler {
     await this.queue.apply(
       released.map((r) => ({ id: r.id, status: EmailStatus.PENDING, sendAt: r.send_at, attempts: r.attempts })),
     );
+    // Held mail (an unverified account's) has no timer to repair: it waits, without churn, until
+    // verification releases it. A hold that raced the verification is released here.
+    for (const userId of await usersWithStaleHolds(this.ds)) {
+      await this.queue.apply(await this.ds.transaction((m) => releaseHeldEmails(m, userId)));
+    }
     const overdue: { id: string; send_at: Date; attempts: number }[] = await this.ds.query(
       `SELECT id, send_at, attempts FROM scheduled_emails
-       WHERE status = 'PENDING' AND send_at <= now() - make_interval(secs => $1)
+       WHERE status = 'PENDING' AND send_at <= now() - make_interval(secs => $1) AND held_reason IS NULL
        ORDER BY send_at LIMIT $2`,
       [OVERDUE_GRACE_SECONDS, BATCH],
     );

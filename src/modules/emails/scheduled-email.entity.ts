@@ -125,6 +125,19 @@ export class ScheduledEmail {
   @Column('text', { nullable: true })
   cancelReason: string | null;
 
+  /**
+   * Why a PENDING email waits instead of going out at sendAt: EMAIL_NOT_VERIFIED while its
+   * account's address is not verified (set by a database trigger; cleared by verification).
+   */
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why this PENDING email waits: EMAIL_NOT_VERIFIED (mail to contacts goes out once your address is verified). Null when nothing holds it.',
+  })
+  @Index('scheduled_emails_held_idx', { synchronize: false })
+  @Column('text', { nullable: true })
+  heldReason: string | null;
+
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

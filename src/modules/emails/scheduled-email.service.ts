@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { paginate, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import type { AuthUser } from '../auth/access-tokens';
-import { EmailKind, EmailStatus } from './email-kind';
+import { ACCOUNT_EMAILS, EmailKind, EmailStatus } from './email-kind';
 import type { OutboxChange } from './email-queue';
 import { EmailSuppression } from './email-suppression.entity';
 import { CancelReason, type OutboxService } from './outbox.service';
@@ -56,6 +56,8 @@ export class ScheduledEmailService {
 
   async update(user: AuthUser, id: string, input: UpdateScheduledEmailInput): Promise<ScheduledEmail> {
     return this.change(user, id, [EmailStatus.PENDING], 'edited', async (m, row) => {
+      // Its recipient may not be the account holder, who chooses none of its words.
+      if (ACCOUNT_EMAILS.has(row.kind)) throw ValidationError.field('id', 'account emails cannot be edited');
       if (input.subject !== undefined) row.subjectOverride = input.subject?.trim() || null;
       if (input.body !== undefined) {
         const body = input.body?.trim() ? input.body : null;
@@ -83,6 +85,8 @@ export class ScheduledEmailService {
     return this.change(user, id, [EmailStatus.PENDING], 'cancelled', async (_m, row) => {
       row.status = EmailStatus.CANCELLED;
       row.cancelReason = CancelReason.BY_USER;
+      // As the database's trigger does: only a PENDING email waits.
+      row.heldReason = null;
       return 'CANCELLED';
     });
   }
@@ -97,6 +101,8 @@ export class ScheduledEmailService {
   /** Tries a FAILED or UNCERTAIN email again, by the user's decision (same Message-ID). */
   retry(user: AuthUser, id: string): Promise<ScheduledEmail> {
     return this.change(user, id, [EmailStatus.FAILED, EmailStatus.UNCERTAIN], 'retried', async (m, row) => {
+      // Each try mails an address that may not be the user's: resendVerificationEmail is throttled.
+      if (ACCOUNT_EMAILS.has(row.kind)) throw ValidationError.field('id', 'account emails are not retried by hand');
       if (await m.getRepository(EmailSuppression).findOneBy({ email: row.toEmail.toLowerCase() })) {
         throw new ConflictError('This address has unsubscribed or bounced; Rapport will not mail it again', {
           reason: 'SUPPRESSED',

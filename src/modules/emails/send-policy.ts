@@ -1,7 +1,7 @@
 import { ContactStage } from '../contacts/contact-stage';
 import { MeetingStatus } from '../meetings/meeting.entity';
 import type { EmailFacts } from './email-context';
-import { CONTACT_FACING, EmailKind, EmailStatus, USER_REMINDERS } from './email-kind';
+import { ACCOUNT_EMAILS, CONTACT_FACING, EmailKind, EmailStatus, USER_REMINDERS } from './email-kind';
 import { CancelReason } from './outbox.service';
 
 /** What the send-time re-checks look at: the claimed row and what was read with its claim. */
@@ -9,13 +9,16 @@ export interface SendPolicyInput {
   kind: EmailKind;
   meetingId: string | null;
   contactId: string | null;
+  /** The recipient; for a verification email, which address it verifies. */
+  toEmail: string;
   facts: EmailFacts;
   /** For a keep-in-touch digest: how many contacts it would list now (null when nothing was read). */
   dueContacts: number | null;
 }
 
 /** Why a claimed email ends without being sent, as `scheduled_emails.cancel_reason` records it. */
-export type SkipCancelReason = CancelReason | 'REMINDER_OFF' | 'ACCOUNT_SUSPENDED';
+export type SkipCancelReason =
+  CancelReason | 'REMINDER_OFF' | 'ACCOUNT_SUSPENDED' | 'EMAIL_NOT_VERIFIED' | 'ALREADY_VERIFIED';
 
 /** An email the policy stops: the status to end it in, and what to record. */
 export interface SendSkip {
@@ -33,16 +36,31 @@ const SEND: SendDecision = { send: true };
 
 /**
  * Whether a claimed email may still go, given what may have changed since it was planned. The
- * rules, first match wins: the account is suspended or gone; the meeting is gone or over; the
+ * rules, first match wins: the account is suspended or gone; its address is not verified (only
+ * the verification email goes, and only until it is); the meeting is gone or over; the
  * address is suppressed (every email) or the contact opted out (mail to contacts); the reminder is off; a
  * nudge whose contact is gone or has answered; a digest with nobody due any more. No I/O: every
  * fact is read with the claim.
  */
-export function decideSend({ kind, meetingId, contactId, facts, dueContacts }: SendPolicyInput): SendDecision {
+export function decideSend({ kind, meetingId, contactId, toEmail, facts, dueContacts }: SendPolicyInput): SendDecision {
   // Nothing goes out in the name of a suspended account, or of one that no longer exists: not
   // its reminders, and not its mail to contacts (an abusive account's outreach above all).
   if (!facts.user) return cancel('ACCOUNT_SUSPENDED', 'the account no longer exists');
   if (facts.user.suspendedAt) return cancel('ACCOUNT_SUSPENDED', 'the account is suspended');
+  // An unverified address may be someone else's: it gets the verification email and nothing
+  // else. Mail to contacts waits (held_reason) and is never claimed while it does, so only a
+  // reminder to the user, whose moment passes, reaches this: it is not sent.
+  if (kind === EmailKind.EMAIL_VERIFICATION) {
+    // For the account's address until it is verified, or for the address changeEmail waits for.
+    const pending = facts.user.pendingEmail !== null && toEmail === facts.user.pendingEmail;
+    if (!pending && toEmail !== facts.user.email)
+      return cancel(CancelReason.PLAN_CHANGED, 'the address is no longer asked for');
+    if (!pending && facts.user.emailVerified) return cancel('ALREADY_VERIFIED', 'the address is already verified');
+  } else if (!facts.user.emailVerified && !ACCOUNT_EMAILS.has(kind)) {
+    // A password reset goes to an unverified address too: it is what the owner of the address
+    // asked for, throttled per address, and using it proves the address (resetPassword).
+    return cancel('EMAIL_NOT_VERIFIED', 'the account’s address is not verified');
+  }
   if (meetingId) {
     const meeting = facts.meeting;
     // The cancellation notice is the one email a cancelled meeting still sends.

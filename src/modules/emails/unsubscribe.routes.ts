@@ -40,7 +40,7 @@ export function unsubscribeRouter({ suppressions, secrets }: UnsubscribeRouterOp
   router.get('/:token', (req, res) => {
     const email = verifyUnsubscribeToken(String(req.params.token), secrets);
     if (!email) return invalid(res);
-    send(
+    sendPage(
       res,
       200,
       'Unsubscribe',
@@ -62,7 +62,7 @@ export function unsubscribeRouter({ suppressions, secrets }: UnsubscribeRouterOp
     } catch (err) {
       return failed(req, res, err);
     }
-    send(
+    sendPage(
       res,
       200,
       'Unsubscribed',
@@ -75,7 +75,7 @@ export function unsubscribeRouter({ suppressions, secrets }: UnsubscribeRouterOp
 }
 
 function invalid(res: Response) {
-  send(
+  sendPage(
     res,
     400,
     'Invalid link',
@@ -85,7 +85,7 @@ function invalid(res: Response) {
 
 function failed(req: Request, res: Response, err: unknown) {
   req.log?.error({ err }, 'recording an unsubscribe failed');
-  send(
+  sendPage(
     res,
     500,
     'Please try again',
@@ -93,7 +93,8 @@ function failed(req: Request, res: Response, err: unknown) {
   );
 }
 
-function send(res: Response, status: number, title: string, body: string) {
+/** A small page of Rapport's own (no scripts, no external resources), as the link pages show. */
+export function sendPage(res: Response, status: number, title: string, body: string) {
   res
     .status(status)
     .set({

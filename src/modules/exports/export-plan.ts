@@ -34,6 +34,7 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
 /** Tables with a user_id column that the export leaves out on purpose, and why. */
 export const EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = {
   refresh_tokens: 'sign-in sessions: hashes of live credentials; a file that outlives the session must not carry them',
+  account_tokens: 'hashes of single-use verification and reset tokens: live credentials, gone once used or expired',
 };
 
 /**
@@ -44,6 +45,8 @@ export const EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = {
 export const USER_COLUMNS: readonly string[] = [
   'id',
   'email',
+  'email_verified_at',
+  'pending_email',
   'name',
   'role',
   'timezone',

@@ -90,6 +90,25 @@ export class User {
   @Column({ type: 'enum', enum: EmailKind, enumName: 'email_kind', array: true, default: () => "'{}'" })
   disabledReminders: EmailKind[];
 
+  /** When the address was proven to be the user's (a verification link followed); null until then. */
+  @Column('timestamptz', { nullable: true })
+  emailVerifiedAt: Date | null;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether the address is verified. Until it is, mail to contacts waits (ScheduledEmail.heldReason) and reminders are not sent.',
+  })
+  get emailVerified(): boolean {
+    return this.emailVerifiedAt !== null;
+  }
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The address changeEmail asked for, until its verification link is used (then it becomes email).',
+  })
+  @Column('text', { nullable: true })
+  pendingEmail: string | null;
+
   @Field(() => Date, { nullable: true, description: 'Set when an administrator suspended the account.' })
   @Column('timestamptz', { nullable: true })
   suspendedAt: Date | null;

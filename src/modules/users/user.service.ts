@@ -19,6 +19,8 @@ export interface NewUser {
   timezone: string;
   passwordHash: string;
   role?: Role;
+  /** Set only by trusted tools (the demo seed); a registration starts unverified. */
+  emailVerifiedAt?: Date | null;
 }
 
 export class UserService {
@@ -61,6 +63,16 @@ export class UserService {
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where('u.email = :email', { email: normalizeEmail(email) })
+      .getOne();
+  }
+
+  /** The user with its password hash, by id (to check the current password). */
+  findForLoginById(id: string): Promise<User | null> {
+    return this.ds
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
       .getOne();
   }
 

@@ -1,7 +1,7 @@
 import { ContactStage } from '../../contacts/contact-stage';
 import { MeetingStatus } from '../../meetings/meeting.entity';
 import type { EmailFacts } from '../email-context';
-import { CONTACT_FACING, EmailKind, EmailStatus } from '../email-kind';
+import { ACCOUNT_EMAILS, CONTACT_FACING, EmailKind, EmailStatus } from '../email-kind';
 import { decideSend, type SendPolicyInput } from '../send-policy';
 
 const MEETING = '00000000-0000-4000-8000-00000000000a';
@@ -17,6 +17,8 @@ const MEETING_KINDS = new Set([
 ]);
 
 /** A row of `kind` whose every fact still holds: an active user, a scheduled meeting, a REQUESTED contact. */
+const USER_EMAIL = 'ada@example.test';
+
 function input(
   kind: EmailKind,
   changes: Partial<Omit<SendPolicyInput, 'facts'>> = {},
@@ -28,9 +30,17 @@ function input(
     meetingId: withMeeting ? MEETING : null,
     contactId: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? null : CONTACT,
     dueContacts: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? 3 : null,
+    toEmail: USER_EMAIL,
     ...changes,
     facts: {
-      user: { disabledReminders: [], suspendedAt: null },
+      // The verification email is for an unverified address; everything else for a verified one.
+      user: {
+        disabledReminders: [],
+        suspendedAt: null,
+        emailVerified: kind !== EmailKind.EMAIL_VERIFICATION,
+        email: USER_EMAIL,
+        pendingEmail: null,
+      },
       meeting: withMeeting ? { status: MeetingStatus.SCHEDULED } : null,
       contact: { id: CONTACT, emailOptOut: false, stage: ContactStage.REQUESTED },
       suppressedReason: null,
@@ -148,9 +158,41 @@ describe('decideSend', () => {
 
     it('cancels a reminder the user switched off, and only that one', () => {
       for (const kind of reminders) {
-        expect(decideSend(input(kind, {}, { user: { disabledReminders: [kind], suspendedAt: null } }))).toEqual(off);
+        expect(
+          decideSend(
+            input(
+              kind,
+              {},
+              {
+                user: {
+                  disabledReminders: [kind],
+                  suspendedAt: null,
+                  emailVerified: true,
+                  email: USER_EMAIL,
+                  pendingEmail: null,
+                },
+              },
+            ),
+          ),
+        ).toEqual(off);
         const others = reminders.filter((k) => k !== kind);
-        expect(decideSend(input(kind, {}, { user: { disabledReminders: others, suspendedAt: null } }))).toEqual(SEND);
+        expect(
+          decideSend(
+            input(
+              kind,
+              {},
+              {
+                user: {
+                  disabledReminders: others,
+                  suspendedAt: null,
+                  emailVerified: true,
+                  email: USER_EMAIL,
+                  pendingEmail: null,
+                },
+              },
+            ),
+          ),
+        ).toEqual(SEND);
       }
     });
 
@@ -158,16 +200,36 @@ describe('decideSend', () => {
       const suspended = cancelled('ACCOUNT_SUSPENDED', 'the account is suspended');
       const gone = cancelled('ACCOUNT_SUSPENDED', 'the account no longer exists');
       for (const kind of Object.values(EmailKind)) {
-        expect(decideSend(input(kind, {}, { user: { disabledReminders: [], suspendedAt: new Date(0) } }))).toEqual(
-          suspended,
-        );
+        expect(
+          decideSend(
+            input(
+              kind,
+              {},
+              {
+                user: {
+                  disabledReminders: [],
+                  suspendedAt: new Date(0),
+                  emailVerified: true,
+                  email: USER_EMAIL,
+                  pendingEmail: null,
+                },
+              },
+            ),
+          ),
+        ).toEqual(suspended);
         expect(decideSend(input(kind, {}, { user: null }))).toEqual(gone);
       }
     });
 
     it('a suspended account comes before every other rule', () => {
       const suspended = cancelled('ACCOUNT_SUSPENDED', 'the account is suspended');
-      const user = { disabledReminders: [EmailKind.PREP_REMINDER], suspendedAt: new Date(0) };
+      const user = {
+        disabledReminders: [EmailKind.PREP_REMINDER],
+        suspendedAt: new Date(0),
+        emailVerified: true,
+        email: USER_EMAIL,
+        pendingEmail: null,
+      };
       const everything = { user, meeting: null, suppressedReason: 'BOUNCED', contact: null };
       for (const kind of Object.values(EmailKind)) {
         expect(decideSend(input(kind, { dueContacts: 0 }, everything))).toEqual(suspended);
@@ -175,10 +237,58 @@ describe('decideSend', () => {
     });
 
     it('leaves mail to contacts and meeting notices to the other rules', () => {
-      const everythingOff = { user: { disabledReminders: reminders, suspendedAt: null } };
+      const everythingOff = {
+        user: {
+          disabledReminders: reminders,
+          suspendedAt: null,
+          emailVerified: true,
+          email: USER_EMAIL,
+          pendingEmail: null,
+        },
+      };
       for (const kind of [EmailKind.THANK_YOU, EmailKind.OUTREACH, EmailKind.MEETING_UPDATED]) {
         expect(decideSend(input(kind, {}, everythingOff))).toEqual(SEND);
       }
+    });
+  });
+
+  describe('an unverified address', () => {
+    const unverified = {
+      user: { disabledReminders: [], suspendedAt: null, emailVerified: false, email: USER_EMAIL, pendingEmail: null },
+    };
+
+    it('gets nothing but account emails: reminders and (if ever claimed) mail to contacts are not sent', () => {
+      const notVerified = cancelled('EMAIL_NOT_VERIFIED', 'the account’s address is not verified');
+      for (const kind of Object.values(EmailKind).filter((k) => !ACCOUNT_EMAILS.has(k))) {
+        expect([kind, decideSend(input(kind, {}, unverified))]).toEqual([kind, notVerified]);
+      }
+      // Account emails: the verification email, and a password reset the address's owner asked for.
+      expect(decideSend(input(EmailKind.EMAIL_VERIFICATION, {}, unverified))).toEqual(SEND);
+      expect(decideSend(input(EmailKind.PASSWORD_RESET, {}, unverified))).toEqual(SEND);
+    });
+
+    it('sends no verification email once the address is verified, and none to a suppressed address', () => {
+      const verified = { user: { ...unverified.user, emailVerified: true, email: USER_EMAIL, pendingEmail: null } };
+      expect(decideSend(input(EmailKind.EMAIL_VERIFICATION, {}, verified))).toEqual(
+        cancelled('ALREADY_VERIFIED', 'the address is already verified'),
+      );
+      expect(
+        decideSend(input(EmailKind.EMAIL_VERIFICATION, {}, { ...unverified, suppressedReason: 'UNSUBSCRIBED' })),
+      ).toEqual(suppressed('UNSUBSCRIBED'));
+    });
+  });
+
+  describe('a verification email for changeEmail', () => {
+    const verified = { disabledReminders: [], suspendedAt: null, emailVerified: true, email: USER_EMAIL };
+    it('goes to the address the account waits for, even though the account is verified', () => {
+      const facts = { user: { ...verified, pendingEmail: 'new@example.test' } };
+      expect(decideSend(input(EmailKind.EMAIL_VERIFICATION, { toEmail: 'new@example.test' }, facts))).toEqual(SEND);
+    });
+    it('is not sent to an address the account no longer asks for', () => {
+      const facts = { user: { ...verified, pendingEmail: 'newer@example.test' } };
+      expect(decideSend(input(EmailKind.EMAIL_VERIFICATION, { toEmail: 'new@example.test' }, facts))).toEqual(
+        cancelled('PLAN_CHANGED', 'the address is no longer asked for'),
+      );
     });
   });
 
@@ -235,7 +345,16 @@ describe('decideSend', () => {
     });
 
     it('a gone or cancelled meeting comes before a switched-off reminder', () => {
-      const facts = { meeting: null, user: { disabledReminders: [EmailKind.PREP_REMINDER], suspendedAt: null } };
+      const facts = {
+        meeting: null,
+        user: {
+          disabledReminders: [EmailKind.PREP_REMINDER],
+          suspendedAt: null,
+          emailVerified: true,
+          email: USER_EMAIL,
+          pendingEmail: null,
+        },
+      };
       expect(decideSend(input(EmailKind.PREP_REMINDER, {}, facts))).toEqual(
         cancelled('MEETING_CANCELLED', 'meeting cancelled'),
       );
@@ -243,7 +362,15 @@ describe('decideSend', () => {
 
     it('a switched-off reminder comes before an answered nudge or a deleted contact', () => {
       const off = cancelled('REMINDER_OFF', 'reminder switched off');
-      const suspended = { user: { disabledReminders: [EmailKind.OUTREACH_NUDGE], suspendedAt: null } };
+      const suspended = {
+        user: {
+          disabledReminders: [EmailKind.OUTREACH_NUDGE],
+          suspendedAt: null,
+          emailVerified: true,
+          email: USER_EMAIL,
+          pendingEmail: null,
+        },
+      };
       const answered = { contact: { id: CONTACT, emailOptOut: false, stage: ContactStage.SCHEDULED } };
       expect(decideSend(input(EmailKind.OUTREACH_NUDGE, {}, { ...suspended, ...answered }))).toEqual(off);
       expect(decideSend(input(EmailKind.OUTREACH_NUDGE, {}, { ...suspended, contact: null }))).toEqual(off);
@@ -254,7 +381,15 @@ describe('decideSend', () => {
       expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: null }, { user: null }))).toEqual(
         cancelled('ACCOUNT_SUSPENDED', 'the account no longer exists'),
       );
-      const disabled = { user: { disabledReminders: [EmailKind.KEEP_IN_TOUCH_DIGEST], suspendedAt: null } };
+      const disabled = {
+        user: {
+          disabledReminders: [EmailKind.KEEP_IN_TOUCH_DIGEST],
+          suspendedAt: null,
+          emailVerified: true,
+          email: USER_EMAIL,
+          pendingEmail: null,
+        },
+      };
       expect(decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: 0 }, disabled))).toEqual(off);
     });
   });

@@ -147,4 +147,33 @@ Link: {{meeting.videoUrl}}
 
 The attached calendar update moves it in your calendar. Rapport will remind you again before it starts.`,
   },
+  // No name and no text the account holder chose: the address may belong to someone else.
+  [EmailKind.EMAIL_VERIFICATION]: {
+    subject: 'Verify your email address for Rapport',
+    body: `Hello,
+
+Someone created a Rapport account with this email address. If it was you, confirm the address by opening this link (it works once, for 24 hours):
+
+{{actionUrl}}
+
+If it was not you, ignore this email or unsubscribe below: Rapport will send nothing else to this address unless it is verified.`,
+  },
+  [EmailKind.PASSWORD_RESET]: {
+    subject: 'Reset your Rapport password',
+    body: `Hello,
+
+Someone asked to reset the password of the Rapport account with this email address. If it was you, choose a new password by opening this link (it works once, for 30 minutes):
+
+{{actionUrl}}
+
+If it was not you, ignore this email: your password stays as it is.`,
+  },
+  [EmailKind.EMAIL_CHANGED]: {
+    subject: 'The email address of your Rapport account was changed',
+    body: `Hello,
+
+The Rapport account that used this email address now uses another one, which its owner has just verified. Rapport will send nothing more about that account to this address.
+
+If you did not make this change, someone else may have your password: reset it at {{appUrl}} using your new address, or reply to this email.`,
+  },
 };

@@ -53,6 +53,8 @@ export interface RenderContext {
   unsubscribeUrl: string | null;
   /** Where the user manages things (links in reminders). */
   appUrl: string;
+  /** Account emails: the link with the single-use token, filled by the worker as it sends. */
+  actionUrl?: string | null;
 }
 
 /** The template a kind is rendered from: the user's own wording or Rapport's default. */

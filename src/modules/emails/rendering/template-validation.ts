@@ -127,6 +127,7 @@ const VARIABLES = {
   message: text('Your own message.'),
   unsubscribeUrl: text('The recipient’s unsubscribe link, for the body only (a footer with it is always added).'),
   appUrl: text('Link to Rapport.'),
+  actionUrl: text('Account emails: the single-use link the email asks you to open.'),
 } satisfies FieldsOf<ViewModel>;
 
 type Name = keyof typeof VARIABLES;
@@ -141,6 +142,9 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.OUTREACH_NUDGE]: [...COMMON, 'contact', 'organisation', 'outreach'],
   [EmailKind.MEETING_CANCELLED]: [...COMMON, ...MEETING],
   [EmailKind.MEETING_UPDATED]: [...COMMON, ...MEETING],
+  [EmailKind.EMAIL_VERIFICATION]: ['recipient', 'appUrl', 'actionUrl'],
+  [EmailKind.PASSWORD_RESET]: ['recipient', 'appUrl', 'actionUrl'],
+  [EmailKind.EMAIL_CHANGED]: ['recipient', 'appUrl'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>
@@ -331,6 +335,7 @@ export function sampleContext(kind: EmailKind): RenderContext {
     outreach: { requestedAt: new Date('2026-01-01T09:00:00Z') },
     unsubscribeUrl: 'https://rapport.example/unsubscribe/sample',
     appUrl: 'https://rapport.example',
+    actionUrl: 'https://rapport.example/verify-email?token=sample',
   };
 }
 

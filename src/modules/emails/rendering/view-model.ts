@@ -120,6 +120,7 @@ export interface ViewModel {
   message: string | null;
   unsubscribeUrl: Link | null;
   appUrl: Link;
+  actionUrl: Link | null;
 }
 
 const link = (url: string | null | undefined): Link | null => (url && /^https?:\/\//i.test(url) ? new Link(url) : null);
@@ -205,6 +206,7 @@ export function buildViewModel(ctx: RenderContext, now: Date = new Date()): View
     message: ctx.message,
     unsubscribeUrl: link(ctx.unsubscribeUrl),
     appUrl: link(ctx.appUrl) ?? new Link(ctx.appUrl),
+    actionUrl: link(ctx.actionUrl),
   };
 }
 

@@ -22,6 +22,9 @@ const SUBJECTS: Record<EmailKind, string> = {
   OUTREACH_NUDGE: 'No reply yet from Grace Hopper',
   MEETING_CANCELLED: 'Cancelled: Informational interview with Grace, Wednesday 14 January 2026',
   MEETING_UPDATED: 'Moved: Informational interview with Grace, now Wednesday 14 January 2026 at 10:00',
+  EMAIL_VERIFICATION: 'Verify your email address for Rapport',
+  PASSWORD_RESET: 'Reset your Rapport password',
+  EMAIL_CHANGED: 'The email address of your Rapport account was changed',
 };
 
 const PEOPLE = [
