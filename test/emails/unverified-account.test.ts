@@ -102,9 +102,13 @@ it('releases a hold that raced the verification at the next reconcile', async ()
   await app.infra.ds.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [user.user.id]);
   expect((await worker.reconciler.sweep()).requeued).toBe(0);
   await eventually(() => sink.messages.some((m) => m.envelope.to.includes(to)));
-  const [row] = await app.infra.ds.query<{ status: string; held_reason: string | null }[]>(
-    'SELECT status, held_reason FROM scheduled_emails WHERE id = $1',
-    [id],
-  );
+  // The sink has the message a moment before the worker records it SENT.
+  const row = await eventually(async () => {
+    const [r] = await app.infra.ds.query<{ status: string; held_reason: string | null }[]>(
+      'SELECT status, held_reason FROM scheduled_emails WHERE id = $1',
+      [id],
+    );
+    return r.status === 'SENT' ? r : Promise.reject(new Error(`still ${r.status}`));
+  });
   expect(row).toEqual({ status: 'SENT', held_reason: null });
 });

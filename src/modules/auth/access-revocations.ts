@@ -2,6 +2,9 @@ import type { DataSource } from 'typeorm';
 import { queryPrepared } from '../../core/db/prepared';
 import type { Logger } from '../../core/logger';
 
+/** The poll's statement up to its bound; tests that count a request's SQL leave it out. */
+export const REVOCATION_POLL = 'SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >=';
+
 /**
  * Accounts whose access tokens were revoked (suspended, or their role changed: the database sets
  * `users.access_revoked_at`), as one API process knows them. Access tokens are verified without a
@@ -58,9 +61,7 @@ export class AccessRevocations {
     // Prepared (parsed and planned once per connection): it runs every few seconds on every API process.
     const rows = await queryPrepared<{ id: string; revoked_at: Date }>(
       this.ds,
-      this.since
-        ? `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= $1`
-        : `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= now() - make_interval(secs => $1)`,
+      this.since ? `${REVOCATION_POLL} $1` : `${REVOCATION_POLL} now() - make_interval(secs => $1)`,
       [this.since ?? ttl],
     );
     for (const { id, revoked_at } of rows) {
