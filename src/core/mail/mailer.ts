@@ -96,7 +96,10 @@ export class Mailer {
         maxMessages: 1000,
         connectionTimeout: 5_000,
         greetingTimeout: 5_000,
-        socketTimeout: 20_000,
+        // How long a reply may take. RFC 5321 (4.5.3.2) asks a client to wait at least 5 minutes
+        // for most replies and 10 for the one after the data; at 20 s a slow but working server's
+        // accepted mail became UNCERTAIN. A job waiting this long keeps renewing its lease.
+        socketTimeout: 300_000,
       } as Parameters<typeof nodemailer.createTransport>[0]);
       transport.use('stream', wholeMessage);
       // Sends beyond this wait here rather than in nodemailer's unbounded queue, where a slow
