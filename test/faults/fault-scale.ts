@@ -25,7 +25,7 @@ export const SCALE = FULL
       slowReplyMs: 2_000,
       races: 30,
       raceLanes: 6,
-      shutdownEmails: 20,
+      shutdownEmails: 40,
     };
 
 /** A jest timeout for a scenario: generous at full scale, where one test may take minutes. */
