@@ -43,6 +43,8 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
         : job.name === EMAIL_JOB.planDigests
           ? digests.plan()
           : sender.send((job.data as SendJobData).scheduledEmailId),
+    /** Shutting down: sends not yet handed to SMTP give their rows back rather than wait (EmailSender.stop). */
+    stop: () => sender.stop(),
     close: async () => {
       sender.close();
       mailer.close();
@@ -139,6 +141,7 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
     close: async (timeoutMs) => {
       // Past the timeout, force-close so the jobs' locks lapse and another worker picks them up
       // as stalled (the jobs are idempotent).
+      emails.stop();
       const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
       const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
       const finished = await Promise.race([graceful, timeout]);
