@@ -68,7 +68,12 @@ async function startSmtpSink({ parse = true } = {}) {
       if (mode === 'reject-rcpt') return callback(noSuchUser());
       if (mode === 'tempfail-rcpt') return callback(tryLater());
       if (mode === 'drop-before-data') return cut(session);
-      if (mode === 'by-recipient') return callback(scripted(address.address.toLowerCase(), RCPT_REPLIES) ?? undefined);
+      if (mode === 'by-recipient') {
+        const to = address.address.toLowerCase();
+        // 'stall-…': the reply to RCPT TO comes only after `delayMs` (a server slow to accept recipients).
+        if (behaviourOf(to) === 'stall') return setTimeout(callback, slowMs);
+        return callback(scripted(to, RCPT_REPLIES) ?? undefined);
+      }
       callback();
     },
     onData(stream, session, callback) {
@@ -147,6 +152,9 @@ async function startSmtpSink({ parse = true } = {}) {
     arrivals,
     get total() {
       return total;
+    },
+    get connections() {
+      return sockets.size;
     },
     get bytes() {
       return bytes;

@@ -27,8 +27,8 @@ export interface ReceivedMail {
  * - `by-recipient`: the recipient's local part up to its first `-` decides: `gone-…` gets
  *   `550 5.1.1` at RCPT TO; `busy-…` `421 4.7.0` and `later-…` `451 4.3.0` at RCPT TO, and
  *   `later.data-…` `451` after the data, each on the first attempt only; `policy-…` `554 5.7.1`
- *   and `big-…` `552 5.3.4` after the data; `slow-…` is answered after `delayMs`; anything else
- *   is delivered.
+ *   and `big-…` `552 5.3.4` after the data; `slow-…` is answered after `delayMs` (its data),
+ *   `stall-…` after `delayMs` at RCPT TO; anything else is delivered.
  */
 export type SmtpMode =
   | 'accept'
@@ -64,6 +64,8 @@ export interface SmtpSink {
   /** How many messages arrived, copies included, and their size in bytes. */
   readonly total: number;
   readonly bytes: number;
+  /** Client connections open now. */
+  readonly connections: number;
   /** The first message as received, raw. */
   readonly sample: Buffer | null;
   /** How many times a message with this Message-ID (`<…>`) arrived. */

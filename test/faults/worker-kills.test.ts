@@ -145,3 +145,54 @@ it(
   },
   timeoutMs(150_000, 600_000),
 );
+
+it('gives back, not UNCERTAIN, the emails a killed worker had not yet begun to hand over (its server slow to accept recipients)', async () => {
+  const user = await signedInUser(app.url);
+  const rows = await insertDueOutreach(app.infra.ds, user.user.id, {
+    count: 10,
+    tag: 'stall-',
+    domain: 'kills.example.test',
+    dueSecondsAgo: 10,
+  });
+  await app.http.services.emailTimers.requeue(rows.map((r) => ({ id: r.id, sendAt: new Date(), attempts: 0 })));
+  await sink.setMode('by-recipient', { delayMs: 20_000 });
+  const env = {
+    MAIL_TRANSPORT: 'smtp',
+    SMTP_URL: sink.url,
+    EMAIL_LEASE_SECONDS: '10',
+    RECONCILE_EVERY_SECONDS: '1',
+  };
+  const worker = startProcess('worker', env);
+  await worker.waitForLog('worker ready');
+  // Every connection is waiting for the reply to RCPT TO: nothing of any message has gone out.
+  await eventually(async () => {
+    const [{ n }]: { n: number }[] = await app.infra.ds.query(
+      `SELECT count(*)::int AS n FROM scheduled_emails WHERE user_id = $1 AND status = 'SENDING'`,
+      [user.user.id],
+    );
+    if (n < rows.length) throw new Error(`${n} claimed`);
+  });
+  await eventually(() => sink.connections >= 5 || Promise.reject(new Error('connecting')));
+  worker.child.kill('SIGKILL');
+  await within(worker.exited, 5_000, 'SIGKILL');
+  await sessionsGone();
+  await sink.setMode('accept');
+
+  const survivor = startProcess('worker', env);
+  try {
+    await survivor.waitForLog('worker ready');
+    const statuses = await eventually(
+      async () => {
+        const counts = await statusCounts(user.user.id);
+        if (counts.PENDING || counts.SENDING) throw new Error(`still in flight: ${JSON.stringify(counts)}`);
+        return counts;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(statuses).toEqual({ SENT: rows.length });
+    for (const row of rows) expect(sink.count(row.message_id)).toBe(1);
+  } finally {
+    survivor.child.kill('SIGTERM');
+    await within(survivor.exited, 15_000, 'worker shutdown');
+  }
+}, 90_000);
