@@ -87,9 +87,10 @@ export class EmailSender {
 
     let result;
     try {
-      // SMTP starts when the mailer has a connection slot for the message, not before: a send
-      // waiting behind a slow server has not started. From then on a lost lease means "maybe
-      // delivered": the reconciler marks it UNCERTAIN, never re-sends.
+      // SMTP starts when the server asks for the message data (after its reply to DATA), not
+      // before: a send waiting for a slot, a connection or the envelope's replies has not started.
+      // From then on a lost lease means "maybe delivered": the reconciler marks it UNCERTAIN, never
+      // re-sends.
       result = await this.mailer.send(composed.mail, () =>
         this.stopping ? Promise.resolve(false) : this.claims.start(row, composed.rendered.subject),
       );
