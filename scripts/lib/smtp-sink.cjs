@@ -14,6 +14,15 @@ const noSuchUser = () => reply(550, '5.1.1 No such user');
 const tryLater = () => reply(451, '4.3.0 Try again later');
 const policyRejection = () => reply(554, '5.7.1 Message rejected as spam');
 const tooLarge = () => reply(552, '5.3.4 Message too big for system');
+const busy = () => reply(421, '4.7.0 Too busy, try again later');
+
+// Mode 'by-recipient': what the recipient's local part starts with (up to its first '-') says
+// how the sink answers it, so one batch can mix every reply. 'busy' and 'later' fail the first
+// attempt for each address only; the others answer the same every time.
+const RCPT_REPLIES = { gone: noSuchUser, busy, later: tryLater };
+const DATA_REPLIES = { policy: policyRejection, big: tooLarge, 'later.data': tryLater };
+const ONCE = new Set(['busy', 'later', 'later.data']);
+const behaviourOf = (address) => /^([^-@]*)-/.exec(address)?.[1] ?? 'ok';
 
 /** A real SMTP server on loopback; see SmtpSink and SmtpMode in smtp-sink.d.cts. */
 async function startSmtpSink({ parse = true } = {}) {
@@ -26,6 +35,17 @@ async function startSmtpSink({ parse = true } = {}) {
   let sample = null;
   let mode = 'accept';
   let slowMs = 0; // the delay of each reply to the message data, in mode 'slow'
+  const attempts = new Map(); // address → times a 'by-recipient' reply was given
+  // The scripted reply for this address in mode 'by-recipient' (null: deliver), counted.
+  const scripted = (address, replies) => {
+    const behaviour = behaviourOf(address);
+    const make = replies[behaviour];
+    if (!make) return null;
+    const n = attempts.get(address) ?? 0;
+    if (ONCE.has(behaviour) && n >= 1) return null;
+    attempts.set(address, n + 1);
+    return make();
+  };
   // The client sockets by remote port, so a session can be cut from inside a command handler.
   const sockets = new Map();
   const cut = (session) => sockets.get(session.remotePort)?.destroy();
@@ -44,10 +64,16 @@ async function startSmtpSink({ parse = true } = {}) {
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     maxClients: 100,
-    onRcptTo(_address, session, callback) {
+    onRcptTo(address, session, callback) {
       if (mode === 'reject-rcpt') return callback(noSuchUser());
       if (mode === 'tempfail-rcpt') return callback(tryLater());
       if (mode === 'drop-before-data') return cut(session);
+      if (mode === 'by-recipient') {
+        const to = address.address.toLowerCase();
+        // 'stall-…': the reply to RCPT TO comes only after `delayMs` (a server slow to accept recipients).
+        if (behaviourOf(to) === 'stall') return setTimeout(callback, slowMs);
+        return callback(scripted(to, RCPT_REPLIES) ?? undefined);
+      }
       callback();
     },
     onData(stream, session, callback) {
@@ -66,11 +92,15 @@ async function startSmtpSink({ parse = true } = {}) {
         if (now === 'tempfail-data') return callback(tryLater());
         if (now === 'policy-data') return callback(policyRejection());
         if (now === 'too-large-data') return callback(tooLarge());
+        const rcpt = session.envelope.rcptTo[0]?.address.toLowerCase() ?? '';
+        const refusal = now === 'by-recipient' ? scripted(rcpt, DATA_REPLIES) : null;
+        if (refusal) return callback(refusal);
+        const slow = now === 'slow' || (now === 'by-recipient' && behaviourOf(rcpt) === 'slow');
         const raw = chunks && Buffer.concat(chunks);
         if (raw && !sample) sample = raw;
         // What happens once the message is kept: a sender in the gap gets no reply at all.
         const reply = () => (now === 'drop-after-data' ? cut(session) : callback());
-        const done = () => (now === 'slow' ? setTimeout(reply, slowMs) : reply());
+        const done = () => (slow ? setTimeout(reply, slowMs) : reply());
         if (!parse) {
           record(MESSAGE_ID.exec(head.split('\r\n\r\n')[0])?.[1], at, size);
           return done();
@@ -123,6 +153,9 @@ async function startSmtpSink({ parse = true } = {}) {
     get total() {
       return total;
     },
+    get connections() {
+      return sockets.size;
+    },
     get bytes() {
       return bytes;
     },
@@ -130,6 +163,7 @@ async function startSmtpSink({ parse = true } = {}) {
       return sample;
     },
     count: (messageId) => arrivals.get(messageId)?.length ?? 0,
+    refusals: (address) => attempts.get(address.toLowerCase()) ?? 0,
     countOf: (ids) => {
       let n = 0;
       for (const id of ids) if (arrivals.has(id)) n++;

@@ -23,7 +23,12 @@ export interface ReceivedMail {
  * - `drop-before-data`: cuts the connection at RCPT TO, before any message data;
  * - `drop-after-data`: reads the whole message, then cuts the connection without replying (the
  *   "SMTP gap": the sender cannot tell whether it was delivered);
- * - `slow`: delivers everything, but answers each message's data only after `delayMs` (default 1 s).
+ * - `slow`: delivers everything, but answers each message's data only after `delayMs` (default 1 s);
+ * - `by-recipient`: the recipient's local part up to its first `-` decides: `gone-…` gets
+ *   `550 5.1.1` at RCPT TO; `busy-…` `421 4.7.0` and `later-…` `451 4.3.0` at RCPT TO, and
+ *   `later.data-…` `451` after the data, each on the first attempt only; `policy-…` `554 5.7.1`
+ *   and `big-…` `552 5.3.4` after the data; `slow-…` is answered after `delayMs` (its data),
+ *   `stall-…` after `delayMs` at RCPT TO; anything else is delivered.
  */
 export type SmtpMode =
   | 'accept'
@@ -37,7 +42,8 @@ export type SmtpMode =
   | 'tempfail-data'
   | 'drop-before-data'
   | 'drop-after-data'
-  | 'slow';
+  | 'slow'
+  | 'by-recipient';
 
 export interface SmtpSinkOptions {
   /**
@@ -58,10 +64,14 @@ export interface SmtpSink {
   /** How many messages arrived, copies included, and their size in bytes. */
   readonly total: number;
   readonly bytes: number;
+  /** Client connections open now. */
+  readonly connections: number;
   /** The first message as received, raw. */
   readonly sample: Buffer | null;
   /** How many times a message with this Message-ID (`<…>`) arrived. */
   count(messageId: string): number;
+  /** How many refusals mode `by-recipient` gave this address. */
+  refusals(address: string): number;
   /** How many of these Message-IDs arrived at least once. */
   countOf(ids: Iterable<string>): number;
   /** Message-IDs that arrived more than once. */

@@ -43,6 +43,8 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
         : job.name === EMAIL_JOB.planDigests
           ? digests.plan()
           : sender.send((job.data as SendJobData).scheduledEmailId),
+    /** Shutting down: sends not yet handed to SMTP give their rows back rather than wait (EmailSender.stop). */
+    stop: () => sender.stop(),
     close: async () => {
       sender.close();
       mailer.close();
@@ -62,7 +64,7 @@ export interface WorkerRuntimeOptions {
   queues?: readonly QueueName[];
   /** Registers the periodic jobs (reconciler, digest planning, maintenance); off in tests that run them by hand. */
   schedule?: boolean;
-  /** How often to check that the periodic jobs are still registered (default a minute). */
+  /** How often to check that the periodic jobs are still registered (default: every reconcile period, at most a minute). */
   scheduleCheckMs?: number;
   /** Services to share (tests run the worker beside the API); built here otherwise. */
   services?: Services;
@@ -101,7 +103,10 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
       );
     onReady = check;
     infra.redis.on('ready', onReady);
-    scheduleCheck = setInterval(check, options.scheduleCheckMs ?? 60_000).unref();
+    // A FLUSHALL drops no connection (no 'ready'): the timer alone notices it, so it runs every
+    // reconcile period and a lost reconciler costs at most one period more.
+    const every = options.scheduleCheckMs ?? Math.min(60_000, config.email.reconcileEverySeconds * 1000);
+    scheduleCheck = setInterval(check, every).unref();
   }
 
   const emails = createEmailRuntime(infra, services, options.workerId);
@@ -136,6 +141,7 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
     close: async (timeoutMs) => {
       // Past the timeout, force-close so the jobs' locks lapse and another worker picks them up
       // as stalled (the jobs are idempotent).
+      emails.stop();
       const graceful = Promise.all(workers.map((w) => w.close())).then(() => true);
       const timeout = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
       const finished = await Promise.race([graceful, timeout]);

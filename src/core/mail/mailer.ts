@@ -30,8 +30,9 @@ export interface SendResult {
 }
 
 /**
- * Called once the message has a connection slot, before any of it is written; false withdraws it
- * (SendWithdrawnError). Until then a send may wait behind others for as long as the server is slow.
+ * Called once the server is ready for the message data (SMTP: after its reply to DATA), before
+ * any of it is written; false withdraws it (SendWithdrawnError). Until then a send may wait behind
+ * others, or for the server's replies to the envelope, for as long as the server is slow.
  */
 export type HandOver = () => Promise<boolean>;
 
@@ -96,28 +97,27 @@ export class Mailer {
         maxMessages: 1000,
         connectionTimeout: 5_000,
         greetingTimeout: 5_000,
-        socketTimeout: 20_000,
+        // How long a reply may take. RFC 5321 (4.5.3.2) asks a client to wait at least 5 minutes
+        // for most replies and 10 for the one after the data; at 20 s a slow but working server's
+        // accepted mail became UNCERTAIN. A job waiting this long keeps renewing its lease.
+        socketTimeout: 300_000,
       } as Parameters<typeof nodemailer.createTransport>[0]);
       transport.use('stream', wholeMessage);
       // Sends beyond this wait here rather than in nodemailer's unbounded queue, where a slow
       // server would let them pile up behind the socket timeouts.
       const inFlight = new Semaphore(maxConnections * 2);
       return new Mailer(transport, async (mail, handOver) => {
-        const progress: DeliveryProgress = { dataSent: false };
+        // The hand-over runs when the server asks for the message data (see wholeMessage).
+        const progress: DeliveryProgress = { dataSent: false, handOver };
         const release = await inFlight.acquire();
-        try {
-          // The slot is ours: at most `maxConnections` sends are ahead of this one in nodemailer.
-          if (handOver && !(await handOver())) throw new SendWithdrawnError();
-        } catch (err) {
-          release();
-          throw err;
-        }
         try {
           // Carried on the message data to the plugin; nodemailer copies unknown keys as they are.
           const options = { ...toNodemailer(mail), [PROGRESS_KEY]: progress };
           const info = await transport.sendMail(options);
           return { messageId: info.messageId, response: String(info.response) };
         } catch (err) {
+          // Withdrawn (or the hand-over failed) before a byte of the message was written.
+          if (progress.withdrawn) throw progress.withdrawn;
           throw new SmtpSendError(err, progress.dataSent);
         } finally {
           release();
@@ -240,11 +240,15 @@ export function isHardBounce(err: unknown): boolean {
 const PROGRESS_KEY = 'rapportDeliveryProgress';
 interface DeliveryProgress {
   dataSent: boolean;
+  handOver?: HandOver;
+  /** Why the message was not written: SendWithdrawnError, or what the hand-over threw. */
+  withdrawn?: unknown;
 }
 
 /**
- * nodemailer 'stream' plugin: hands the message to the SMTP connection as one chunk, and notes
- * when it has been read to the end. Only then can the server have received the final "." and
+ * nodemailer 'stream' plugin: hands the message to the SMTP connection as one chunk, once the
+ * caller's hand-over agrees (when the server asks for the data), and notes when it has been read
+ * to the end. Only then can the server have received the final "." and
  * accepted it, so a failure before that point cannot have delivered the message.
  *
  * One chunk, because nodemailer writes every chunk of the MIME stream (a dozen for a small
@@ -255,7 +259,9 @@ interface DeliveryProgress {
 const wholeMessage: Parameters<Transporter['use']>[1] = (mail, done) => {
   const progress = (mail.data as Record<string, unknown>)[PROGRESS_KEY] as DeliveryProgress | undefined;
   if (mail.message) {
-    mail.message.transform(() => {
+    // A process function, not a transform: it runs after nodemailer's own last stage, so its output
+    // is the stream the SMTP connection pipes, and it is resumed only then.
+    mail.message.processFunc((input) => {
       const chunks: Buffer[] = [];
       const whole = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -263,11 +269,32 @@ const wholeMessage: Parameters<Transporter['use']>[1] = (mail, done) => {
           callback();
         },
         flush(callback) {
-          callback(null, Buffer.concat(chunks));
+          const data = Buffer.concat(chunks);
+          const handOver = progress?.handOver;
+          if (!handOver) return callback(null, data);
+          // nodemailer pipes the message (resuming this stream) only once the server has accepted
+          // the envelope and answered DATA: until then nothing of it can have been delivered, so
+          // the hand-over (the caller's "SMTP started") waits for that moment.
+          const start = () =>
+            handOver().then(
+              (ok) => {
+                if (ok) return callback(null, data);
+                progress.withdrawn = new SendWithdrawnError();
+                callback(progress.withdrawn as Error);
+              },
+              (err: unknown) => {
+                progress.withdrawn = err;
+                callback(err instanceof Error ? err : new Error(String(err)));
+              },
+            );
+          if (whole.readableFlowing) void start();
+          else whole.once('resume', () => void start());
         },
       });
       if (progress) whole.once('end', () => (progress.dataSent = true));
-      return whole;
+      // A process function reports its input's errors on its output.
+      input.once('error', (err) => whole.destroy(err));
+      return input.pipe(whole);
     });
   }
   done();

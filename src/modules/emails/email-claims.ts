@@ -182,14 +182,19 @@ export class EmailClaims {
 
   /** One statement for a batch of sends; true for each row it marked SENT. */
   private async sentAll(items: { row: ClaimedEmail; response: string }[]): Promise<boolean[]> {
-    // These messages are out: if PostgreSQL picks this statement as a deadlock victim (it locks
-    // rows and contacts; a concurrent change may lock them the other way round), nothing of it was
-    // written, so it is run again rather than leaving the rows to become UNCERTAIN.
+    // These messages are out, so the statement is run again rather than leaving the rows to become
+    // UNCERTAIN: after a deadlock (it locks rows and contacts; a concurrent change may lock them the
+    // other way round) nothing of it was written; after a lost connection (PostgreSQL restarting or
+    // failing over) it is tried for up to a lease. Writing SENT late is right even if the reconciler
+    // has meanwhile marked the row UNCERTAIN (the statement accepts that).
+    const giveUpAt = Date.now() + this.config.email.leaseSeconds * 1000;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.recordSent(items);
       } catch (err) {
-        if (attempt >= 3 || !isPgError(err, PG_DEADLOCK_DETECTED)) throw err;
+        const deadlock = isPgError(err, PG_DEADLOCK_DETECTED) && attempt < 3;
+        if (!deadlock && !(isConnectionLoss(err) && Date.now() < giveUpAt)) throw err;
+        if (!deadlock) await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
     }
   }
@@ -224,6 +229,19 @@ interface ClaimedRow {
 }
 
 const PG_DEADLOCK_DETECTED = '40P01';
+
+/**
+ * The statement failed because PostgreSQL was unreachable, not because of the statement: no
+ * connection, the connection cut, or the server shutting down or starting (SQLSTATE classes 08
+ * and 57P). Anything else (a constraint, a bug) would fail again.
+ */
+function isConnectionLoss(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.driverError?.code ?? e?.code;
+  if (typeof code !== 'string') return true;
+  if (/^(08|57P)/.test(code)) return true;
+  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code);
+}
 
 /**
  * One statement of a kind in flight per worker, for up to 200 emails: what arrives meanwhile goes

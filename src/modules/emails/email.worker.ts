@@ -23,6 +23,7 @@ import type { SuppressionService } from './suppression.service';
 export class EmailSender {
   private readonly claims: EmailClaims;
   private readonly outcomes: SendOutcomes;
+  private stopping = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -51,6 +52,14 @@ export class EmailSender {
     } finally {
       this.claims.release(claimed.row);
     }
+  }
+
+  /**
+   * The process is shutting down: sends already handed to SMTP finish, the ones still waiting for a
+   * connection give their rows back (PENDING, with a timer) instead of holding the shutdown.
+   */
+  stop(): void {
+    this.stopping = true;
   }
 
   /** Stops renewing leases; call once the jobs have finished or been abandoned. */
@@ -93,13 +102,17 @@ export class EmailSender {
 
     let result;
     try {
-      // SMTP starts when the mailer has a connection slot for the message, not before: a send
-      // waiting behind a slow server has not started. From then on a lost lease means "maybe
-      // delivered": the reconciler marks it UNCERTAIN, never re-sends.
-      result = await this.mailer.send(composed.mail, () => this.claims.start(row, composed.rendered.subject));
+      // SMTP starts when the server asks for the message data (after its reply to DATA), not
+      // before: a send waiting for a slot, a connection or the envelope's replies has not started.
+      // From then on a lost lease means "maybe delivered": the reconciler marks it UNCERTAIN, never
+      // re-sends.
+      result = await this.mailer.send(composed.mail, () =>
+        this.stopping ? Promise.resolve(false) : this.claims.start(row, composed.rendered.subject),
+      );
     } catch (err) {
-      // Another claim holds the row now (or it moved on); nothing of this one reached SMTP.
-      if (err instanceof SendWithdrawnError) return 'NOT_DUE';
+      // Withdrawn: the process is stopping (the row goes back), or another claim holds the row now
+      // (or it moved on). Either way nothing of this one reached SMTP.
+      if (err instanceof SendWithdrawnError) return this.stopping ? this.outcomes.released(row) : 'NOT_DUE';
       if (err instanceof HeaderInjectionError) {
         await this.outcomes.refused(row, err);
         throw new UnrecoverableError(err.message);

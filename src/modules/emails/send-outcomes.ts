@@ -92,6 +92,29 @@ export class SendOutcomes {
     return this.retry(row, detail);
   }
 
+  /** Given back before SMTP (the worker is shutting down): PENDING again, due now, with a new timer. */
+  async released(row: ClaimedEmail): Promise<SendOutcome> {
+    const released: { send_at: Date }[] = await this.ds.query(
+      `WITH released AS (
+         UPDATE scheduled_emails SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL,
+           smtp_started_at = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'SENDING' AND lease_owner = $2 AND smtp_started_at IS NULL
+         RETURNING id, user_id, send_at),
+       logged AS (
+         INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
+         SELECT id, user_id, 'RELEASED', $3, 'the worker shut down before SMTP' FROM released)
+       SELECT send_at FROM released`,
+      [row.id, row.leaseOwner, row.attempts],
+    );
+    // A new timer id (attempts counted), as this job's own is still running.
+    if (released.length) {
+      await this.queue.apply([
+        { id: row.id, status: EmailStatus.PENDING, sendAt: released[0].send_at, attempts: row.attempts },
+      ]);
+    }
+    return EmailStatus.PENDING;
+  }
+
   private async retry(row: ClaimedEmail, detail: string): Promise<SendOutcome> {
     const sendAt = new Date(Date.now() + retryDelayMs(row.attempts, this.config.email.retryBaseSeconds));
     const retried: unknown[] = await this.ds.query(
