@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createAppDataSource } from '../../src/app/infrastructure';
 import { within } from '../helpers/processes';
+import { VERIFIED_FIXTURE } from '../helpers/verified-fixture';
 
 const DATABASE = 'rapport_faults';
 
@@ -61,6 +62,7 @@ export async function startOwnServers(): Promise<OwnServers> {
   const ds = createAppDataSource({ db });
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
+  await ds.query(VERIFIED_FIXTURE);
 
   return {
     env: { DATABASE_URL: db.url, REDIS_URL: `${ready.redis as string}/0` },

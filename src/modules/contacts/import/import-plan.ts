@@ -119,10 +119,8 @@ export function planImport(
     if (c.email && !byEmail.has(c.email.toLowerCase())) byEmail.set(c.email.toLowerCase(), c);
     const key = linkedinKey(c.linkedinUrl);
     if (key && !byLinkedin.has(key)) byLinkedin.set(key, c);
-    if (c.organisationId) {
-      const person = personKey(c.firstName, c.lastName, c.organisationId);
-      if (!byPerson.has(person)) byPerson.set(person, c);
-    }
+    const person = personKey(c.firstName, c.lastName, c.organisationId);
+    if (!byPerson.has(person)) byPerson.set(person, c);
   };
   contacts.forEach(index);
   const created = new Set<ImportContact>();
@@ -159,7 +157,7 @@ export function planImport(
     const match =
       (row.email && byEmail.get(row.email)) ||
       (row.linkedinUrl && byLinkedin.get(linkedinKey(row.linkedinUrl)!)) ||
-      (organisationId && byPerson.get(personKey(row.firstName!, row.lastName, organisationId))) ||
+      byPerson.get(personKey(row.firstName!, row.lastName, organisationId)) ||
       null;
     let action: ImportAction;
     let contact: ImportContact;

@@ -19,9 +19,13 @@ export const linkedinKeySql = (column: string) =>
 /** An organisation or person name compared without case or spaces: "Acme  Corp" = "acmecorp". */
 export const nameKey = (name: string | null | undefined) => (name ?? '').toLowerCase().replace(/\s+/g, '');
 
-/** A person's name + organisation, the weakest of the three matches. */
-export const personKey = (first: string, last: string | null, organisationId: string) =>
-  `${nameKey(first)}|${nameKey(last)}|${organisationId}`;
+/**
+ * A person's name + organisation, the weakest of the three matches. A name with no organisation
+ * matches the same name with none (nothing else could tell two of them apart), so re-importing a
+ * card that has only a name creates nothing.
+ */
+export const personKey = (first: string, last: string | null, organisationId: string | null) =>
+  `${nameKey(first)}|${nameKey(last)}|${organisationId ?? ''}`;
 
 /** The organisation's domain from a website or domain value, when it is one. */
 export const domainKey = (value: string | null | undefined): string | null => {

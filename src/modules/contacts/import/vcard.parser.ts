@@ -10,7 +10,10 @@ type Value = string | string[] | unknown;
 function text(property: ICAL.Property | null, value: Value = property?.getValues().join(',')): string | null {
   if (!property || typeof value !== 'string') return null;
   const encoding = String(property.getParameter('encoding') ?? '').toUpperCase();
-  if (encoding !== 'QUOTED-PRINTABLE') return clean(value);
+  // RFC 6350 §3.4: a writer may escape ";" in any text value, and ical.js undoes "\;" only in
+  // structured ones (N, ORG). (A literal backslash before a bare ";" reads as ";": rare, and lossy
+  // only by that backslash.)
+  if (encoding !== 'QUOTED-PRINTABLE') return clean(value.replace(/\\;/g, ';'));
   const charset = String(property.getParameter('charset') ?? 'UTF-8').toUpperCase();
   const bytes = Buffer.from(decodeQuotedPrintable(value), 'latin1');
   return clean(bytes.toString(charset === 'UTF-8' ? 'utf8' : 'latin1'));
