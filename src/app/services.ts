@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { AccessRevocations } from '../modules/auth/access-revocations';
+import { AccountDeletionService } from '../modules/auth/account-deletion.service';
 import { AccessTokens } from '../modules/auth/access-tokens';
 import { AuthService } from '../modules/auth/auth.service';
 import { EmailVerificationService } from '../modules/auth/email-verification.service';
@@ -43,6 +44,7 @@ export interface Services {
   emailTemplates: EmailTemplateService;
   users: UserService;
   auth: AuthService;
+  accountDeletion: AccountDeletionService;
   emailVerification: EmailVerificationService;
   passwordReset: PasswordResetService;
   sessions: SessionService;
@@ -109,6 +111,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     emailTemplates,
     users,
     auth,
+    accountDeletion: new AccountDeletionService(ds, users, auth, emailTimers, logger.child({ module: 'auth' })),
     emailVerification,
     passwordReset: new PasswordResetService(
       ds,

@@ -4,7 +4,7 @@ import type { Logger } from '../../core/logger';
 
 /**
  * Accounts whose access tokens were revoked (suspended, or their role changed: the database sets
- * `users.access_revoked_at`), as one API process knows them. Access tokens are verified without a
+ * `users.access_revoked_at`; or deleted: `deleted_accounts`), as one API process knows them. Access tokens are verified without a
  * database read per request, so each process polls for revocations every `pollMs` and refuses a
  * token issued up to its account's revocation: on every replica, within about `pollMs`.
  */
@@ -59,8 +59,10 @@ export class AccessRevocations {
     const rows = await queryPrepared<{ id: string; revoked_at: Date }>(
       this.ds,
       this.since
-        ? `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= $1`
-        : `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= now() - make_interval(secs => $1)`,
+        ? `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= $1
+           UNION ALL SELECT account_id, deleted_at FROM deleted_accounts WHERE deleted_at >= $1`
+        : `SELECT id, access_revoked_at AS revoked_at FROM users WHERE access_revoked_at >= now() - make_interval(secs => $1)
+           UNION ALL SELECT account_id, deleted_at FROM deleted_accounts WHERE deleted_at >= now() - make_interval(secs => $1)`,
       [this.since ?? ttl],
     );
     for (const { id, revoked_at } of rows) {

@@ -189,7 +189,10 @@ export class EmailClaims {
       try {
         return await this.recordSent(items);
       } catch (err) {
-        if (attempt >= 3 || !isPgError(err, PG_DEADLOCK_DETECTED)) throw err;
+        // A foreign key violation: a row's account was deleted while this statement ran; run
+        // again, the event is then left out for it.
+        if (attempt >= 3 || !(isPgError(err, PG_DEADLOCK_DETECTED) || isPgError(err, PG_FOREIGN_KEY_VIOLATION)))
+          throw err;
       }
     }
   }
@@ -224,6 +227,7 @@ interface ClaimedRow {
 }
 
 const PG_DEADLOCK_DETECTED = '40P01';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * One statement of a kind in flight per worker, for up to 200 emails: what arrives meanwhile goes
@@ -280,7 +284,9 @@ const SENT = `WITH v AS (
      RETURNING s.id
    ), event AS (
      INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
+     -- Not for a row deleted with its account meanwhile: there is nothing left to record it on.
      SELECT id, user_id, 'SENT', attempt, response FROM v
+      WHERE EXISTS (SELECT 1 FROM scheduled_emails s WHERE s.id = v.id)
    ), touched AS (
      -- An email to the contact is an interaction: the keep-in-touch clock restarts. Rows are
      -- locked in id order, so two batches touching the same contacts cannot deadlock.
