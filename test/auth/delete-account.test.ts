@@ -12,7 +12,7 @@ import {
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
-import { insertDueOutreach, PASSWORD, signedInUser, type SignedInUser } from '../helpers/factories';
+import { insertDueOutreach, PASSWORD, signedInUser, unverifiedInput, type SignedInUser } from '../helpers/factories';
 import { errorOf, execute } from '../helpers/graphql';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { exportLinks, richAccount } from '../exports/export-fixtures';
@@ -239,4 +239,46 @@ it('lets a message already handed to SMTP finish without an error, and records n
     await sink.setMode('accept');
   }
   expect(await countsOf(user.user.id)).toMatchObject({ scheduled_emails: 0, email_events: 0, users: 0 });
+});
+
+it('sends the account’s address one confirmation, in fixed wording, that outlives the account', async () => {
+  const user = await signedInUser(app.url, { name: 'Mallory <b>Evil</b>' });
+  worker ??= await startEmailWorker(app, sink.url);
+  await user.ok(DeleteAccountDocument, { password: PASSWORD });
+  const [mail] = await eventually(() => {
+    const found = sink.messages.filter((m) => m.envelope.to.includes(user.input.email));
+    if (!found.length) throw new Error('no confirmation yet');
+    return found;
+  });
+  expect(mail.parsed.subject).toBe('Your Rapport account was deleted');
+  expect(mail.parsed.text).toContain('Your Rapport account was deleted');
+  expect(mail.raw).not.toContain('Mallory');
+  await eventually(async () => {
+    const left = await app.infra.ds.query('SELECT 1 FROM account_notices WHERE to_email = $1', [user.input.email]);
+    return left.length === 0;
+  });
+  expect(sink.messages.filter((m) => m.envelope.to.includes(user.input.email))).toHaveLength(1);
+});
+
+it('sends no confirmation to an address that was never verified', async () => {
+  const user = await signedInUser(app.url, unverifiedInput());
+  await user.ok(DeleteAccountDocument, { password: PASSWORD });
+  const notices = await app.infra.ds.query('SELECT 1 FROM account_notices WHERE to_email = $1', [user.input.email]);
+  expect(notices).toEqual([]);
+});
+
+it('re-queues a notice whose job was lost, and sends nothing to a suppressed address', async () => {
+  worker ??= await startEmailWorker(app, sink.url);
+  const [lost, suppressed] = ['lost-job@example.test', 'opted-out@example.test'];
+  await app.infra.ds.query(`INSERT INTO email_suppressions (email, reason) VALUES ($1, 'UNSUBSCRIBED')`, [suppressed]);
+  await app.infra.ds.query(
+    `INSERT INTO account_notices (kind, to_email, message_id, created_at)
+     SELECT 'ACCOUNT_DELETED', e, '<' || gen_random_uuid() || '@example.test>', now() - interval '2 minutes'
+       FROM unnest($1::text[]) e`,
+    [[lost, suppressed]],
+  );
+  expect(await app.http.services.accountNotices.requeue()).toBeGreaterThanOrEqual(2);
+  await eventually(async () => (await app.infra.ds.query('SELECT 1 FROM account_notices')).length === 0);
+  expect(sink.messages.filter((m) => m.envelope.to.includes(lost))).toHaveLength(1);
+  expect(sink.messages.filter((m) => m.envelope.to.includes(suppressed))).toEqual([]);
 });

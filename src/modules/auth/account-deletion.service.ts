@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../../core/logger';
 import { NotFoundError } from '../../core/errors';
+import { AccountNoticeKind } from '../emails/account-notice.entity';
+import type { AccountNotices } from '../emails/account-notices';
 import type { EmailQueue } from '../emails/email-queue';
 import type { UserService } from '../users/user.service';
 import type { AuthUser } from './access-tokens';
@@ -25,6 +27,7 @@ export class AccountDeletionService {
     private readonly users: UserService,
     private readonly auth: AuthService,
     private readonly timers: EmailQueue,
+    private readonly notices: AccountNotices,
     private readonly logger: Logger,
   ) {}
 
@@ -32,15 +35,22 @@ export class AccountDeletionService {
     const found = await this.users.findForLoginById(authUser.id);
     if (!found) throw new NotFoundError('User');
     await this.auth.checkPassword(found, password, 'password', meta);
-    const timers = await this.ds.transaction(async (m) => {
+    const done = await this.ds.transaction(async (m) => {
       // Locked first: a concurrent change to the account waits, then finds it gone.
       const [user] = await m.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [found.id]);
       if (!user) throw new NotFoundError('User');
-      return this.deleteOwned(m, found.id);
+      const pending = await this.deleteOwned(m, found.id);
+      // The confirmation, in the same transaction: it exists exactly when the deletion does. Not
+      // to an address never verified (it may be someone else's), and without the account's name.
+      const notice = found.emailVerifiedAt
+        ? await this.notices.plan(m, AccountNoticeKind.ACCOUNT_DELETED, { email: found.email, name: null })
+        : null;
+      return { pending, notice };
     });
     // After commit: the rows are gone, so a timer that fires meanwhile finds nothing to send.
-    await this.timers.forget(timers);
-    this.logger.info({ userId: found.id, emails: timers.length }, 'account deleted');
+    await this.timers.forget(done.pending);
+    if (done.notice) await this.notices.enqueue(done.notice);
+    this.logger.info({ userId: found.id, emails: done.pending.length }, 'account deleted');
     return true;
   }
 

@@ -7,6 +7,7 @@ export const EMAIL_JOB = {
   send: 'scheduled_email__send',
   sweep: 'reconciler__sweep',
   planDigests: 'keep_in_touch__plan_digests',
+  sendNotice: 'account_notice__send',
 } as const;
 
 /** Payload of a send job: an id, nothing else (no addresses, tokens or bodies in Redis). */
