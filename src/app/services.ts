@@ -1,5 +1,7 @@
 import type { Queue } from 'bullmq';
 import { AccessRevocations } from '../modules/auth/access-revocations';
+import { AccountDeletionService } from '../modules/auth/account-deletion.service';
+import { AccountNotices } from '../modules/emails/account-notices';
 import { AccessTokens } from '../modules/auth/access-tokens';
 import { AuthService } from '../modules/auth/auth.service';
 import { EmailVerificationService } from '../modules/auth/email-verification.service';
@@ -43,6 +45,9 @@ export interface Services {
   emailTemplates: EmailTemplateService;
   users: UserService;
   auth: AuthService;
+  accountDeletion: AccountDeletionService;
+  /** Messages about accounts that no longer exist. */
+  accountNotices: AccountNotices;
   emailVerification: EmailVerificationService;
   passwordReset: PasswordResetService;
   sessions: SessionService;
@@ -99,8 +104,10 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     emailVerification,
     outbox,
   );
+  const accountNotices = new AccountNotices(ds, emailQueue, config, outboxLogger);
   return {
     emailQueue,
+    accountNotices,
     emailTimers,
     composer,
     suppressions: new SuppressionService(ds),
@@ -109,6 +116,14 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     emailTemplates,
     users,
     auth,
+    accountDeletion: new AccountDeletionService(
+      ds,
+      users,
+      auth,
+      emailTimers,
+      accountNotices,
+      logger.child({ module: 'auth' }),
+    ),
     emailVerification,
     passwordReset: new PasswordResetService(
       ds,

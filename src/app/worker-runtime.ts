@@ -5,6 +5,7 @@ import { Mailer } from '../core/mail/mailer';
 import { createQueue, EMAIL_WORKER_OPTIONS, queueOptions, QUEUE, type QueueName } from '../core/queue/queues';
 import { createRedis } from '../core/redis';
 import { DigestPlanner } from '../modules/emails/digest-planner';
+import type { NoticeJobData } from '../modules/emails/account-notices';
 import { EMAIL_JOB, type SendJobData } from '../modules/emails/email-queue';
 import { EmailSender } from '../modules/emails/email.worker';
 import { Reconciler } from '../modules/emails/reconciler';
@@ -32,6 +33,12 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
   const digests = new DigestPlanner(ds, services.emailTimers, logger.child({ module: 'digests' }), {
     messageIdDomain: config.email.messageIdDomain,
   });
+  // The outbox's sweep, then the notices of deleted accounts whose job was lost.
+  const sweep = async () => {
+    const result = await reconciler.sweep();
+    await services.accountNotices.requeue();
+    return result;
+  };
   return {
     mailer,
     sender,
@@ -39,10 +46,12 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
     digests,
     process: (job: Job) =>
       job.name === EMAIL_JOB.sweep
-        ? reconciler.sweep()
+        ? sweep()
         : job.name === EMAIL_JOB.planDigests
           ? digests.plan()
-          : sender.send((job.data as SendJobData).scheduledEmailId),
+          : job.name === EMAIL_JOB.sendNotice
+            ? services.accountNotices.send((job.data as NoticeJobData).accountNoticeId, mailer)
+            : sender.send((job.data as SendJobData).scheduledEmailId),
     /** Shutting down: sends not yet handed to SMTP give their rows back rather than wait (EmailSender.stop). */
     stop: () => sender.stop(),
     close: async () => {

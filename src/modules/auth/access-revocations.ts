@@ -7,9 +7,10 @@ export const REVOCATION_POLL = 'SELECT id, access_revoked_at AS revoked_at FROM 
 
 /**
  * Accounts whose access tokens were revoked (suspended, or their role changed: the database sets
- * `users.access_revoked_at`), as one API process knows them. Access tokens are verified without a
- * database read per request, so each process polls for revocations every `pollMs` and refuses a
- * token issued up to its account's revocation: on every replica, within about `pollMs`.
+ * `users.access_revoked_at`; or deleted: `deleted_accounts`), as one API process knows them.
+ * Access tokens are verified without a database read per request, so each process polls for
+ * revocations every `pollMs` and refuses a token issued up to its account's revocation: on every
+ * replica, within about `pollMs`.
  */
 export class AccessRevocations {
   private readonly revokedAtMs = new Map<string, number>();
@@ -61,7 +62,11 @@ export class AccessRevocations {
     // Prepared (parsed and planned once per connection): it runs every few seconds on every API process.
     const rows = await queryPrepared<{ id: string; revoked_at: Date }>(
       this.ds,
-      this.since ? `${REVOCATION_POLL} $1` : `${REVOCATION_POLL} now() - make_interval(secs => $1)`,
+      this.since
+        ? `${REVOCATION_POLL} $1
+           UNION ALL SELECT account_id, deleted_at FROM deleted_accounts WHERE deleted_at >= $1`
+        : `${REVOCATION_POLL} now() - make_interval(secs => $1)
+           UNION ALL SELECT account_id, deleted_at FROM deleted_accounts WHERE deleted_at >= now() - make_interval(secs => $1)`,
       [this.since ?? ttl],
     );
     for (const { id, revoked_at } of rows) {

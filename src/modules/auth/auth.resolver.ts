@@ -96,4 +96,13 @@ export class AuthResolver {
   ): Promise<User> {
     return services.auth.changeEmail(user!, newEmail, password, meta);
   }
+
+  @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes your account and everything it owns, at once and for good: pending emails are cancelled, every session is signed out (access tokens within seconds), export and calendar feed links stop working. BAD_USER_INPUT naming `password`; a wrong password counts as a failed sign-in (RATE_LIMITED).',
+  })
+  deleteAccount(@Arg('password') password: string, @Ctx() { user, services, meta }: Context): Promise<boolean> {
+    return services.accountDeletion.deleteAccount(user!, password, meta);
+  }
 }

@@ -197,8 +197,11 @@ export class AuthService {
     return this.verification.requestChange(found.id, address);
   }
 
-  /** The password check of changePassword and changeEmail: a failure counts as a failed sign-in. */
-  private async checkPassword(user: User, password: string, field: string, meta: RequestMeta): Promise<void> {
+  /**
+   * The password check of changePassword, changeEmail and deleteAccount: a failure counts as a
+   * failed sign-in (BAD_USER_INPUT naming `field`, RATE_LIMITED past the limit).
+   */
+  async checkPassword(user: User, password: string, field: string, meta: RequestMeta): Promise<void> {
     await this.throttle.beginAttempt(user.email, meta.ip);
     let ok: boolean;
     try {
@@ -213,6 +216,11 @@ export class AuthService {
 
   /** Deletes tokens that can no longer be used; run daily by the worker. */
   async purgeExpired(): Promise<number> {
+    // A deleted account's id is kept only while one of its access tokens could still be live.
+    await this.ds.query(
+      `DELETE FROM deleted_accounts WHERE deleted_at < now() - make_interval(secs => $1) - interval '1 day'`,
+      [this.config.accessTokenTtlSeconds],
+    );
     const result = await this.ds
       .createQueryBuilder()
       .delete()

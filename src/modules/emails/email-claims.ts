@@ -192,9 +192,11 @@ export class EmailClaims {
       try {
         return await this.recordSent(items);
       } catch (err) {
-        const deadlock = isPgError(err, PG_DEADLOCK_DETECTED) && attempt < 3;
-        if (!deadlock && !(isConnectionLoss(err) && Date.now() < giveUpAt)) throw err;
-        if (!deadlock) await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+        // Run again at once after a deadlock, or after a foreign key violation (a row's account
+        // was deleted while this statement ran: the event is then left out for it).
+        const rerun = attempt < 3 && (isPgError(err, PG_DEADLOCK_DETECTED) || isPgError(err, PG_FOREIGN_KEY_VIOLATION));
+        if (!rerun && !(isConnectionLoss(err) && Date.now() < giveUpAt)) throw err;
+        if (!rerun) await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
     }
   }
@@ -229,6 +231,7 @@ interface ClaimedRow {
 }
 
 const PG_DEADLOCK_DETECTED = '40P01';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * The statement failed because PostgreSQL was unreachable, not because of the statement: no
@@ -298,7 +301,9 @@ const SENT = `WITH v AS (
      RETURNING s.id
    ), event AS (
      INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
+     -- Not for a row deleted with its account meanwhile: there is nothing left to record it on.
      SELECT id, user_id, 'SENT', attempt, response FROM v
+      WHERE EXISTS (SELECT 1 FROM scheduled_emails s WHERE s.id = v.id)
    ), touched AS (
      -- An email to the contact is an interaction: the keep-in-touch clock restarts. Rows are
      -- locked in id order, so two batches touching the same contacts cannot deadlock.

@@ -7,6 +7,7 @@ export const EMAIL_JOB = {
   send: 'scheduled_email__send',
   sweep: 'reconciler__sweep',
   planDigests: 'keep_in_touch__plan_digests',
+  sendNotice: 'account_notice__send',
 } as const;
 
 /** Payload of a send job: an id, nothing else (no addresses, tokens or bodies in Redis). */
@@ -98,6 +99,26 @@ export class EmailQueue {
       }
     }
     return added;
+  }
+
+  /**
+   * Removes the timers of rows that no longer exist (a deleted account's outbox): both ids a
+   * row's timer may have (planned, or re-created by the reconciler after a released lease).
+   * Best effort like `apply`: a timer left behind finds no row and does nothing.
+   */
+  async forget(rows: { id: string; sendAt: Date; attempts: number }[]): Promise<void> {
+    if (!rows.length) return;
+    const work = async () => {
+      for (const row of rows) {
+        await this.remove(sendJobId(row.id, row.sendAt));
+        if (row.attempts) await this.remove(sendJobId(row.id, row.sendAt, row.attempts));
+      }
+    };
+    try {
+      await withTimeout(work(), REDIS_TIMEOUT_MS * Math.max(1, Math.ceil(rows.length / 50)));
+    } catch (err) {
+      this.logger.warn({ err, emails: rows.length }, 'could not remove the timers of deleted emails');
+    }
   }
 
   /** Best effort: a timer that is running right now cannot be removed, and need not be (it will find nothing to do). */

@@ -1,3 +1,4 @@
+import { AccountNotice } from './account-notice.entity';
 import type { FeatureModule } from '../../core/feature';
 import { EmailEvent } from './email-event.entity';
 import { EmailSuppression } from './email-suppression.entity';
@@ -9,7 +10,7 @@ import { MeetingEmailsResolver, ScheduledEmailResolver } from './scheduled-email
 
 export const emailsModule = {
   name: 'emails',
-  entities: [ScheduledEmail, EmailEvent, EmailSuppression, EmailTemplate],
+  entities: [ScheduledEmail, EmailEvent, EmailSuppression, EmailTemplate, AccountNotice],
   resolvers: [ScheduledEmailResolver, MeetingEmailsResolver, EmailTemplateResolver],
   loaders: emailLoaders,
 } satisfies FeatureModule;
