@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AccountTokenPurpose } from '../../src/modules/auth/account-token.entity';
 import { mintAccountToken } from '../../src/modules/auth/account-tokens';
+import { CONTACT_FACING, EmailKind } from '../../src/modules/emails/email-kind';
 import { sendJobId } from '../../src/modules/emails/email-queue';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
@@ -111,4 +112,21 @@ it('releases a hold that raced the verification at the next reconcile', async ()
     return r.status === 'SENT' ? r : Promise.reject(new Error(`still ${r.status}`));
   });
   expect(row).toEqual({ status: 'SENT', held_reason: null });
+});
+
+it('holds exactly the contact-facing kinds: the hold trigger and CONTACT_FACING agree', async () => {
+  const user = await signedInUser(app.url, unverifiedInput());
+  // A row of every kind, straight into the outbox (far in the future: no timer fires), as each
+  // planning path would write it.
+  const held: { kind: EmailKind; held_reason: string | null }[] = await app.infra.ds.query(
+    `INSERT INTO scheduled_emails (user_id, kind, dedupe_key, to_email, subject, send_at, message_id)
+     SELECT $1, k::email_kind, 'kinds:' || k, 'someone@example.test', 'Hello', now() + interval '30 days',
+            '<' || gen_random_uuid() || '@kinds.example.test>'
+     FROM unnest($2::text[]) k
+     RETURNING kind, held_reason`,
+    [user.user.id, Object.values(EmailKind)],
+  );
+  expect(held).toHaveLength(Object.values(EmailKind).length);
+  for (const row of held)
+    expect([row.kind, row.held_reason]).toEqual([row.kind, CONTACT_FACING.has(row.kind) ? 'EMAIL_NOT_VERIFIED' : null]);
 });

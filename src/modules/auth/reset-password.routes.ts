@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../../core/errors';
-import { sendPage } from '../emails/unsubscribe.routes';
+import { sendInvalidLinkPage, sendPage } from '../../core/http/link-page';
 import type { PasswordResetService } from './password-reset.service';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-hasher';
 
@@ -13,7 +13,7 @@ export function resetPasswordRouter(resets: Pick<PasswordResetService, 'reset'>)
   const tokenOf = (req: Request) => (typeof req.query.token === 'string' ? req.query.token : '');
 
   router.get('/', (req, res) => {
-    if (!tokenOf(req)) return invalid(res);
+    if (!tokenOf(req)) return sendInvalidLinkPage(res);
     form(res, 200);
   });
 
@@ -24,7 +24,7 @@ export function resetPasswordRouter(resets: Pick<PasswordResetService, 'reset'>)
     } catch (err) {
       if (err instanceof AppError) {
         const fields = (err.details.fields ?? []).map((f) => f.field);
-        return fields.includes('newPassword') ? form(res, 400, err.message) : invalid(res);
+        return fields.includes('newPassword') ? form(res, 400, err.message) : sendInvalidLinkPage(res);
       }
       req.log?.error({ err }, 'resetting a password failed');
       return sendPage(res, 500, 'Please try again', '<h1>Something went wrong</h1><p>Please try again later.</p>');
@@ -43,14 +43,5 @@ function form(res: Response, status: number, problem?: string) {
     `<h1>Choose a new password</h1>
 ${problem ? '<p>That password cannot be used: it must be ' + PASSWORD_MIN_LENGTH + ' to ' + PASSWORD_MAX_LENGTH + ' characters long.</p>' : ''}
 <form method="post"><p><input type="password" name="newPassword" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" maxlength="${PASSWORD_MAX_LENGTH}" required /></p><button type="submit">Set password</button></form>`,
-  );
-}
-
-function invalid(res: Response) {
-  sendPage(
-    res,
-    400,
-    'Invalid link',
-    '<h1>This link is not valid</h1><p>It may have expired or been used already. Ask for a new one in Rapport.</p>',
   );
 }

@@ -1,6 +1,6 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { AppError } from '../../core/errors';
-import { sendPage } from '../emails/unsubscribe.routes';
+import { sendInvalidLinkPage, sendPage } from '../../core/http/link-page';
 import type { EmailVerificationService } from './email-verification.service';
 
 /**
@@ -13,7 +13,7 @@ export function verifyEmailRouter(verification: Pick<EmailVerificationService, '
   const tokenOf = (req: Request) => (typeof req.query.token === 'string' ? req.query.token : '');
 
   router.get('/', (req, res) => {
-    if (!tokenOf(req)) return invalid(res);
+    if (!tokenOf(req)) return sendInvalidLinkPage(res);
     sendPage(
       res,
       200,
@@ -28,7 +28,7 @@ export function verifyEmailRouter(verification: Pick<EmailVerificationService, '
     try {
       await verification.verify(tokenOf(req));
     } catch (err) {
-      if (err instanceof AppError) return invalid(res);
+      if (err instanceof AppError) return sendInvalidLinkPage(res);
       req.log?.error({ err }, 'verifying an email address failed');
       return sendPage(res, 500, 'Please try again', '<h1>Something went wrong</h1><p>Please try again later.</p>');
     }
@@ -36,13 +36,4 @@ export function verifyEmailRouter(verification: Pick<EmailVerificationService, '
   });
 
   return router;
-}
-
-function invalid(res: Response) {
-  sendPage(
-    res,
-    400,
-    'Invalid link',
-    '<h1>This link is not valid</h1><p>It may have expired or been used already. Ask for a new one in Rapport.</p>',
-  );
 }

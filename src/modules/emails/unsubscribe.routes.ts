@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import { escapeHtml, sendPage } from '../../core/http/link-page';
 import { SuppressionReason } from './email-suppression.entity';
 import type { SuppressionService } from './suppression.service';
 import { verifyUnsubscribeToken } from './unsubscribe-token';
@@ -9,22 +9,6 @@ export interface UnsubscribeRouterOptions {
   /** Secrets a link may be signed with: the current one, then retired ones still accepted. */
   secrets: readonly string[];
 }
-
-const STYLE = `
-body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; background: #f5f5f4; color: #1c1917; }
-main { max-width: 28rem; margin: 12vh auto; padding: 2rem; background: #fff; border-radius: 12px; }
-h1 { font-size: 1.25rem; margin: 0 0 1rem; }
-button { font: inherit; padding: .6rem 1.2rem; border: 0; border-radius: 8px; background: #1c1917; color: #fff; cursor: pointer; }
-`;
-
-// Nothing on these pages loads or runs anything: one hashed inline style, forms only to this server.
-const CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /**
  * The page behind every unsubscribe link. GET only shows a confirmation page — link scanners and
@@ -93,48 +77,10 @@ function failed(req: Request, res: Response, err: unknown) {
   );
 }
 
-/** A small page of Rapport's own (no scripts, no external resources), as the link pages show. */
-export function sendPage(res: Response, status: number, title: string, body: string) {
-  res
-    .status(status)
-    .set({
-      'Content-Security-Policy': CSP,
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Robots-Tag': 'noindex',
-      'X-Content-Type-Options': 'nosniff',
-    })
-    .type('html')
-    .send(
-      `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1" />
-<meta name="robots" content="noindex" />
-<title>${escapeHtml(title)} · Rapport</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>`,
-    );
-}
-
 /** `grace.hopper@navy.example` → `g•••r@navy.example`: recognisable to its owner, not to a bystander. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   const local = email.slice(0, at);
   const masked = local.length <= 2 ? `${local[0]}•••` : `${local[0]}•••${local[local.length - 1]}`;
   return `${masked}${email.slice(at)}`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 }
