@@ -35,6 +35,7 @@ const FROM_ADDRESS = 'rapport@bench.example';
 const PUBLIC_URL = 'https://rapport.bench.example';
 // Production config requires one; the bench never verifies a link, so any value will do.
 const UNSUBSCRIBE_SECRET = randomBytes(48).toString('base64');
+const CALENDAR_FEED_SECRET = randomBytes(48).toString('base64');
 /** Comment carried by the benchmark's own SQL, so pg_stat_statements deltas leave it out. */
 const TAG = '/* email-bench */';
 
@@ -82,6 +83,7 @@ function startWorker({ databaseUrl, redisUrl, smtpUrl, jwtSecret, nodeArgs = [],
       QUEUE_PREFIX,
       JWT_SECRET: jwtSecret,
       UNSUBSCRIBE_SECRET,
+      CALENDAR_FEED_SECRET,
       MAIL_TRANSPORT: 'smtp',
       SMTP_URL: smtpUrl,
       MAIL_FROM_ADDRESS: FROM_ADDRESS,
@@ -518,6 +520,7 @@ export async function emailBench({
       QUEUE_PREFIX,
       JWT_SECRET: jwtSecret,
       UNSUBSCRIBE_SECRET,
+      CALENDAR_FEED_SECRET,
       MAIL_FROM_ADDRESS: FROM_ADDRESS,
       PUBLIC_URL,
       LOG_LEVEL: 'warn',

@@ -69,6 +69,7 @@ export async function importBench({ databaseUrl, redisUrl, quick, log }) {
       QUEUE_PREFIX: 'rapport-import-bench',
       JWT_SECRET: randomBytes(48).toString('base64'),
       UNSUBSCRIBE_SECRET: randomBytes(48).toString('base64'),
+      CALENDAR_FEED_SECRET: randomBytes(48).toString('base64'),
       LOG_LEVEL: 'warn',
       PLAYGROUND_ENABLED: 'false',
     },
