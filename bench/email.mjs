@@ -184,12 +184,12 @@ async function probes({ client, redis, workerPid }) {
 // Fixture and planning
 // ---------------------------------------------------------------------------------------------
 
-/** Users (sending window all day, thank-you at the meeting's end) with one organisation each. */
+/** Verified users (sending window all day, thank-you at the meeting's end) with one organisation each. */
 async function createSenders(client, tag, count) {
   const { rows } = await client.query(
     `${TAG} WITH u AS (
-       INSERT INTO users (email, name, password_hash, timezone, sending_window_start_minute, sending_window_end_minute, thank_you_delay_minutes)
-       SELECT 'sender-' || $1 || '-' || i || '@bench.example', 'Ada Sender ' || i, 'not-a-real-hash', 'Europe/London', 0, 1440, 0
+       INSERT INTO users (email, name, password_hash, timezone, sending_window_start_minute, sending_window_end_minute, thank_you_delay_minutes, email_verified_at)
+       SELECT 'sender-' || $1 || '-' || i || '@bench.example', 'Ada Sender ' || i, 'not-a-real-hash', 'Europe/London', 0, 1440, 0, now()
        FROM generate_series(1, $2) i
        RETURNING id, name)
      INSERT INTO organisations (user_id, name, website, industry, location, structure_notes, culture_notes)

@@ -7,8 +7,8 @@ export const SIZES = {
 /** Seeds the measured user's organisations, contacts, meetings and a few insights; returns a contact for Q3. */
 export async function seed(client, userId, passwordHash, size) {
   await client.query(
-    `INSERT INTO users (email, name, password_hash, timezone)
-     SELECT 'other' || i || '@bench.example', 'Other ' || i, $1, 'Europe/London' FROM generate_series(1, $2) i`,
+    `INSERT INTO users (email, name, password_hash, timezone, email_verified_at)
+     SELECT 'other' || i || '@bench.example', 'Other ' || i, $1, 'Europe/London', now() FROM generate_series(1, $2) i`,
     [passwordHash, size.users - 1],
   );
   await client.query(
