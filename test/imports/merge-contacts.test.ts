@@ -87,6 +87,19 @@ describe('duplicateContacts', () => {
       fields: [{ field: 'first' }],
     });
   });
+  it('suggests no pairs from a key shared by more contacts than one person could be (bounded work)', async () => {
+    const ada = await signedInUser(app.url);
+    const bank = await organisation(ada, 'Big Bank');
+    // Eleven J. Smiths at one bank: 55 pairs if each were suggested, and n² for a crafted network.
+    for (const first of ['Jo', 'Jan', 'Jim', 'Joe', 'Jon', 'Jay', 'Jed', 'Jas', 'Jem', 'Jud', 'Jax'])
+      await contact(ada, { firstName: first, lastName: 'Smith', organisationId: bank.id });
+    const ann1 = await contact(ada, { firstName: 'Ann', lastName: 'Lee', organisationId: bank.id });
+    const ann2 = await contact(ada, { firstName: 'A.', lastName: 'Lee', organisationId: bank.id });
+    const { duplicateContacts } = await ada.ok(DuplicateContactsDocument, { first: 100 });
+    expect(duplicateContacts.pairs.map((p) => [p.reason, p.contact.id, p.duplicate.id])).toEqual([
+      ['SIMILAR_NAME_SAME_ORGANISATION', ann1.id, ann2.id],
+    ]);
+  });
 });
 
 describe('mergeContacts', () => {

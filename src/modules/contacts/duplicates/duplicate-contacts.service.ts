@@ -8,11 +8,15 @@ import { type DuplicateReason, type DuplicateContactPage } from './duplicate-con
 
 export const DUPLICATES_MAX_PAGE = 100;
 
+/** A key shared by more contacts than this is no sign of one person (ten J. Smiths at a bank). */
+export const DUPLICATE_GROUP_MAX = 10;
+
 // Each reason is an equality join on a key (hash joins: no pairwise comparison of every two
-// contacts, whatever the size of the network). A pair appears once, with its strongest reason.
+// contacts). A key's group is joined only while it is small, so a network built to share one key
+// (25,000 "J. Smith"s) cannot make the pairs quadratic. A pair appears once, with its strongest reason.
 const PAIRS_SQL = `
-  WITH c AS (
-    SELECT id, created_at, organisation_id AS org,
+  WITH keys AS (
+    SELECT id, organisation_id AS org,
            nullif(lower(btrim(email)), '') AS email_key,
            ${linkedinKeySql('linkedin_url')} AS linkedin_key,
            regexp_replace(lower(first_name || coalesce(last_name, '')), '\\s+', '', 'g') AS name_key,
@@ -20,18 +24,29 @@ const PAIRS_SQL = `
              THEN regexp_replace(lower(left(btrim(first_name), 1) || '|' || last_name), '\\s+', '', 'g') END AS initial_key
     FROM contacts WHERE user_id = $1
   ),
+  c AS (
+    SELECT *, count(*) OVER (PARTITION BY email_key) AS email_n,
+           count(*) OVER (PARTITION BY linkedin_key) AS linkedin_n,
+           count(*) OVER (PARTITION BY org, name_key) AS name_n,
+           count(*) OVER (PARTITION BY org, initial_key) AS initial_n
+    FROM keys
+  ),
   pairs AS (
     SELECT a.id AS a_id, b.id AS b_id, 1 AS rank, 'SAME_EMAIL' AS reason
       FROM c a JOIN c b ON a.email_key = b.email_key AND a.id < b.id
+      WHERE a.email_n <= ${DUPLICATE_GROUP_MAX}
     UNION ALL
     SELECT a.id, b.id, 2, 'SAME_LINKEDIN_URL'
       FROM c a JOIN c b ON a.linkedin_key = b.linkedin_key AND a.id < b.id
+      WHERE a.linkedin_n <= ${DUPLICATE_GROUP_MAX}
     UNION ALL
     SELECT a.id, b.id, 3, 'SIMILAR_NAME_SAME_ORGANISATION'
       FROM c a JOIN c b ON a.org = b.org AND a.name_key = b.name_key AND a.id < b.id
+      WHERE a.name_n <= ${DUPLICATE_GROUP_MAX}
     UNION ALL
     SELECT a.id, b.id, 3, 'SIMILAR_NAME_SAME_ORGANISATION'
       FROM c a JOIN c b ON a.org = b.org AND a.initial_key = b.initial_key AND a.id < b.id
+      WHERE a.initial_n <= ${DUPLICATE_GROUP_MAX}
   )
   SELECT DISTINCT ON (a_id, b_id) a_id, b_id, reason FROM pairs
   WHERE ($2::uuid IS NULL OR (a_id, b_id) > ($2::uuid, $3::uuid))
