@@ -14,6 +14,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '../scripts/lib/eventually.cjs';
 import { freePort } from '../scripts/lib/bootstrap.mjs';
+import { benchAccount } from './account.mjs';
 import { rssMb, startBenchServers } from './servers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -82,19 +83,12 @@ export async function importBench({ databaseUrl, redisUrl, quick, log }) {
       timeoutMs: 30_000,
       intervalMs: 100,
     });
-    const registered = await (
-      await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: 'mutation R($input: RegisterInput!) { register(input: $input) { accessToken } }',
-          variables: {
-            input: { email: 'import@bench.example', password: 'benchmark-password', name: 'Bench', timezone: 'UTC' },
-          },
-        }),
-      })
-    ).json();
-    const token = registered.data.register.accessToken;
+    const { token } = await benchAccount(url, databaseUrl, {
+      email: 'import@bench.example',
+      password: 'benchmark-password',
+      name: 'Bench',
+      timezone: 'UTC',
+    });
     const content = connectionsCsv(rows);
     const body = JSON.stringify({
       query: MUTATION,

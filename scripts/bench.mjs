@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { benchAccount } from '../bench/account.mjs';
 import { cpuMs, rssMb, startBenchServers } from '../bench/servers.mjs';
 import { installIfStale } from './lib/base.mjs';
 import { build, ensureDependencies, freePort, log, root, run } from './lib/bootstrap.mjs';
@@ -111,14 +112,12 @@ async function main() {
     });
     return res.json();
   };
-  const registered = await gql(
-    `mutation R($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`,
-    {
-      input: { email: 'bench@bench.example', password: 'benchmark-password', name: 'Bench', timezone: 'Europe/London' },
-    },
-  );
-  const token = registered.data.register.accessToken;
-  const userId = registered.data.register.user.id;
+  const { token, userId } = await benchAccount(apiUrl, databaseUrl, {
+    email: 'bench@bench.example',
+    password: 'benchmark-password',
+    name: 'Bench',
+    timezone: 'Europe/London',
+  });
 
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -6,6 +6,7 @@ import { AccessTokens } from '../modules/auth/access-tokens';
 import { AuthService } from '../modules/auth/auth.service';
 import { EmailVerificationService } from '../modules/auth/email-verification.service';
 import { PasswordResetService } from '../modules/auth/password-reset.service';
+import { RegistrationService } from '../modules/auth/registration.service';
 import { SessionService } from '../modules/auth/session.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
@@ -45,6 +46,7 @@ export interface Services {
   emailTemplates: EmailTemplateService;
   users: UserService;
   auth: AuthService;
+  registration: RegistrationService;
   accountDeletion: AccountDeletionService;
   /** Messages about accounts that no longer exist. */
   accountNotices: AccountNotices;
@@ -92,17 +94,28 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     logger.child({ module: 'auth' }),
   );
   const hasher = new PasswordHasher(config.auth.argon2, config.auth.hashing);
+  const throttle = new LoginThrottle(redis, config.redis.prefix, config.auth.throttle);
   const auth = new AuthService(
+    ds,
+    users,
+    hasher,
+    accessTokens,
+    throttle,
+    config.auth,
+    logger.child({ module: 'auth' }),
+    emailVerification,
+  );
+  const registration = new RegistrationService(
     ds,
     users,
     questions,
     hasher,
-    accessTokens,
-    new LoginThrottle(redis, config.redis.prefix, config.auth.throttle),
-    config.auth,
-    logger.child({ module: 'auth' }),
+    throttle,
     emailVerification,
     outbox,
+    redis,
+    config.redis.prefix,
+    logger.child({ module: 'auth' }),
   );
   const accountNotices = new AccountNotices(ds, emailQueue, config, outboxLogger);
   return {
@@ -116,6 +129,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     emailTemplates,
     users,
     auth,
+    registration,
     accountDeletion: new AccountDeletionService(
       ds,
       users,

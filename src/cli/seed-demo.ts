@@ -23,7 +23,7 @@ async function main() {
     const existing = await services.users.findForLogin(DEMO_USER.email);
     if (!existing) {
       // Verified: the demo user's mail to contacts goes out in development without a detour.
-      await services.auth.register(DEMO_USER, { ip: 'seed', userAgent: 'seed-demo' }, { emailVerified: true });
+      await services.registration.register(DEMO_USER, { ip: 'seed', userAgent: 'seed-demo' }, { emailVerified: true });
     } else {
       // A demo database from before the question bank existed gets its default questions.
       await services.questions.seedDefaults(existing.id);

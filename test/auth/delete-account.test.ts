@@ -12,7 +12,7 @@ import {
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
-import { insertDueOutreach, PASSWORD, signedInUser, unverifiedInput, type SignedInUser } from '../helpers/factories';
+import { insertDueOutreach, PASSWORD, signedInUser, unverifiedUser, type SignedInUser } from '../helpers/factories';
 import { errorOf, execute } from '../helpers/graphql';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import { exportLinks, richAccount } from '../exports/export-fixtures';
@@ -261,7 +261,7 @@ it('sends the account’s address one confirmation, in fixed wording, that outli
 });
 
 it('sends no confirmation to an address that was never verified', async () => {
-  const user = await signedInUser(app.url, unverifiedInput());
+  const user = await unverifiedUser(app);
   await user.ok(DeleteAccountDocument, { password: PASSWORD });
   const notices = await app.infra.ds.query('SELECT 1 FROM account_notices WHERE to_email = $1', [user.input.email]);
   expect(notices).toEqual([]);

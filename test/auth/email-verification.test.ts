@@ -5,7 +5,7 @@ import { sendJobId } from '../../src/modules/emails/email-queue';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
-import { signedInUser, unverifiedInput, type SignedInUser } from '../helpers/factories';
+import { signedInUser, unverifiedUser, type SignedInUser } from '../helpers/factories';
 import { errorOf, execute } from '../helpers/graphql';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import {
@@ -35,8 +35,7 @@ afterAll(async () => {
   await app.close();
 });
 
-const newUnverified = (overrides: { timezone?: string } = {}) =>
-  signedInUser(app.url, unverifiedInput({ timezone: 'UTC', ...overrides }));
+const newUnverified = (overrides: { timezone?: string } = {}) => unverifiedUser(app, { timezone: 'UTC', ...overrides });
 const mailTo = (address: string) => sink.messages.filter((m) => m.envelope.to.includes(address));
 const tokenIn = (text: string) => /verify-email\?token=([A-Za-z0-9_%-]+)/.exec(text)?.[1];
 const verify = (token: string) => execute(app.url, VerifyEmailDocument, { token });

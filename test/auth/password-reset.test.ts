@@ -4,7 +4,7 @@ import { mintAccountToken } from '../../src/modules/auth/account-tokens';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
-import { PASSWORD, signedInUser, unverifiedInput } from '../helpers/factories';
+import { PASSWORD, signedInUser, unverifiedUser } from '../helpers/factories';
 import { errorOf, execute } from '../helpers/graphql';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import {
@@ -40,7 +40,7 @@ const resetMails = (address: string) =>
 const nobody = () => `nobody-${randomUUID().slice(0, 8)}@example.test`;
 
 it('answers the same whether or not an account exists, mails only the account, and the emailed token resets once, signing every session out', async () => {
-  const user = await signedInUser(app.url, unverifiedInput());
+  const user = await unverifiedUser(app);
   const stranger = nobody();
   const [forAccount, forNobody] = [await request(user.input.email.toUpperCase()), await request(stranger)];
   expect(forAccount).toMatchObject({ data: { requestPasswordReset: true } });

@@ -6,7 +6,7 @@ import { sendJobId } from '../../src/modules/emails/email-queue';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
-import { signedInUser, unverifiedInput, type SignedInUser } from '../helpers/factories';
+import { unverifiedUser, type SignedInUser } from '../helpers/factories';
 import { ok, execute } from '../helpers/graphql';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import {
@@ -35,10 +35,7 @@ afterAll(async () => {
 });
 
 it('does not send the outreach of an account whose address is not verified', async () => {
-  const user = await signedInUser(app.url, {
-    email: `user-${randomUUID().slice(0, 8)}@unverified.test`,
-    timezone: 'UTC',
-  });
+  const user = await unverifiedUser(app, { timezone: 'UTC' });
   await user.ok(UpdateProfileDocument, { input: { sendingWindowStart: '00:00', sendingWindowEnd: '24:00' } });
   const to = `grace-${randomUUID().slice(0, 8)}@example.test`;
   const { createContact } = await user.ok(CreateContactDocument, { input: { firstName: 'Grace', email: to } });
@@ -77,7 +74,7 @@ async function verifyThroughApi(user: SignedInUser) {
 }
 
 it('sends held mail whose time has passed at the next opening of the sending window, not at once', async () => {
-  const user = await signedInUser(app.url, unverifiedInput({ timezone: 'UTC' }));
+  const user = await unverifiedUser(app, { timezone: 'UTC' });
   // A one-hour window starting two hours from now (UTC): now is outside it.
   const startHour = (new Date().getUTCHours() + 2) % 24;
   const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
@@ -97,7 +94,7 @@ it('sends held mail whose time has passed at the next opening of the sending win
 });
 
 it('releases a hold that raced the verification at the next reconcile', async () => {
-  const user = await signedInUser(app.url, unverifiedInput({ timezone: 'UTC' }));
+  const user = await unverifiedUser(app, { timezone: 'UTC' });
   const { id, to } = await outreachOf(user, { start: '00:00', end: '24:00' });
   // Verified by a transaction that could not see the row being planned: the row kept its hold.
   await app.infra.ds.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [user.user.id]);
@@ -115,7 +112,7 @@ it('releases a hold that raced the verification at the next reconcile', async ()
 });
 
 it('holds exactly the contact-facing kinds: the hold trigger and CONTACT_FACING agree', async () => {
-  const user = await signedInUser(app.url, unverifiedInput());
+  const user = await unverifiedUser(app);
   // A row of every kind, straight into the outbox (far in the future: no timer fires), as each
   // planning path would write it.
   const held: { kind: EmailKind; held_reason: string | null }[] = await app.infra.ds.query(

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DataSource } from 'typeorm';
-import { RegisterDocument, type RegisterInput } from '../generated/graphql';
+import { LoginDocument, MeDocument, RegisterDocument, type RegisterInput } from '../generated/graphql';
+import type { TestApp } from './app';
 import { execute, ok } from './graphql';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -24,16 +25,49 @@ export function unverifiedInput(overrides: Partial<RegisterInput> = {}): Registe
   return registerInput({ email: `user-${randomUUID().slice(0, 8)}@unverified.test`, ...overrides });
 }
 
-/** Registers a user through the API (verified, unless its address is at unverified.test); returns its tokens and profile. */
+/**
+ * Registers a user through the API and signs in (the test database verifies the address as the
+ * account is created; see verified-fixture.ts); returns its tokens and profile.
+ */
 export async function registerUser(url: string, overrides: Partial<RegisterInput> = {}) {
   const input = registerInput(overrides);
-  const { register } = ok(await execute(url, RegisterDocument, { input }));
-  return { ...register, input, token: register.accessToken };
+  expect(ok(await execute(url, RegisterDocument, { input })).register).toBe(true);
+  const { login } = ok(await execute(url, LoginDocument, { email: input.email, password: input.password }));
+  return { ...login, input, token: login.accessToken };
 }
 
 /** A signed-in user and a shorthand to run operations as them. */
 export async function signedInUser(url: string, overrides: Partial<RegisterInput> = {}) {
-  const registered = await registerUser(url, overrides);
+  return withRunners(url, await registerUser(url, overrides));
+}
+
+/**
+ * An account whose address is not verified yet, registered through the API (its verification
+ * email, for this registration attempt, is real), with a session. Sign-in waits for verification
+ * now, so the session is issued directly: it stands for the sessions of accounts registered
+ * before that rule, which the held-mail guards still cover.
+ */
+export async function unverifiedUser(app: TestApp, overrides: Partial<RegisterInput> = {}) {
+  const input = unverifiedInput(overrides);
+  expect(ok(await execute(app.url, RegisterDocument, { input })).register).toBe(true);
+  const { auth, users } = app.http.services;
+  const user = (await users.findForLogin(input.email))!;
+  const payload = await app.infra.ds.transaction((m) =>
+    auth['issue'](m, user, randomUUID(), { ip: '127.0.0.1', userAgent: 'test' }),
+  );
+  const me = ok(await execute(app.url, MeDocument, undefined, { token: payload.accessToken })).me;
+  return withRunners(app.url, {
+    accessToken: payload.accessToken,
+    accessTokenExpiresAt: payload.accessTokenExpiresAt.toISOString(),
+    refreshToken: payload.refreshToken,
+    refreshTokenExpiresAt: payload.refreshTokenExpiresAt.toISOString(),
+    user: me,
+    input,
+    token: payload.accessToken,
+  });
+}
+
+function withRunners<R extends { token: string }>(url: string, registered: R) {
   return {
     ...registered,
     run: <T, V>(document: TypedDocumentNode<T, V>, variables?: V) =>

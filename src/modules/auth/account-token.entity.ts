@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from '../users/user.entity';
+import { RegistrationAttempt } from './registration-attempt.entity';
 
 /** What an emailed account token lets its holder do. */
 export enum AccountTokenPurpose {
@@ -39,6 +40,15 @@ export class AccountToken {
 
   @Column('timestamptz', { nullable: true })
   usedAt: Date | null;
+
+  /** For a verification link sent to a registration attempt: the attempt whose choices it applies. */
+  @Index('account_tokens_registration_attempt_id_idx')
+  @Column('uuid', { nullable: true })
+  registrationAttemptId: string | null;
+
+  @ManyToOne(() => RegistrationAttempt, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'registration_attempt_id' })
+  registrationAttempt?: RegistrationAttempt;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

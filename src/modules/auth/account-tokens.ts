@@ -18,7 +18,7 @@ export const hashAccountToken = (token: string) => createHash('sha256').update(t
  */
 export async function mintAccountToken(
   m: EntityManager,
-  data: { userId: string; purpose: AccountTokenPurpose; email: string },
+  data: { userId: string; purpose: AccountTokenPurpose; email: string; registrationAttemptId?: string | null },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = `${PREFIX[data.purpose]}${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + ACCOUNT_TOKEN_TTL_MS[data.purpose]);
@@ -56,4 +56,12 @@ export async function consumeAccountToken(
   if (!row || row.usedAt || row.expiresAt.getTime() <= Date.now()) return null;
   await repo.update({ userId: row.userId, purpose, usedAt: IsNull() }, { usedAt: () => 'now()' });
   return row;
+}
+
+/** The registration attempt a verification email was planned for, if it was. */
+export async function registrationAttemptOf(m: EntityManager, scheduledEmailId: string): Promise<string | null> {
+  const rows: { id: string }[] = await m.query(`SELECT id FROM registration_attempts WHERE scheduled_email_id = $1`, [
+    scheduledEmailId,
+  ]);
+  return rows[0]?.id ?? null;
 }

@@ -4,6 +4,7 @@ export enum AuthErrorReason {
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
   INVALID_REFRESH_TOKEN = 'INVALID_REFRESH_TOKEN',
   ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED',
+  EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
   SERVER_BUSY = 'SERVER_BUSY',
 }
 
@@ -29,6 +30,18 @@ export class AuthError extends AppError {
     return new AuthError(ErrorCode.FORBIDDEN, 'This account is suspended', {
       reason: AuthErrorReason.ACCOUNT_SUSPENDED,
     });
+  }
+
+  /**
+   * The password is right but the address was never verified. Said only to whoever knows the
+   * password, so it tells nobody else that the address has an account.
+   */
+  static notVerified() {
+    return new AuthError(
+      ErrorCode.UNAUTHENTICATED,
+      'Confirm your email address with the link we sent you first (register again for a new link)',
+      { reason: AuthErrorReason.EMAIL_NOT_VERIFIED },
+    );
   }
 
   /** Every password-hashing slot of this process is busy and its queue is full. */

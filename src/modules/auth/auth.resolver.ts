@@ -6,13 +6,17 @@ import { User } from '../users/user.entity';
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => AuthPayload, { description: 'Creates an account and signs it in.' })
-  register(@Arg('input') input: RegisterInput, @Ctx() { services, meta }: Context): Promise<AuthPayload> {
-    return services.auth.register(input, meta);
+  @Mutation(() => Boolean, {
+    description:
+      'Asks for an account. Always true, in about the same time, so it never says whether the address has one: the address is emailed a verification link (a new address, or one not verified yet: the link applies this request’s password, name and time zone), or, when it has an account, a note to sign in or reset the password. Sign in once the link is used. BAD_USER_INPUT naming the field; RATE_LIMITED per IP.',
+  })
+  register(@Arg('input') input: RegisterInput, @Ctx() { services, meta }: Context): Promise<boolean> {
+    return services.registration.register(input, meta);
   }
 
   @Mutation(() => AuthPayload, {
-    description: 'Signs in. Failed attempts are throttled per account and per IP (RATE_LIMITED).',
+    description:
+      'Signs in. Failed attempts are throttled per account and per IP (RATE_LIMITED). An account whose address is not verified yet answers UNAUTHENTICATED with reason EMAIL_NOT_VERIFIED (only when the password is right).',
   })
   login(
     @Arg('email') email: string,

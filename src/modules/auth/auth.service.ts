@@ -5,13 +5,9 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { User } from '../users/user.entity';
 import { normalizeEmail, type UserService } from '../users/user.service';
-import type { QuestionService } from '../questions/question.service';
-import type { OutboxChange } from '../emails/email-queue';
-import type { OutboxService } from '../emails/outbox.service';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import type { AccessTokens, AuthUser } from './access-tokens';
 import { AuthError } from './auth.errors';
-import type { RegisterInput } from './auth.inputs';
 import type { AuthPayload } from './auth.types';
 import type { EmailVerificationService } from './email-verification.service';
 import type { LoginThrottle } from './login-throttle';
@@ -31,7 +27,6 @@ export class AuthService {
   constructor(
     private readonly ds: DataSource,
     private readonly users: UserService,
-    private readonly questions: QuestionService,
     /** Public so tests can read its counters. */
     readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokens,
@@ -39,36 +34,7 @@ export class AuthService {
     private readonly config: Config['auth'],
     private readonly logger: Logger,
     private readonly verification: EmailVerificationService,
-    private readonly outbox: OutboxService,
   ) {}
-
-  /**
-   * Creates an account, unverified: it is sent a verification email, and until the address is
-   * verified its mail to contacts waits. `options.emailVerified` is for trusted tools only.
-   */
-  async register(
-    input: RegisterInput,
-    meta: RequestMeta,
-    options: { emailVerified?: boolean } = {},
-  ): Promise<AuthPayload> {
-    await this.throttle.consumeRegistration(meta.ip);
-    const passwordHash = await this.hasher.hash(input.password);
-    const changes: OutboxChange[] = [];
-    const payload = await this.ds.transaction(async (m) => {
-      const user = await this.users.create(m, {
-        ...input,
-        passwordHash,
-        emailVerifiedAt: options.emailVerified ? new Date() : null,
-      });
-      // Every account starts with a bank of good questions for its first agendas.
-      await this.questions.seedDefaults(user.id, m);
-      if (!user.emailVerifiedAt) changes.push(await this.verification.plan(m, user));
-      return this.issue(m, user, randomUUID(), meta);
-    });
-    await this.outbox.commit(changes);
-    this.logger.info({ userId: payload.user.id }, 'user registered');
-    return payload;
-  }
 
   async login(email: string, password: string, meta: RequestMeta): Promise<AuthPayload> {
     const key = normalizeEmail(email).slice(0, 254);
@@ -91,6 +57,8 @@ export class AuthService {
       throw AuthError.suspended();
     }
     await this.throttle.succeeded(key, meta.ip);
+    // An address nobody has proved may be someone else's: no session until it is verified.
+    if (!user.emailVerifiedAt) throw AuthError.notVerified();
     return this.ds.transaction((m) => this.issue(m, user, randomUUID(), meta));
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError, RateLimitedError, ValidationError } from '../../core/errors';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import type { Logger } from '../../core/logger';
@@ -11,7 +11,9 @@ import type { OutboxChange } from '../emails/email-queue';
 import type { OutboxService } from '../emails/outbox.service';
 import { User } from '../users/user.entity';
 import type { AuthUser } from './access-tokens';
-import { AccountTokenPurpose } from './account-token.entity';
+import { AccountTokenPurpose, type AccountToken } from './account-token.entity';
+import { RefreshToken } from './refresh-token.entity';
+import { RegistrationAttempt } from './registration-attempt.entity';
 import { consumeAccountToken } from './account-tokens';
 
 /** Verification emails an address can be sent per hour on request (the one at registration aside). */
@@ -71,7 +73,22 @@ export class EmailVerificationService {
       const changes: OutboxChange[] = [];
       if (row.email === user.email) {
         if (user.emailVerifiedAt) throw invalidToken();
-        await users.update({ id: user.id }, { emailVerifiedAt: () => 'now()' });
+        const choices = await attemptChoices(m, row);
+        // Sessions from before the address was proved (accounts registered when sign-in did not
+        // wait for it) end when an attempt's password is applied: they were never the owner's.
+        await users.update(
+          { id: user.id },
+          {
+            emailVerifiedAt: () => 'now()',
+            ...choices,
+            ...(choices.passwordHash ? { accessRevokedAt: () => 'now()' } : {}),
+          },
+        );
+        if (choices.passwordHash) {
+          await m.update(RefreshToken, { userId: user.id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+        }
+        // The other attempts' links die with them (account_tokens cascade).
+        await m.delete(RegistrationAttempt, { userId: user.id });
       } else if (row.email === user.pendingEmail) {
         changes.push(...(await this.moveTo(m, user, row.email)));
       } else {
@@ -168,6 +185,23 @@ export class EmailVerificationService {
     await this.outbox.commit([change]);
     return true;
   }
+}
+
+/**
+ * What the registration attempt behind a verification link chose (password, name, time zone):
+ * the account takes them as its address is verified, so a password set by whoever registered the
+ * address earlier never survives the owner's own link. Nothing for other links.
+ */
+async function attemptChoices(m: EntityManager, token: AccountToken): Promise<Partial<User>> {
+  if (!token.registrationAttemptId) return {};
+  const attempt = await m
+    .getRepository(RegistrationAttempt)
+    .createQueryBuilder('a')
+    .addSelect('a.passwordHash')
+    .where('a.id = :id AND a.user_id = :userId', { id: token.registrationAttemptId, userId: token.userId })
+    .getOne();
+  if (!attempt) throw invalidToken();
+  return { passwordHash: attempt.passwordHash, name: attempt.name, timezone: attempt.timezone };
 }
 
 const invalidToken = () => ValidationError.field('token', 'is invalid, already used or expired');

@@ -16,6 +16,7 @@ import { consumeAccountToken, findUsableAccountToken } from './account-tokens';
 import type { RequestMeta } from './auth.service';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordTooLong, type PasswordHasher } from './password-hasher';
 import { RefreshToken } from './refresh-token.entity';
+import { RegistrationAttempt } from './registration-attempt.entity';
 
 /** Reset emails one address can be sent per hour, and reset requests one IP may make per hour. */
 export const RESET_LIMITS = { perAddressPerHour: 3, perIpPerHour: 20 } as const;
@@ -120,6 +121,8 @@ export class PasswordResetService {
         },
       );
       await m.update(RefreshToken, { userId: user.id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      // Registration attempts waiting for the address lose their say: this password wins.
+      await m.delete(RegistrationAttempt, { userId: user.id });
       return user.emailVerifiedAt ? [] : releaseHeldEmails(m, user.id);
     });
     await this.outbox.commit(changes);

@@ -17,6 +17,8 @@ export enum EmailKind {
   PASSWORD_RESET = 'PASSWORD_RESET',
   /** To the address an account moved away from (changeEmail), once the new one is verified. */
   EMAIL_CHANGED = 'EMAIL_CHANGED',
+  /** To an account's address when somebody registers it again: sign in, or reset the password. */
+  ACCOUNT_EXISTS = 'ACCOUNT_EXISTS',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -44,6 +46,7 @@ export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([
   EmailKind.EMAIL_VERIFICATION,
   EmailKind.PASSWORD_RESET,
   EmailKind.EMAIL_CHANGED,
+  EmailKind.ACCOUNT_EXISTS,
 ]);
 
 /** Why a PENDING email waits (ScheduledEmail.heldReason). */

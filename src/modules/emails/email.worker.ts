@@ -5,7 +5,7 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { HeaderInjectionError, SendWithdrawnError, type Mailer } from '../../core/mail/mailer';
 import { AccountTokenPurpose } from '../auth/account-token.entity';
-import { mintAccountToken } from '../auth/account-tokens';
+import { mintAccountToken, registrationAttemptOf } from '../auth/account-tokens';
 import { EmailClaims, type ClaimedEmail } from './email-claims';
 import type { EmailData } from './email-context';
 import type { EmailComposer } from './email-composer';
@@ -86,6 +86,9 @@ export class EmailSender {
         userId: row.userId,
         purpose: action.purpose,
         email: row.toEmail,
+        // A link sent for a registration attempt applies that attempt's choices, and no other's.
+        registrationAttemptId:
+          row.kind === EmailKind.EMAIL_VERIFICATION ? await registrationAttemptOf(this.ds.manager, row.id) : null,
       });
       data.ctx.actionUrl = `${this.config.http.publicUrl}${action.path}?token=${encodeURIComponent(token)}`;
     }

@@ -35,6 +35,7 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
 export const EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = {
   refresh_tokens: 'sign-in sessions: hashes of live credentials; a file that outlives the session must not carry them',
   account_tokens: 'hashes of single-use verification and reset tokens: live credentials, gone once used or expired',
+  registration_attempts: 'password hashes of sign-up requests for an address not yet verified, gone once it is',
 };
 
 /**

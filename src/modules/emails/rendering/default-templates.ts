@@ -152,11 +152,11 @@ The attached calendar update moves it in your calendar. Rapport will remind you 
     subject: 'Verify your email address for Rapport',
     body: `Hello,
 
-Someone created a Rapport account with this email address. If it was you, confirm the address by opening this link (it works once, for 24 hours):
+Someone asked for a Rapport account with this email address. If it was you, confirm the address by opening this link (it works once, for 24 hours); then sign in with the password you chose:
 
 {{actionUrl}}
 
-If it was not you, ignore this email or unsubscribe below: Rapport will send nothing else to this address unless it is verified.`,
+Each request gets its own link, which sets the password chosen in that request: open only a link you asked for. If it was not you, ignore this email or unsubscribe below: Rapport will send nothing else to this address unless it is verified.`,
   },
   [EmailKind.PASSWORD_RESET]: {
     subject: 'Reset your Rapport password',
@@ -175,5 +175,13 @@ If it was not you, ignore this email: your password stays as it is.`,
 The Rapport account that used this email address now uses another one, which its owner has just verified. Rapport will send nothing more about that account to this address.
 
 If you did not make this change, someone else may have your password: reset it at {{appUrl}} using your new address, or reply to this email.`,
+  },
+  [EmailKind.ACCOUNT_EXISTS]: {
+    subject: 'You already have a Rapport account',
+    body: `Hello,
+
+Someone tried to create a Rapport account with this email address, which already has one. If it was you, sign in at {{appUrl}}; if you forgot your password, choose a new one there with "Forgot password".
+
+If it was not you, ignore this email: nothing about your account has changed.`,
   },
 };

@@ -145,6 +145,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.EMAIL_VERIFICATION]: ['recipient', 'appUrl', 'actionUrl'],
   [EmailKind.PASSWORD_RESET]: ['recipient', 'appUrl', 'actionUrl'],
   [EmailKind.EMAIL_CHANGED]: ['recipient', 'appUrl'],
+  [EmailKind.ACCOUNT_EXISTS]: ['recipient', 'appUrl'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>

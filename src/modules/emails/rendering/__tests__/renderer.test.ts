@@ -25,6 +25,7 @@ const SUBJECTS: Record<EmailKind, string> = {
   EMAIL_VERIFICATION: 'Verify your email address for Rapport',
   PASSWORD_RESET: 'Reset your Rapport password',
   EMAIL_CHANGED: 'The email address of your Rapport account was changed',
+  ACCOUNT_EXISTS: 'You already have a Rapport account',
 };
 
 const PEOPLE = [
