@@ -8,6 +8,7 @@ import { PASSWORD, signedInUser, unverifiedUser } from '../helpers/factories';
 import { errorOf, execute } from '../helpers/graphql';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import {
+  CalendarFeedUrlDocument,
   LoginDocument,
   MeDocument,
   MyAccountDocument,
@@ -60,7 +61,12 @@ it('answers the same whether or not an account exists, mails only the account, a
   );
   expect(Number(n)).toBe(0);
 
+  const feed = (await user.ok(CalendarFeedUrlDocument)).calendarFeedUrl.replace(PUBLIC_URL, app.url);
+  expect((await fetch(feed)).status).toBe(200);
+
   expect((await reset(token)).data?.resetPassword).toBe(true);
+  // The calendar feed's secret URL is replaced as well.
+  expect((await fetch(feed)).status).toBe(404);
   // Every session is over: the refresh token at once, the access token within a poll.
   expect(
     (await execute(app.url, RefreshTokenDocument, { refreshToken: user.refreshToken })).errors?.[0].extensions?.code,

@@ -44,6 +44,7 @@ export const CONNECTIONS: Connection[] = [
     url: 'https://www.linkedin.com/in/grace-hopper-1906',
     company: 'US Navy',
     position: 'Rear Admiral, "Amazing Grace"',
+    connectedOn: '09 Dec 2019',
   },
   {
     first: 'Marie',
@@ -51,6 +52,7 @@ export const CONNECTIONS: Connection[] = [
     url: 'https://www.linkedin.com/in/mariecurie',
     company: 'Sorbonne',
     position: 'Professor',
+    connectedOn: 'sometime in 1903',
   },
   {
     first: 'Pierre',

@@ -60,6 +60,10 @@ describe('LinkedIn Connections.csv', () => {
       organisation: { name: 'Analytical Engines' },
     });
     expect(contacts.find((c) => c.firstName === 'Grace')?.title).toBe('Rear Admiral, "Amazing Grace"');
+    // "Connected On" is kept as a date; one the file writes some other way is left out, not the person.
+    expect(contacts.find((c) => c.firstName === 'Ada')?.connectedOn).toBe('2024-01-12');
+    expect(contacts.find((c) => c.firstName === 'Grace')?.connectedOn).toBe('2019-12-09');
+    expect(contacts.find((c) => c.firstName === 'Marie')?.connectedOn).toBeNull();
     expect(contacts.find((c) => c.firstName === 'Zoë')?.organisation?.name).toBe('Analytical Engines');
     expect(contacts.find((c) => c.firstName === 'Pierre')?.organisation?.name).toBe('Sorbonne');
 
@@ -121,6 +125,19 @@ describe('LinkedIn Connections.csv', () => {
     const result = await importAs(bob, { format: 'LINKEDIN_CSV', content: linkedinCsv(CONNECTIONS), dryRun: false });
     expect(result).toMatchObject({ created: 5, duplicates: 0, organisationsCreated: 3 });
     expect(await counts(ada)).toEqual({ contacts: 5, organisations: 3 });
+  });
+
+  it('takes a connection day on a contact only as a real date, naming the field otherwise', async () => {
+    const ada = await signedInUser(app.url);
+    const refused = await ada.run(CreateContactDocument, { input: { firstName: 'Ada', connectedOn: '2023-02-30' } });
+    expect(errorOf(refused).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.connectedOn' }],
+    });
+    const { createContact } = await ada.ok(CreateContactDocument, {
+      input: { firstName: 'Ada', connectedOn: '2023-02-28' },
+    });
+    expect((await allContacts(ada)).find((c) => c.id === createContact.id)?.connectedOn).toBe('2023-02-28');
   });
 
   it('refuses a file without the LinkedIn header, naming the field', async () => {

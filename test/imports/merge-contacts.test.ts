@@ -5,6 +5,7 @@ import {
   CompleteMeetingDocument,
   CreateContactDocument,
   CreateOrganisationDocument,
+  DismissDuplicateContactsDocument,
   DuplicateContactsDocument,
   MergeContactsDocument,
   ScheduleMeetingDocument,
@@ -100,6 +101,49 @@ describe('duplicateContacts', () => {
       ['SIMILAR_NAME_SAME_ORGANISATION', ann1.id, ann2.id],
     ]);
   });
+
+  it('stops suggesting a pair the user dismissed, for good and idempotently, and for nobody else', async () => {
+    const ada = await signedInUser(app.url);
+    const acme = await organisation(ada, 'Acme');
+    const john = await contact(ada, { firstName: 'John', lastName: 'Smith', organisationId: acme.id });
+    const jane = await contact(ada, { firstName: 'J.', lastName: 'Smith', organisationId: acme.id });
+    const grace1 = await contact(ada, { firstName: 'Grace', email: 'grace@x.example' });
+    const grace2 = await contact(ada, { firstName: 'Grace' });
+    // An older row written with other case: the same address.
+    await app.infra.ds.query(`UPDATE contacts SET email = 'GRACE@x.example' WHERE id = $1`, [grace2.id]);
+    const pairs = async () =>
+      (await ada.ok(DuplicateContactsDocument, { first: 100 })).duplicateContacts.pairs.map((p) =>
+        [p.contact.id, p.duplicate.id].sort(),
+      );
+    expect(await pairs()).toHaveLength(2);
+
+    // Either way round, twice: one dismissal.
+    for (const [a, b] of [
+      [jane.id, john.id],
+      [john.id, jane.id],
+    ]) {
+      expect(
+        (await ada.ok(DismissDuplicateContactsDocument, { contactId: a, otherContactId: b })).dismissDuplicateContacts,
+      ).toBe(true);
+    }
+    expect(await pairs()).toEqual([[grace1.id, grace2.id].sort()]);
+    const [{ n }] = await app.infra.ds.query('SELECT count(*)::int AS n FROM duplicate_dismissals WHERE user_id = $1', [
+      ada.user.id,
+    ]);
+    expect(n).toBe(1);
+
+    const same = errorOf(
+      await ada.run(DismissDuplicateContactsDocument, { contactId: john.id, otherContactId: john.id }),
+    );
+    expect(same.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'otherContactId' }] });
+    // Another user cannot dismiss Ada's pair (nor learn that the ids exist).
+    const bob = await signedInUser(app.url);
+    const foreign = errorOf(
+      await bob.run(DismissDuplicateContactsDocument, { contactId: grace1.id, otherContactId: grace2.id }),
+    );
+    expect(foreign.extensions?.code).toBe('NOT_FOUND');
+    expect(await pairs()).toHaveLength(1);
+  });
 });
 
 describe('mergeContacts', () => {
@@ -111,8 +155,10 @@ describe('mergeContacts', () => {
       email: 'hank@home.example',
       tags: ['boss'],
       notes: 'From the conference.',
+      connectedOn: '2022-05-01',
     });
     const introducer = await contact(ada, { firstName: 'Homer' });
+    const marge = await contact(ada, { firstName: 'Marge' });
     const gone = await contact(ada, {
       firstName: 'Hank',
       lastName: 'Scorpio',
@@ -122,6 +168,7 @@ describe('mergeContacts', () => {
       introducedById: introducer.id,
       tags: ['volcano'],
       notes: 'Likes hammocks.',
+      connectedOn: '2019-03-02',
     });
     // Meetings (past and upcoming, so emails are planned), insights, promises, job leads,
     // referrals (introductions by the merged contact).
@@ -139,6 +186,10 @@ describe('mergeContacts', () => {
     });
     await ada.ok(ScheduleMeetingDocument, { input: { contactId: gone.id, startsAt: at(48), endsAt: at(49) } });
 
+    // Dismissed pairs, with the merged contact on either side: they move like any reference.
+    await ada.ok(DismissDuplicateContactsDocument, { contactId: gone.id, otherContactId: introducer.id });
+    await ada.ok(DismissDuplicateContactsDocument, { contactId: marge.id, otherContactId: gone.id });
+
     const before = await referencesTo(gone.id);
     // Every referencing column has rows to move, so the test proves each one is covered.
     expect(Object.entries(before).filter(([, n]) => n === 0)).toEqual([]);
@@ -155,6 +206,8 @@ describe('mergeContacts', () => {
       introducedBy: { id: introducer.id },
       tags: ['boss', 'volcano'],
       notes: 'From the conference.\n\nLikes hammocks.',
+      // Connected since the earlier day of the two.
+      connectedOn: '2019-03-02',
     });
     const after = await referencesTo(keep.id);
     for (const key of Object.keys(before)) expect([key, after[key]]).toEqual([key, before[key] + keptBefore[key]]);

@@ -159,6 +159,16 @@ const PROBES: Record<string, Probe> = {
     (f) => f.own.contactId,
   ),
   'Mutation.deleteContact.id': byId('deleteContact', 'contactId', '', ''),
+  'Mutation.dismissDuplicateContacts.contactId': {
+    query: 'mutation($a: ID!, $b: ID!) { dismissDuplicateContacts(contactId: $a, otherContactId: $b) }',
+    variables: (f) => ({ a: f.contactId, b: f.own.contactId }),
+    expect: 'NOT_FOUND',
+  },
+  'Mutation.dismissDuplicateContacts.otherContactId': {
+    query: 'mutation($a: ID!, $b: ID!) { dismissDuplicateContacts(contactId: $a, otherContactId: $b) }',
+    variables: (f) => ({ a: f.own.contactId, b: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
   'Mutation.mergeContacts.keepId': {
     query: 'mutation($keepId: ID!, $mergeId: ID!) { mergeContacts(keepId: $keepId, mergeId: $mergeId) { id } }',
     variables: (f) => ({ keepId: f.contactId, mergeId: f.own.contactId }),

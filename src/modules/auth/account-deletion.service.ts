@@ -36,6 +36,10 @@ export class AccountDeletionService {
     if (!found) throw new NotFoundError('User');
     await this.auth.checkPassword(found, password, 'password', meta);
     const done = await this.ds.transaction(async (m) => {
+      // One transaction, so an account is never half-deleted; a large one (100,000 contacts, each
+      // delete checking every table that references contacts) may take longer than the
+      // per-statement limit meant for requests, so this transaction alone gets a longer one.
+      await m.query(`SET LOCAL statement_timeout = ${DELETION_STATEMENT_TIMEOUT_MS}`);
       // Locked first: a concurrent change to the account waits, then finds it gone.
       const [user] = await m.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [found.id]);
       if (!user) throw new NotFoundError('User');
@@ -72,5 +76,8 @@ export class AccountDeletionService {
     return pending.map((r) => ({ id: r.id, sendAt: r.send_at, attempts: r.attempts }));
   }
 }
+
+/** The statement timeout of an account's deletion (the request's own limit is shorter). */
+export const DELETION_STATEMENT_TIMEOUT_MS = 300_000;
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -116,6 +116,8 @@ export class PasswordResetService {
         {
           passwordHash,
           accessRevokedAt: () => 'now()',
+          // Recovery replaces every secret link too: whoever had the account may have the feed's.
+          calendarFeedVersion: () => 'calendar_feed_version + 1',
           // The link reached the address: it is the account holder's.
           ...(user.emailVerifiedAt ? {} : { emailVerifiedAt: () => 'now()' }),
         },

@@ -84,6 +84,13 @@ export class Contact {
   @Column('text', { nullable: true })
   linkedinUrl: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The day you connected (YYYY-MM-DD), e.g. LinkedIn’s “Connected On” from an import.',
+  })
+  @Column('date', { nullable: true })
+  connectedOn: string | null;
+
   @Index('contacts_organisation_id_idx')
   @Column('uuid', { nullable: true })
   organisationId: string | null;

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsEmail, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { Label, LIMITS, Notes, Tags, WebUrl } from '../../core/inputs';
+import { IsoDate, Label, LIMITS, Notes, Tags, WebUrl } from '../../core/inputs';
 import { IsIanaTimeZone } from '../../core/validation';
 import { ContactStage } from './contact-stage';
 import { HowWeKnow } from './contact.entity';
@@ -37,6 +37,11 @@ class ContactFields {
   })
   @MaxLength(LIMITS.url)
   linkedinUrl?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The day you connected (YYYY-MM-DD); null clears it.' })
+  @IsOptional()
+  @IsoDate()
+  connectedOn?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'One of your organisations; null to clear.' })
   organisationId?: string | null;

@@ -45,7 +45,7 @@ export function contactOrder(sort: ContactSort): KeysetOrder<Contact> {
   return sort === ContactSort.RELEVANCE ? NAME_ORDER : ORDERS[sort];
 }
 
-const TEXT_FIELDS = ['lastName', 'phone', 'title', 'linkedinUrl', 'notes', 'timezone'] as const;
+const TEXT_FIELDS = ['lastName', 'phone', 'title', 'linkedinUrl', 'connectedOn', 'notes', 'timezone'] as const;
 
 export class ContactService {
   constructor(

@@ -3,12 +3,13 @@ import { Contact } from './contact.entity';
 import { contactLoaders } from './contact.loaders';
 import { ContactResolver, OrganisationContactsResolver } from './contact.resolver';
 import { ContactMergeResolver } from './duplicates/contact-merge.resolver';
+import { DuplicateDismissal } from './duplicates/duplicate-dismissal.entity';
 import { ContactImportResolver } from './import/contact-import.resolver';
 import { OutreachResolver } from './outreach.resolver';
 
 export const contactsModule = {
   name: 'contacts',
-  entities: [Contact],
+  entities: [Contact, DuplicateDismissal],
   resolvers: [
     ContactResolver,
     OrganisationContactsResolver,

@@ -25,6 +25,7 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
   { key: 'insights', table: 'insights', omit: [] },
   { key: 'commitments', table: 'commitments', omit: [] },
   { key: 'jobLeads', table: 'job_leads', omit: [] },
+  { key: 'duplicateDismissals', table: 'duplicate_dismissals', omit: [] },
   { key: 'emailTemplates', table: 'email_templates', omit: [] },
   // The lease says which worker process holds a send at this instant: meaningless outside.
   { key: 'scheduledEmails', table: 'scheduled_emails', omit: ['lease_owner', 'lease_expires_at'] },

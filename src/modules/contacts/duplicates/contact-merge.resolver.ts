@@ -18,6 +18,19 @@ export class ContactMergeResolver {
   }
 
   @Authorized()
+  @Mutation(() => Boolean, {
+    description:
+      'Says two contacts are different people: duplicateContacts stops suggesting the pair (idempotent). Deleting either contact forgets it; merging one into a third keeps it.',
+  })
+  dismissDuplicateContacts(
+    @Arg('contactId', () => ID) contactId: string,
+    @Arg('otherContactId', () => ID) otherContactId: string,
+    @Ctx() { user, services }: Context,
+  ): Promise<boolean> {
+    return services.duplicateContacts.dismiss(user!, contactId, otherContactId);
+  }
+
+  @Authorized()
   @Mutation(() => Contact, {
     description:
       "Moves every meeting, insight, promise, job lead, email and introduction of mergeId to keepId, fills keepId's empty fields from it and deletes it.",

@@ -78,6 +78,10 @@ export class ContactMergeService {
       keep.emailOptOut ||= gone.emailOptOut;
       keep.keepInTouchEveryDays ??= gone.keepInTouchEveryDays;
       keep.sourceMeetingId ??= gone.sourceMeetingId;
+      // Connected since the earlier of the two days (YYYY-MM-DD compares as text).
+      if (gone.connectedOn && (!keep.connectedOn || gone.connectedOn < keep.connectedOn)) {
+        keep.connectedOn = gone.connectedOn;
+      }
       if (keep.howWeKnow === HowWeKnow.OTHER) keep.howWeKnow = gone.howWeKnow;
       if (gone.lastContactedAt && (!keep.lastContactedAt || gone.lastContactedAt > keep.lastContactedAt)) {
         keep.lastContactedAt = gone.lastContactedAt;

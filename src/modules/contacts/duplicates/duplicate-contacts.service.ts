@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { ValidationError } from '../../../core/errors';
+import { NotFoundError, ValidationError } from '../../../core/errors';
 import { isUuid } from '../../../core/ids';
 import type { AuthUser } from '../../auth/access-tokens';
 import { Contact } from '../contact.entity';
+import { lockContactsOf } from '../import/contacts-lock';
 import { linkedinKeySql } from '../import/matching';
+import { DuplicateDismissal } from './duplicate-dismissal.entity';
 import { type DuplicateReason, type DuplicateContactPage } from './duplicate-contacts.types';
 
 export const DUPLICATES_MAX_PAGE = 100;
@@ -50,6 +52,9 @@ const PAIRS_SQL = `
   )
   SELECT DISTINCT ON (a_id, b_id) a_id, b_id, reason FROM pairs
   WHERE ($2::uuid IS NULL OR (a_id, b_id) > ($2::uuid, $3::uuid))
+    AND NOT EXISTS (
+      SELECT 1 FROM duplicate_dismissals d
+      WHERE (d.contact_id, d.other_contact_id) IN ((a_id, b_id), (b_id, a_id)))
   ORDER BY a_id, b_id, rank
   LIMIT $4`;
 
@@ -62,9 +67,39 @@ function parseCursor(after: string | null | undefined): [string | null, string |
   return [a, b];
 }
 
-/** Suggests pairs of the user's contacts that look like one person. */
+/** Pairs one user may dismiss: each is a row, and the list of them is never read whole. */
+export const DISMISSALS_MAX = 10_000;
+
+/** Suggests pairs of the user's contacts that look like one person; remembers the pairs that are not. */
 export class DuplicateContactsService {
   constructor(private readonly ds: DataSource) {}
+
+  /**
+   * The two contacts are different people: duplicateContacts stops pairing them. Idempotent.
+   * NOT_FOUND unless both are the user's; BAD_USER_INPUT for the same id twice or past DISMISSALS_MAX.
+   */
+  async dismiss(user: AuthUser, contactId: string, otherContactId: string): Promise<boolean> {
+    if (!isUuid(contactId) || !isUuid(otherContactId)) throw new NotFoundError('Contact');
+    if (contactId === otherContactId) throw ValidationError.field('otherContactId', 'must be another contact');
+    return this.ds.transaction(async (m) => {
+      // Serialised with imports and merges of the user's contacts, and with other dismissals (the cap).
+      await lockContactsOf(m, user.id);
+      const [{ owned, dismissed, total }]: { owned: number; dismissed: boolean; total: number }[] = await m.query(
+        `SELECT (SELECT count(*)::int FROM contacts WHERE user_id = $1 AND id IN ($2, $3)) AS owned,
+                EXISTS (SELECT 1 FROM duplicate_dismissals
+                        WHERE (contact_id, other_contact_id) IN (($2, $3), ($3, $2))) AS dismissed,
+                (SELECT count(*)::int FROM duplicate_dismissals WHERE user_id = $1) AS total`,
+        [user.id, contactId, otherContactId],
+      );
+      if (owned !== 2) throw new NotFoundError('Contact');
+      if (dismissed) return true;
+      if (total >= DISMISSALS_MAX) {
+        throw ValidationError.field('contactId', `at most ${DISMISSALS_MAX} pairs can be dismissed`);
+      }
+      await m.getRepository(DuplicateDismissal).insert({ userId: user.id, contactId, otherContactId });
+      return true;
+    });
+  }
 
   async list(user: AuthUser, first: number, after?: string | null): Promise<DuplicateContactPage> {
     if (!Number.isInteger(first) || first < 1 || first > DUPLICATES_MAX_PAGE) {

@@ -94,7 +94,8 @@ export class ContactImportService {
   private contactsOf(m: EntityManager, userId: string): Promise<ImportContact[]> {
     return m.query(
       `SELECT id, first_name AS "firstName", last_name AS "lastName", email, phone, title,
-              linkedin_url AS "linkedinUrl", organisation_id AS "organisationId", NULL AS notes
+              linkedin_url AS "linkedinUrl", connected_on::text AS "connectedOn",
+              organisation_id AS "organisationId", NULL AS notes
        FROM contacts WHERE user_id = $1 ORDER BY created_at, id`,
       [userId],
     );
@@ -120,13 +121,17 @@ export class ContactImportService {
       batch.map((c) => c.title),
       batch.map((c) => c.linkedinUrl),
       batch.map((c) => c.organisationId),
+      batch.map((c) => c.connectedOn),
     ];
     for (const batch of batches(plan.newContacts)) {
       await m.query(
-        `INSERT INTO contacts (id, user_id, first_name, last_name, email, phone, title, linkedin_url, organisation_id, notes)
-         SELECT c.id, $1, c.first_name, c.last_name, c.email, c.phone, c.title, c.linkedin_url, c.organisation_id, c.notes
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::text[], $10::text[])
-           AS c(id, last_name, email, phone, title, linkedin_url, organisation_id, first_name, notes)`,
+        `INSERT INTO contacts (id, user_id, first_name, last_name, email, phone, title, linkedin_url, organisation_id,
+                               connected_on, notes)
+         SELECT c.id, $1, c.first_name, c.last_name, c.email, c.phone, c.title, c.linkedin_url, c.organisation_id,
+                c.connected_on, c.notes
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::date[],
+                     $10::text[], $11::text[])
+           AS c(id, last_name, email, phone, title, linkedin_url, organisation_id, connected_on, first_name, notes)`,
         [userId, ...columns(batch), batch.map((c) => c.firstName), batch.map((c) => c.notes)],
       );
     }
@@ -137,9 +142,10 @@ export class ContactImportService {
            last_name = coalesce(t.last_name, c.last_name), email = coalesce(t.email, c.email),
            phone = coalesce(t.phone, c.phone), title = coalesce(t.title, c.title),
            linkedin_url = coalesce(t.linkedin_url, c.linkedin_url),
-           organisation_id = coalesce(t.organisation_id, c.organisation_id), updated_at = now()
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[])
-           AS c(id, last_name, email, phone, title, linkedin_url, organisation_id)
+           organisation_id = coalesce(t.organisation_id, c.organisation_id),
+           connected_on = coalesce(t.connected_on, c.connected_on), updated_at = now()
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::uuid[], $9::date[])
+           AS c(id, last_name, email, phone, title, linkedin_url, organisation_id, connected_on)
          WHERE t.id = c.id AND t.user_id = $1`,
         [userId, ...columns(batch)],
       );

@@ -21,6 +21,8 @@ export enum ImportColumnField {
   PHONE = 'PHONE',
   TITLE = 'TITLE',
   LINKEDIN_URL = 'LINKEDIN_URL',
+  /** The day you connected: YYYY-MM-DD or LinkedIn's "15 Mar 2023". */
+  CONNECTED_ON = 'CONNECTED_ON',
   ORGANISATION = 'ORGANISATION',
   ORGANISATION_DOMAIN = 'ORGANISATION_DOMAIN',
   NOTES = 'NOTES',
@@ -39,6 +41,7 @@ export const COLUMN_FIELDS: Record<ImportColumnField, ImportField> = {
   PHONE: 'phone',
   TITLE: 'title',
   LINKEDIN_URL: 'linkedinUrl',
+  CONNECTED_ON: 'connectedOn',
   ORGANISATION: 'organisationName',
   ORGANISATION_DOMAIN: 'organisationDomain',
   NOTES: 'notes',

@@ -40,6 +40,7 @@ const KNOWN_HEADERS: Record<string, ImportField> = {
   'website 1 - value': 'linkedinUrl',
   website: 'linkedinUrl',
   notes: 'notes',
+  'connected on': 'connectedOn',
 };
 
 const headerKey = (header: string) => header.trim().toLowerCase().replace(/\s+/g, ' ');

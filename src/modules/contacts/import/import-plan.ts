@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isEmail } from 'class-validator';
+import { DateTime } from 'luxon';
 import { LIMITS } from '../../../core/inputs';
 import { ImportAction, type ImportedContact } from './contact-import.types';
 import type { ImportLineError, ImportRow, ParsedFile } from './import-row';
@@ -14,6 +15,8 @@ export interface ImportContact {
   phone: string | null;
   title: string | null;
   linkedinUrl: string | null;
+  /** YYYY-MM-DD. */
+  connectedOn: string | null;
   organisationId: string | null;
   notes: string | null;
 }
@@ -47,9 +50,18 @@ const ERRORS_SHOWN = 1000;
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f]+/g;
 const PHONE = /^\+?[0-9 ().-]{3,40}$/;
-const FILLABLE = ['lastName', 'email', 'phone', 'title', 'linkedinUrl', 'organisationId'] as const;
+const FILLABLE = ['lastName', 'email', 'phone', 'title', 'linkedinUrl', 'connectedOn', 'organisationId'] as const;
 
 const label = (value: string | null) => (value === null ? null : value.replace(CONTROLS, ' ').trim() || null);
+
+/** LinkedIn's "15 Mar 2023" (English month names) or an ISO date, as YYYY-MM-DD; null otherwise. */
+export function connectedDay(value: string | null): string | null {
+  if (!value || value.length > 40) return null;
+  for (const parsed of [DateTime.fromFormat(value, 'd MMM yyyy', { locale: 'en' }), DateTime.fromISO(value)]) {
+    if (parsed.isValid && parsed.year >= 1900 && parsed.year <= 9999) return parsed.toISODate();
+  }
+  return null;
+}
 
 /** The row as it would be stored, or the reason it cannot be. */
 function validRow(row: ImportRow): { row: ImportRow } | { error: string } | null {
@@ -77,6 +89,8 @@ function validRow(row: ImportRow): { row: ImportRow } | { error: string } | null
   const key = r.linkedinUrl && r.linkedinUrl.length <= LIMITS.url ? linkedinKey(r.linkedinUrl) : null;
   r.linkedinUrl = key ? `https://www.linkedin.com${key}` : null;
   if (r.phone && !PHONE.test(r.phone)) r.phone = null;
+  // A date the file writes some other way is left out: the contact matters more than the day.
+  r.connectedOn = connectedDay(r.connectedOn);
   r.organisationDomain = domainKey(r.organisationDomain);
   return { row: r };
 }
@@ -170,6 +184,7 @@ export function planImport(
         phone: row.phone,
         title: row.title,
         linkedinUrl: row.linkedinUrl,
+        connectedOn: row.connectedOn,
         organisationId,
         notes: row.notes,
       };

@@ -7,6 +7,8 @@ export interface ImportRow {
   phone: string | null;
   title: string | null;
   linkedinUrl: string | null;
+  /** The day the user and the contact connected, as the file writes it (LinkedIn: "15 Mar 2023"). */
+  connectedOn: string | null;
   organisationName: string | null;
   organisationDomain: string | null;
   notes: string | null;
@@ -46,6 +48,7 @@ export const emptyRow = (line: number): ImportRow => ({
   phone: null,
   title: null,
   linkedinUrl: null,
+  connectedOn: null,
   organisationName: null,
   organisationDomain: null,
   notes: null,
