@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { EXPORT_EXCLUSIONS, EXPORT_SECTIONS } from '../../src/modules/exports/export-plan';
 import { ExportFormat, exportLinkToken, exportLinkUrl } from '../../src/modules/exports/export-link';
-import { ExportDataDocument } from '../generated/graphql';
+import { CreateContactDocument, DismissDuplicateContactsDocument, ExportDataDocument } from '../generated/graphql';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
 import { exportLinks, richAccount } from './export-fixtures';
@@ -16,8 +16,11 @@ beforeAll(async () => {
   app = await startTestApp({ PUBLIC_URL: 'https://rapport.example.test' });
   ada = await signedInUser(app.url, { name: 'Ada Lovelace' });
   bob = await signedInUser(app.url, { name: 'Bob Kahn' });
-  await richAccount(ada);
+  const { contact } = await richAccount(ada);
   await richAccount(bob);
+  // A pair Ada said are two people (the one section richAccount leaves empty: it has one contact).
+  const { createContact: namesake } = await ada.ok(CreateContactDocument, { input: { firstName: 'Zoë' } });
+  await ada.ok(DismissDuplicateContactsDocument, { contactId: contact.id, otherContactId: namesake.id });
 });
 afterAll(() => app.close());
 

@@ -26,6 +26,7 @@ export async function richAccount(user: SignedInUser, tag = randomUUID().slice(0
       email: `zoe-${tag}@acme.example`,
       title: 'Head of Platform; EMEA',
       linkedinUrl: `https://www.linkedin.com/in/zoe-${tag}`,
+      connectedOn: '2021-06-30',
       organisationId: org.id,
       notes: 'Met at a meetup.\nLikes long walks; \\ backslashes, and commas.',
     },
