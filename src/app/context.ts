@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { RequestLogFields } from '../core/graphql/request-observer';
 import type { DataSource } from 'typeorm';
 import { NodeBudget } from '../core/graphql/node-budget';
 import type { Logger } from '../core/logger';
@@ -16,6 +17,8 @@ export interface Context {
   meta: RequestMeta;
   requestId: string;
   logger: Logger;
+  /** The operation and the user, for the request's log line (request-observer.ts). */
+  requestLog: RequestLogFields;
 }
 
 export interface RequestInfo {
@@ -25,6 +28,8 @@ export interface RequestInfo {
   logger: Logger;
   /** Objects the request may read through its loaders (GRAPHQL_MAX_NODES). */
   maxNodes: number;
+  /** Filled in as the request runs, written on its log line. */
+  log?: RequestLogFields;
 }
 
 export function buildContext(req: IncomingMessage, info: RequestInfo, services: Services, ds: DataSource): Context {
@@ -38,6 +43,7 @@ export function buildContext(req: IncomingMessage, info: RequestInfo, services: 
     loaders: createLoaders(ds, user?.id ?? null, new NodeBudget(info.maxNodes)),
     meta: { ip: info.ip, userAgent: req.headers['user-agent'] ?? null },
     requestId: info.id,
+    requestLog: info.log ?? {},
     get logger() {
       return (logger ??= info.logger.child({ req: { id: info.id, method: req.method, url: req.url } }));
     },

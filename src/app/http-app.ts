@@ -1,9 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { createApolloServer } from '../core/graphql/server';
 import { graphqlEndpoint } from '../core/http/graphql-endpoint';
-import { healthRouter } from '../core/http/health';
+import { healthRouter, readinessCheck, workersSeen } from '../core/http/health';
+import type { RequestLogFields } from '../core/graphql/request-observer';
+import { serveMetrics, startMetricsListener } from '../core/metrics/metrics-http';
+import { routeLabel } from '../core/metrics/metrics';
+import { registerPipelineGauges } from './pipeline-metrics';
 import { playgroundRouter } from '../core/http/playground';
 import { clientIpResolver, requestId, sendHttpError } from '../core/http/requests';
 import type { Infrastructure } from '../core/infrastructure';
@@ -28,25 +33,29 @@ export interface HttpApp {
   close(): Promise<void>;
   /** GraphQL requests being handled now. */
   inFlight(): number;
+  /** The port of the metrics listener of its own (METRICS_PORT), once listening; null when off. */
+  metricsPort(): number | null;
 }
 
 /** The API's HTTP surface: health, Playground and GraphQL. Connections are owned by the caller. */
 export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
-  const { config, ds, redis, logger } = infra;
+  const { config, ds, redis, logger, metrics } = infra;
   const services = createServices(infra);
+  registerPipelineGauges(metrics, ds, [services.emailQueue]);
   // Revoked tokens (suspended or re-roled accounts) are refused within one poll on every replica.
   await services.accessRevocations.start();
   const apollo = createApolloServer<Context>(await createSchema(), config.graphql, {
     // Introspection for administrators even when it is off for everyone (the Playground).
     mayIntrospect: (context) => context.user?.role === Role.ADMIN,
+    metrics,
   });
   await apollo.start();
 
   const clientIp = clientIpResolver(config.http.trustProxy);
   const endpoint = {
     apollo,
-    context: (req: IncomingMessage, id: string) =>
-      buildContext(req, { id, ip: clientIp(req), logger, maxNodes: config.graphql.maxNodes }, services, ds),
+    context: (req: IncomingMessage, id: string, log: RequestLogFields) =>
+      buildContext(req, { id, ip: clientIp(req), logger, maxNodes: config.graphql.maxNodes, log }, services, ds),
     logger,
     corsOrigins: config.http.corsOrigins,
   };
@@ -90,7 +99,11 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
     }),
   );
 
-  app.use(healthRouter(ds, redis, logger));
+  const readiness = readinessCheck(ds, redis, logger, {
+    // The worker's view, for the operator: the API serves without a worker, so it is not gating.
+    info: { workers: () => workersSeen(services.emailQueue) },
+  });
+  app.use(healthRouter(readiness));
   if (config.http.playground) app.use('/playground', playgroundRouter({ endpoint: '/graphql' }));
 
   app.use(
@@ -127,29 +140,57 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   app.use(onError);
 
   // GraphQL, the hot path, is answered on node:http directly; the rest goes to Express.
+  const metricsToken = config.metrics.token;
   const server: Server = createServer((req, res) => {
+    const started = performance.now();
     const url = req.url ?? '/';
     const end = url.indexOf('?');
     // Case-insensitive, with or without a trailing slash, as Express routed it.
     const path = (end < 0 ? url : url.slice(0, end)).toLowerCase();
+    res.once('finish', () =>
+      metrics.httpDuration.observe(
+        { route: routeLabel(path), method: methodLabel(req.method), status: `${Math.floor(res.statusCode / 100)}xx` },
+        (performance.now() - started) / 1000,
+      ),
+    );
     if (path === '/graphql' || path === '/graphql/') graphql.handle(req, res);
     else if (path === '/graphql/import' || path === '/graphql/import/') graphqlImport.handle(req, res);
-    else app(req, res);
+    // On the public port only behind a token (METRICS_TOKEN); else on METRICS_PORT alone.
+    else if (path === '/metrics' && metricsToken && req.method === 'GET') {
+      serveMetrics(req, res, metrics, metricsToken).catch((err: unknown) => {
+        logger.error({ err }, 'metrics scrape failed');
+        if (!res.headersSent) sendHttpError(res, 500);
+      });
+    } else app(req, res);
   });
+  let metricsListener: Awaited<ReturnType<typeof startMetricsListener>> | null = null;
   server.keepAliveTimeout = 65_000; // above common load-balancer idle timeouts
   server.headersTimeout = 66_000;
   return {
     app,
     services,
     listen: (port = config.http.port, host = config.http.host) =>
-      new Promise((resolve, reject) => {
+      new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
           const address = server.address();
           resolve(typeof address === 'object' && address ? address.port : port);
         });
+      }).then(async (bound) => {
+        if (config.metrics.apiPort !== null && !metricsListener) {
+          metricsListener = await startMetricsListener({
+            metrics,
+            host: config.metrics.host,
+            port: config.metrics.apiPort,
+            token: config.metrics.token,
+            logger,
+            readiness,
+          });
+        }
+        return bound;
       }),
+    metricsPort: () => metricsListener?.port ?? null,
     close: async () => {
       if (server.listening) {
         await new Promise<void>((resolve) => {
@@ -158,6 +199,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
         });
       }
       await Promise.allSettled([...graphql.running(), ...graphqlImport.running()]);
+      await metricsListener?.close();
       await apollo.stop();
       await services.accessRevocations.stop();
       await services.emailQueue.close();
@@ -165,3 +207,6 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
     inFlight: () => graphql.running().size + graphqlImport.running().size,
   };
 }
+
+const METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS']);
+const methodLabel = (method: string | undefined) => (method && METHODS.has(method) ? method : 'OTHER');

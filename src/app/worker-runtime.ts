@@ -4,6 +4,9 @@ import { createGenericPlanPool } from '../core/db/generic-plan-pool';
 import { Mailer } from '../core/mail/mailer';
 import { createQueue, EMAIL_WORKER_OPTIONS, queueOptions, QUEUE, type QueueName } from '../core/queue/queues';
 import { createRedis } from '../core/redis';
+import { readinessCheck } from '../core/http/health';
+import { startMetricsListener } from '../core/metrics/metrics-http';
+import { registerPipelineGauges } from './pipeline-metrics';
 import { DigestPlanner } from '../modules/emails/digest-planner';
 import type { NoticeJobData } from '../modules/emails/account-notices';
 import { EMAIL_JOB, type SendJobData } from '../modules/emails/email-queue';
@@ -28,14 +31,26 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
     logger.child({ module: 'email-sender' }),
     workerId,
     genericPlans,
+    infra.metrics,
   );
   const reconciler = new Reconciler(ds, services.emailTimers, logger.child({ module: 'reconciler' }));
+  const { metrics } = infra;
   const digests = new DigestPlanner(ds, services.emailTimers, logger.child({ module: 'digests' }), {
     messageIdDomain: config.email.messageIdDomain,
   });
   // The outbox's sweep, then the notices of deleted accounts whose job was lost.
   const sweep = async () => {
-    const result = await reconciler.sweep();
+    let result;
+    try {
+      result = await reconciler.sweep();
+    } catch (err) {
+      metrics.reconcilerRuns.inc({ result: 'failed' });
+      throw err;
+    }
+    metrics.reconcilerRuns.inc({ result: result.skipped ? 'skipped' : 'done' });
+    metrics.reconcilerRepairs.inc({ action: 'released' }, result.released);
+    metrics.reconcilerRepairs.inc({ action: 'uncertain' }, result.uncertain);
+    metrics.reconcilerRepairs.inc({ action: 'requeued' }, result.requeued);
     await services.accountNotices.requeue();
     return result;
   };
@@ -83,6 +98,8 @@ export interface WorkerRuntime {
   services: Services;
   emails: EmailRuntime;
   workers: Worker[];
+  /** The port of the worker's metrics listener (WORKER_METRICS_PORT); null when off. */
+  metricsPort: number | null;
   /** Lets active jobs finish for up to `timeoutMs`, then releases them; closes what it opened. */
   close(timeoutMs: number): Promise<{ graceful: boolean }>;
 }
@@ -119,6 +136,25 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
   }
 
   const emails = createEmailRuntime(infra, services, options.workerId);
+  registerPipelineGauges(
+    infra.metrics,
+    infra.ds,
+    maintenanceQueue ? [services.emailQueue, maintenanceQueue] : [services.emailQueue],
+  );
+  // The worker's own /metrics and /readyz (WORKER_METRICS_PORT), on an internal interface.
+  const metricsListener =
+    config.metrics.workerPort === null
+      ? null
+      : await startMetricsListener({
+          metrics: infra.metrics,
+          host: config.metrics.host,
+          port: config.metrics.workerPort,
+          token: config.metrics.token,
+          logger,
+          readiness: readinessCheck(infra.ds, infra.redis, logger, {
+            info: { reconcilerScheduled: () => schedulerExists(services.emailQueue, EMAIL_JOB.sweep) },
+          }),
+        });
   const workers: Worker[] = [];
   if (queues.has(QUEUE.emails)) {
     workers.push(
@@ -147,6 +183,7 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
     services,
     emails,
     workers,
+    metricsPort: metricsListener?.port ?? null,
     close: async (timeoutMs) => {
       // Past the timeout, force-close so the jobs' locks lapse and another worker picks them up
       // as stalled (the jobs are idempotent).
@@ -156,6 +193,7 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
       const finished = await Promise.race([graceful, timeout]);
       if (!finished) await Promise.all(workers.map((w) => w.close(true)));
       if (scheduleCheck) clearInterval(scheduleCheck);
+      await metricsListener?.close();
       if (onReady) infra.redis.off('ready', onReady);
       await maintenanceQueue?.close();
       if (ownServices) await services.emailQueue.close();
@@ -190,4 +228,11 @@ async function ensureRegistered(jobs: PeriodicJob[]): Promise<void> {
   for (const job of jobs) {
     if (!(await job.queue.getJobScheduler(job.id))) await job.register();
   }
+}
+
+/** Whether the periodic job `id` is registered in Redis (the worker's view of its reconciler). */
+async function schedulerExists(queue: Queue, id: string) {
+  return (await queue.getJobScheduler(id))
+    ? { ok: true }
+    : { ok: false, detail: 'not registered: the next worker check registers it again' };
 }

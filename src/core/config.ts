@@ -104,6 +104,11 @@ const fields = z.object({
   WORKER_CONCURRENCY: int(1, 500).default(50),
   WORKER_SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
 
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: int(0, 65_535).optional(),
+  WORKER_METRICS_PORT: int(0, 65_535).optional(),
+
   EMAIL_MAX_ATTEMPTS: int(1, 50).default(8),
   EMAIL_LEASE_SECONDS: int(10, 3600).default(120),
   EMAIL_RETRY_BASE_SECONDS: int(1, 3600).default(30),
@@ -203,6 +208,12 @@ export interface Config {
     fromName: string;
   };
   worker: { concurrency: number; shutdownTimeoutMs: number };
+  /**
+   * Prometheus metrics (docs/operations.md): `/metrics` on the API's port needs `token`; the
+   * listeners of their own (`apiPort`, `workerPort`; null = none) bind to `host` and need the
+   * token only when one is set.
+   */
+  metrics: { token: string | null; host: string; apiPort: number | null; workerPort: number | null };
   /** Outreach emails one user may plan in 24 hours, and to one address in 7 days. */
   outreach: { maxPerUserPerDay: number; maxPerRecipientPerWeek: number };
   /** Imports stop short of taking a user past this many contacts. */
@@ -315,6 +326,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       fromName: e.MAIL_FROM_NAME,
     },
     worker: { concurrency: e.WORKER_CONCURRENCY, shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS },
+    metrics: {
+      token: e.METRICS_TOKEN ?? null,
+      host: e.METRICS_HOST,
+      apiPort: e.METRICS_PORT ?? null,
+      workerPort: e.WORKER_METRICS_PORT ?? null,
+    },
     imports: { maxContactsPerUser: e.IMPORT_MAX_CONTACTS_PER_USER },
     outreach: {
       maxPerUserPerDay: e.OUTREACH_MAX_PER_USER_PER_DAY,

@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { createDataSource, type DataSourceOptions } from './db/data-source';
 import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics/metrics';
 import { createRedis } from './redis';
 
 /** What the API and the worker share: connections, config and logging. */
@@ -11,6 +13,8 @@ export interface Infrastructure {
   ds: DataSource;
   redis: Redis;
   logger: Logger;
+  /** This process's Prometheus metrics (served by `/metrics`). */
+  metrics: Metrics;
 }
 
 /** Opens the connections a process needs; `close` ends them in reverse order. */
@@ -23,11 +27,28 @@ export async function openInfrastructure(
   const ds = createDataSource(config, { applicationName: `rapport-${processName}`, ...dataSourceOptions });
   await ds.initialize();
   const redis = createRedis(config, processName);
+  const metrics = new Metrics(processName);
+  metrics.collected(
+    'rapport_db_pool_connections',
+    'Connections of the PostgreSQL pool, by state: total open, idle, and requests waiting for one.',
+    ['state'],
+    async () => {
+      const pool = (ds.driver as unknown as { master?: Pool }).master;
+      if (!pool) return [];
+      return [
+        { labels: { state: 'total' }, value: pool.totalCount },
+        { labels: { state: 'idle' }, value: pool.idleCount },
+        { labels: { state: 'waiting' }, value: pool.waitingCount },
+      ];
+    },
+    0,
+  );
   return {
     config,
     ds,
     redis,
     logger,
+    metrics,
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
       await ds.destroy();

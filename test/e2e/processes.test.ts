@@ -1,4 +1,4 @@
-import { LoginDocument } from '../generated/graphql';
+import { LoginDocument, MeDocument } from '../generated/graphql';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { PASSWORD, registerUser } from '../helpers/factories';
 import { execute, ok } from '../helpers/graphql';
@@ -50,12 +50,13 @@ describe('API process', () => {
 });
 
 describe('logs', () => {
-  it('carry a request id and never a password, token or request body', async () => {
+  it('carry a request id, the operation and the user, and never a password, token or request body', async () => {
     const api = startProcess('main', { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'trace' });
     const base = `http://127.0.0.1:${(await api.waitForLog('API ready')).port as number}`;
     const registered = await registerUser(base);
     await execute(base, LoginDocument, { email: registered.input.email, password: 'a wrong password!' });
     const { login } = ok(await execute(base, LoginDocument, { email: registered.input.email, password: PASSWORD }));
+    ok(await execute(base, MeDocument, undefined, { token: login.accessToken }));
     api.child.kill('SIGTERM');
     await within(api.exited, 10_000, 'API shutdown');
 
@@ -63,6 +64,14 @@ describe('logs', () => {
     const requests = api.logs.filter((l) => l.msg === 'request completed');
     expect(requests.length).toBeGreaterThanOrEqual(3);
     for (const line of requests) expect((line.req as { id?: string }).id).toMatch(/^[0-9a-f-]{36}$/);
+    // Each GraphQL line names its operation, and the user once signed in.
+    const graphql = requests.filter((l) => (l.req as { url: string }).url === '/graphql');
+    expect(graphql.filter((l) => l.operation === 'Login').map((l) => l.userId)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(graphql.filter((l) => l.operation === 'Me').map((l) => l.userId)).toEqual([registered.user.id]);
     for (const secret of [
       PASSWORD,
       'a wrong password!',

@@ -31,6 +31,8 @@ export async function startEmailWorker(app: TestApp, smtpUrl: string, env: Recor
     ...runtime.emails,
     worker,
     processed,
+    /** The worker's metrics listener (WORKER_METRICS_PORT in `env`); null when off. */
+    metricsPort: runtime.metricsPort,
     /** Resolves once a job with this id has been processed. */
     waitProcessed: (jobId: string, timeoutMs = 15_000) =>
       eventually(() => processed.includes(jobId) || Promise.reject(new Error(`job ${jobId} not processed yet`)), {

@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/core/config';
 import { createHttpApp } from '../../src/app/http-app';
 import { openAppInfrastructure } from '../../src/app/infrastructure';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { SqlCounter } from '../helpers/sql-counter';
 import { baseTestEnv, databaseUrl, testServerUrls, workerId } from '../helpers/test-env';
 
 const readyz = async (url: string) => {
@@ -15,8 +16,9 @@ const readyz = async (url: string) => {
 
 describe('health endpoints', () => {
   let app: TestApp;
+  const sql = new SqlCounter();
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({}, { sql });
   });
   afterAll(() => app.close());
 
@@ -36,8 +38,20 @@ describe('health endpoints', () => {
         redis: { ok: true },
         migrations: { ok: true },
         redisEvictionPolicy: { ok: true, detail: 'noeviction' },
+        // The worker's view, shown but not gating: no worker runs beside this API.
+        workers: { ok: false, detail: 'no worker is connected: emails are not being sent' },
       },
     });
+  });
+
+  it('/readyz does not read the migrations table on every call', async () => {
+    await readyz(app.url);
+    const statements = await sql.during(async () => {
+      for (let i = 0; i < 5; i++) expect((await readyz(app.url)).status).toBe(200);
+    });
+    // Five probes within the cache time: five pings, no migrations query.
+    expect(statements.filter((q) => /migrations/i.test(q))).toEqual([]);
+    expect(statements.filter((q) => q === 'SELECT 1')).toHaveLength(5);
   });
 
   it('/readyz is 503 when Redis may evict keys', async () => {

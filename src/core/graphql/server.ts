@@ -21,9 +21,11 @@ import type { Logger } from '../logger';
 import { formatError, isExpectedError } from './format-error';
 import { jitGateway } from './jit-executor';
 import { estimateQueryCost } from './query-cost';
+import { requestObserver, type ObservedContext } from './request-observer';
+import type { Metrics } from '../metrics/metrics';
 
 /** What the server reads from a request's context. */
-export interface ServerContext {
+export interface ServerContext extends ObservedContext {
   logger?: Logger;
 }
 
@@ -132,12 +134,14 @@ function costLimitGate<C extends ServerContext>(maxCost: number): ApolloServerPl
 export interface ApolloServerOptions<C> {
   /** Whether a request may introspect while introspection is off for everyone. */
   mayIntrospect: (context: C) => boolean;
+  /** Where request durations and error codes are counted. */
+  metrics: Metrics;
 }
 
 export function createApolloServer<C extends ServerContext>(
   schema: GraphQLSchema,
   config: Config['graphql'],
-  { mayIntrospect }: ApolloServerOptions<C>,
+  { mayIntrospect, metrics }: ApolloServerOptions<C>,
 ): ApolloServer<C> {
   const armor = new ApolloArmor({
     maxDepth: { n: config.maxDepth, ignoreIntrospection: false, flattenFragments: true },
@@ -174,6 +178,7 @@ export function createApolloServer<C extends ServerContext>(
       introspectionGate(config.introspection, mayIntrospect),
       costLimitGate(config.maxCost),
       logUnexpectedErrors as ApolloServerPlugin<C>,
+      requestObserver(metrics) as ApolloServerPlugin<C>,
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -6,12 +6,13 @@ import { Kind, parse } from 'graphql';
 import contentType from 'content-type';
 import cors from 'cors';
 import getRawBody from 'raw-body';
+import type { RequestLogFields } from '../graphql/request-observer';
 import type { Logger } from '../logger';
 import { requestId, sendHttpError } from './requests';
 
 export interface GraphqlEndpointOptions<C extends object> {
   apollo: ApolloServer<C>;
-  context: (req: IncomingMessage, id: string) => C;
+  context: (req: IncomingMessage, id: string, log: RequestLogFields) => C;
   logger: Logger;
   corsOrigins: string[];
   /** Largest body accepted, after decompression (bytes notation: "100kb"). */
@@ -127,8 +128,8 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
   const only = options.only;
   const callers = new Set<string>();
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
-    if (!only) return answer(req, res, id);
+  const serve = async (req: IncomingMessage, res: ServerResponse, id: string, log: RequestLogFields) => {
+    if (!only) return answer(req, res, id, log);
     // Checked before a large body is read; Apollo still authenticates the request itself.
     const caller = req.method === 'POST' ? only.caller(req) : null;
     const refusal =
@@ -149,14 +150,20 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
     // A body trickled in to hold a slot is cut off.
     const deadline = setTimeout(() => req.destroy(), only.bodyTimeoutMs);
     try {
-      await answer(req, res, id, () => clearTimeout(deadline));
+      await answer(req, res, id, log, () => clearTimeout(deadline));
     } finally {
       clearTimeout(deadline);
       callers.delete(caller);
     }
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, id: string, bodyRead?: () => void) => {
+  const answer = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    log: RequestLogFields,
+    bodyRead?: () => void,
+  ) => {
     let body: unknown;
     try {
       body = await readJsonBody(req, options.bodyLimit);
@@ -186,7 +193,7 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
     };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
-      context: async () => options.context(req, id),
+      context: async () => options.context(req, id, log),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -202,14 +209,18 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const started = Date.now();
     const id = requestId(req, res);
+    const log: RequestLogFields = {};
     // One line per request at info; below that level nothing is listened for (a 5xx is still
     // logged where it happens: unexpected GraphQL errors by the Apollo plugin, others below).
     if (logger.isLevelEnabled('info')) {
       res.once('close', () => {
+        // The operation's name and the user's id; never variables, documents or tokens.
         const line = {
           req: { id, method: req.method, url: req.url },
           res: { statusCode: res.statusCode },
           responseTime: Date.now() - started,
+          ...(log.operation !== undefined && { operation: log.operation }),
+          ...(log.userId !== undefined && { userId: log.userId }),
         };
         if (res.statusCode >= 500) logger.error(line, 'request errored');
         else if (!res.writableFinished) logger.info(line, 'request aborted');
@@ -219,7 +230,7 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
     // With a fixed list of origins `cors` answers a preflight itself and otherwise only sets
     // headers; it never passes an error on.
     allowCors(req, res, () => {
-      const handling = serve(req, res, id).catch((err: unknown) => {
+      const handling = serve(req, res, id, log).catch((err: unknown) => {
         logger.error({ err, req: { id, method: req.method, url: req.url } }, 'unhandled HTTP error');
         if (!res.headersSent) sendHttpError(res, 500);
         else res.destroy();

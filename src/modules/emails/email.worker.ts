@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
+import type { Metrics } from '../../core/metrics/metrics';
 import { HeaderInjectionError, SendWithdrawnError, type Mailer } from '../../core/mail/mailer';
 import { AccountTokenPurpose } from '../auth/account-token.entity';
 import { mintAccountToken, registrationAttemptOf } from '../auth/account-tokens';
@@ -37,6 +38,8 @@ export class EmailSender {
     workerId: string,
     /** Connections for the per-email statements, on their generic plans (createGenericPlanPool). */
     genericPlans: Pool,
+    /** Where each send's outcome is counted, by kind. */
+    private readonly metrics?: Metrics,
   ) {
     this.claims = new EmailClaims(ds, config, workerId, (row) => composer.dataOptions(row), genericPlans);
     this.outcomes = new SendOutcomes(ds, this.claims, queue, suppressions, config, logger);
@@ -44,11 +47,16 @@ export class EmailSender {
 
   async send(id: string): Promise<SendOutcome> {
     const claimed = await this.claims.claim(id);
-    if (!claimed) return 'NOT_DUE';
+    if (!claimed) {
+      this.metrics?.emailsProcessed.inc({ kind: 'unknown', outcome: 'NOT_DUE' });
+      return 'NOT_DUE';
+    }
     // Renewed while this job works on it, however long it waits for a connection.
     this.claims.hold(claimed.row);
     try {
-      return await this.sendClaimed(claimed.row, claimed.data);
+      const outcome = await this.sendClaimed(claimed.row, claimed.data);
+      this.metrics?.emailsProcessed.inc({ kind: claimed.row.kind, outcome });
+      return outcome;
     } finally {
       this.claims.release(claimed.row);
     }
