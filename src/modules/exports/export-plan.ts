@@ -58,6 +58,9 @@ export const USER_COLUMNS: readonly string[] = [
   'weekly_meeting_goal',
   'outreach_nudge_days',
   'disabled_reminders',
+  'working_hours_start_minute',
+  'working_hours_end_minute',
+  'working_days',
   'created_at',
   'updated_at',
 ];

@@ -1,7 +1,8 @@
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
 import { EmailKind, USER_REMINDERS } from '../emails/email-kind';
 import { Field, InputType, Int } from 'type-graphql';
 import { IsIanaTimeZone, IsLocalTime, NoControlCharacters } from '../../core/validation';
+import { Weekday } from './weekday';
 
 @InputType({ description: 'Only the fields given are changed.' })
 export class UpdateProfileInput {
@@ -73,4 +74,26 @@ export class UpdateProfileInput {
   @Min(0)
   @Max(100)
   weeklyMeetingGoal?: number;
+
+  @Field({
+    nullable: true,
+    description: 'HH:mm local time your working day starts (meeting slots); before workingHoursEnd.',
+  })
+  @IsOptional()
+  @IsLocalTime()
+  workingHoursStart?: string;
+
+  @Field({
+    nullable: true,
+    description: 'HH:mm local time (24:00 allowed) your working day ends; after workingHoursStart.',
+  })
+  @IsOptional()
+  @IsLocalTime()
+  workingHoursEnd?: string;
+
+  @Field(() => [Weekday], { nullable: true, description: 'The days you take meetings on (at least one).' })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  workingDays?: Weekday[];
 }

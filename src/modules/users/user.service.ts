@@ -8,6 +8,7 @@ import type { OutboxChange } from '../emails/email-queue';
 import type { OutboxService } from '../emails/outbox.service';
 import { type Role, User } from './user.entity';
 import type { UpdateProfileInput } from './user.inputs';
+import { weekdayToIso } from './weekday';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -96,7 +97,24 @@ export class UserService {
           { field: 'input.sendingWindowEnd', message: 'must be at least 30 minutes after sendingWindowStart' },
         ]);
       }
+      const workStart =
+        input.workingHoursStart !== undefined
+          ? localTimeToMinutes(input.workingHoursStart)
+          : user.workingHoursStartMinute;
+      const workEnd =
+        input.workingHoursEnd !== undefined ? localTimeToMinutes(input.workingHoursEnd) : user.workingHoursEndMinute;
+      if (workEnd - workStart < 60) {
+        throw new ValidationError([
+          { field: 'input.workingHoursStart', message: 'must be at least an hour before workingHoursEnd' },
+          { field: 'input.workingHoursEnd', message: 'must be at least an hour after workingHoursStart' },
+        ]);
+      }
       Object.assign(user, {
+        workingHoursStartMinute: workStart,
+        workingHoursEndMinute: workEnd,
+        workingDayNumbers: input.workingDays
+          ? [...new Set(input.workingDays.map(weekdayToIso))].sort((a, b) => a - b)
+          : user.workingDayNumbers,
         name: input.name?.trim() ?? user.name,
         timezone: input.timezone ?? user.timezone,
         sendingWindowStartMinute: start,
