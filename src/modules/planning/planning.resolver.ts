@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { SuggestMeetingSlotsInput } from './planning.inputs';
-import { MeetingSlotDay } from './planning.types';
+import { Funnel, MeetingSlotDay } from './planning.types';
 
 @Resolver()
 export class PlanningResolver {
@@ -16,5 +16,19 @@ export class PlanningResolver {
     @Ctx() { user, services }: Context,
   ): Promise<MeetingSlotDay[]> {
     return services.planning.suggestMeetingSlots(user!, input);
+  }
+
+  @Authorized()
+  @Query(() => Funnel, {
+    description:
+      'Your search from contacts added to applications over [from, to), each step with its count and its rate from ' +
+      'the step before (docs/network.md says what each step counts).',
+  })
+  funnel(
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() { user, services }: Context,
+  ): Promise<Funnel> {
+    return services.planning.funnel(user!, from, to);
   }
 }

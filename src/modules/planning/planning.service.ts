@@ -3,9 +3,10 @@ import type { DataSource } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import type { AuthUser } from '../auth/access-tokens';
 import { User } from '../users/user.entity';
+import { funnelCounts, FunnelStepName } from './funnel';
 import { findFreeSlots } from './meeting-slots';
 import { SLOT_RANGE_MAX_DAYS, type SuggestMeetingSlotsInput } from './planning.inputs';
-import type { MeetingSlotDay } from './planning.types';
+import type { Funnel, MeetingSlotDay } from './planning.types';
 
 /** Planning a week of interviews and seeing how the search goes: reads only, scoped to the user. */
 export class PlanningService {
@@ -55,5 +56,19 @@ export class PlanningService {
       now,
     });
     return days.map((d) => ({ date: d.date, slots: d.slots.map((s) => ({ ...s, location })) }));
+  }
+
+  /** Each step of the search over [from, to), with its rate from the step before: one statement. */
+  async funnel(authUser: AuthUser, from: Date, to: Date): Promise<Funnel> {
+    if (!(to.getTime() > from.getTime())) throw ValidationError.field('to', 'must be after from');
+    const counts = await funnelCounts(this.ds, authUser.id, from, to);
+    const names = Object.values(FunnelStepName);
+    const steps = names.map((step, i) => {
+      const before = i > 0 ? counts[names[i - 1]] : 0;
+      // Four decimals: a rate, not a float artefact (2/3 → 0.6667).
+      const conversionRate = before > 0 ? Math.round((counts[step] / before) * 10_000) / 10_000 : null;
+      return { step, count: counts[step], conversionRate };
+    });
+    return { from, to, steps };
   }
 }

@@ -1,4 +1,5 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { FunnelStepName } from './funnel';
 
 @ObjectType({ description: 'A free time for a meeting.' })
 export class MeetingSlot {
@@ -19,4 +20,33 @@ export class MeetingSlotDay {
 
   @Field(() => [MeetingSlot], { description: 'Earliest first; empty when the day is full.' })
   slots: MeetingSlot[];
+}
+
+@ObjectType({ description: 'One step of the funnel.' })
+export class FunnelStep {
+  @Field(() => FunnelStepName)
+  step: FunnelStepName;
+
+  @Field(() => Int)
+  count: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'count divided by the step before’s count over the same window (it can exceed 1: one meeting can bring ' +
+      'several referrals); null for the first step and when the step before counted 0.',
+  })
+  conversionRate: number | null;
+}
+
+@ObjectType({ description: 'How a job search converts from step to step over a window of time.' })
+export class Funnel {
+  @Field(() => Date)
+  from: Date;
+
+  @Field(() => Date)
+  to: Date;
+
+  @Field(() => [FunnelStep], { description: 'In funnel order, contacts added first.' })
+  steps: FunnelStep[];
 }
