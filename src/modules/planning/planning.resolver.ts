@@ -1,7 +1,7 @@
-import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { SuggestMeetingSlotsInput } from './planning.inputs';
-import { Funnel, MeetingSlotDay } from './planning.types';
+import { Funnel, MeetingSlotDay, WeeklyProgress } from './planning.types';
 
 @Resolver()
 export class PlanningResolver {
@@ -30,5 +30,18 @@ export class PlanningResolver {
     @Ctx() { user, services }: Context,
   ): Promise<Funnel> {
     return services.planning.funnel(user!, from, to);
+  }
+
+  @Authorized()
+  @Query(() => WeeklyProgress, {
+    description:
+      'Meetings held per ISO week in your time zone over the last `weeks` weeks (1–52, default 8) against your ' +
+      'weeklyMeetingGoal, and your current streak.',
+  })
+  weeklyProgress(
+    @Arg('weeks', () => Int, { defaultValue: 8 }) weeks: number,
+    @Ctx() { user, services }: Context,
+  ): Promise<WeeklyProgress> {
+    return services.planning.weeklyProgress(user!, weeks);
   }
 }

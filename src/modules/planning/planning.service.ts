@@ -2,11 +2,12 @@ import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import type { AuthUser } from '../auth/access-tokens';
+import { loadWeeklyProgress } from '../meetings/weekly-progress';
 import { User } from '../users/user.entity';
 import { funnelCounts, FunnelStepName } from './funnel';
 import { findFreeSlots } from './meeting-slots';
 import { SLOT_RANGE_MAX_DAYS, type SuggestMeetingSlotsInput } from './planning.inputs';
-import type { Funnel, MeetingSlotDay } from './planning.types';
+import type { Funnel, MeetingSlotDay, WeeklyProgress } from './planning.types';
 
 /** Planning a week of interviews and seeing how the search goes: reads only, scoped to the user. */
 export class PlanningService {
@@ -70,5 +71,13 @@ export class PlanningService {
       return { step, count: counts[step], conversionRate };
     });
     return { from, to, steps };
+  }
+
+  /** Meetings held in each of the last `weeks` (1–52) ISO weeks against the goal, and the streak. */
+  async weeklyProgress(authUser: AuthUser, weeks: number): Promise<WeeklyProgress> {
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw ValidationError.field('weeks', 'must be 1 to 52');
+    const progress = await loadWeeklyProgress(this.ds, authUser.id, weeks);
+    if (!progress) throw new NotFoundError('User');
+    return progress;
   }
 }

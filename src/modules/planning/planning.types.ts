@@ -50,3 +50,36 @@ export class Funnel {
   @Field(() => [FunnelStep], { description: 'In funnel order, contacts added first.' })
   steps: FunnelStep[];
 }
+
+@ObjectType({ description: 'Meetings held in one ISO week (Monday to Sunday, in your time zone).' })
+export class WeekProgress {
+  @Field({ description: 'The Monday it starts on (YYYY-MM-DD).' })
+  weekStart: string;
+
+  @Field({ description: 'ISO week, e.g. 2026-W49.' })
+  isoWeek: string;
+
+  @Field(() => Int, { description: 'Meetings marked completed that started in the week.' })
+  meetingsHeld: number;
+
+  @Field({ description: 'meetingsHeld reached the goal (never, when the goal is 0).' })
+  goalMet: boolean;
+}
+
+@ObjectType({ description: 'Your meetings per week against your weekly goal.' })
+export class WeeklyProgress {
+  @Field(() => Int, { description: 'Your weeklyMeetingGoal (0: no goal).' })
+  goal: number;
+
+  @Field(() => Int, {
+    description:
+      'Weeks in a row meeting the goal, counting back from last week, plus this week once it is met (up to 520).',
+  })
+  streak: number;
+
+  @Field(() => WeekProgress, { description: 'The week under way.' })
+  thisWeek: WeekProgress;
+
+  @Field(() => [WeekProgress], { description: 'The weeks asked for, oldest first, ending with this week.' })
+  weeks: WeekProgress[];
+}
