@@ -17,6 +17,8 @@ export enum EmailKind {
   PASSWORD_RESET = 'PASSWORD_RESET',
   /** To the address an account moved away from (changeEmail), once the new one is verified. */
   EMAIL_CHANGED = 'EMAIL_CHANGED',
+  /** To the user once a week, on their chosen weekday: meetings against the goal, the streak, who is due a note. */
+  WEEKLY_DIGEST = 'WEEKLY_DIGEST',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -32,6 +34,7 @@ export const USER_REMINDERS: ReadonlySet<EmailKind> = new Set([
   EmailKind.PREP_REMINDER,
   EmailKind.KEEP_IN_TOUCH_DIGEST,
   EmailKind.OUTREACH_NUDGE,
+  EmailKind.WEEKLY_DIGEST,
 ]);
 
 /**

@@ -24,6 +24,7 @@ const KIND_LABELS: Record<EmailKind, string> = {
   [EmailKind.EMAIL_VERIFICATION]: 'Verify your email address',
   [EmailKind.PASSWORD_RESET]: 'Reset your password',
   [EmailKind.EMAIL_CHANGED]: 'Your address was changed',
+  [EmailKind.WEEKLY_DIGEST]: 'Your week',
 };
 
 const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;

@@ -61,6 +61,7 @@ export const USER_COLUMNS: readonly string[] = [
   'working_hours_start_minute',
   'working_hours_end_minute',
   'working_days',
+  'weekly_digest_weekday',
   'created_at',
   'updated_at',
 ];

@@ -116,8 +116,23 @@ export class User {
     return this.workingDayNumbers.map(isoToWeekday);
   }
 
+  /** ISO weekday (1 = Monday … 7 = Sunday) the weekly digest arrives on; null: not asked for. */
+  @Column('smallint', { name: 'weekly_digest_weekday', nullable: true })
+  weeklyDigestWeekdayNumber: number | null;
+
+  @Field(() => Weekday, {
+    nullable: true,
+    description:
+      'The day the weekly digest (meetings against your goal, who is due a note) arrives, in your sending window; ' +
+      'null (the default) for none.',
+  })
+  get weeklyDigestWeekday(): Weekday | null {
+    return this.weeklyDigestWeekdayNumber === null ? null : isoToWeekday(this.weeklyDigestWeekdayNumber);
+  }
+
   @Field(() => [EmailKind], {
-    description: 'Reminder kinds the user switched off (PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE).',
+    description:
+      'Reminder kinds the user switched off (PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE, WEEKLY_DIGEST).',
   })
   @Column({ type: 'enum', enum: EmailKind, enumName: 'email_kind', array: true, default: () => "'{}'" })
   disabledReminders: EmailKind[];

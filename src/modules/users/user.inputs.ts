@@ -61,10 +61,10 @@ export class UpdateProfileInput {
   @Field(() => [EmailKind], {
     nullable: true,
     description:
-      'Reminders to switch off: any of PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE ([] turns all back on).',
+      'Reminders to switch off: any of PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE, WEEKLY_DIGEST ([] turns all back on).',
   })
   @IsOptional()
-  @ArrayMaxSize(3)
+  @ArrayMaxSize(USER_REMINDERS.size)
   @IsIn([...USER_REMINDERS], { each: true, message: 'only reminders to you can be switched off' })
   disabledReminders?: EmailKind[];
 
@@ -96,4 +96,13 @@ export class UpdateProfileInput {
   @ArrayMinSize(1)
   @ArrayMaxSize(7)
   workingDays?: Weekday[];
+
+  @Field(() => Weekday, {
+    nullable: true,
+    description:
+      'The day the weekly digest arrives on (choosing one also takes WEEKLY_DIGEST out of disabledReminders); ' +
+      'null to stop it.',
+  })
+  @IsOptional()
+  weeklyDigestWeekday?: Weekday | null;
 }

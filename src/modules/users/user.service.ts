@@ -4,6 +4,7 @@ import { rejectNulls } from '../../core/inputs';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import { localTimeToMinutes } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
+import { EmailKind } from '../emails/email-kind';
 import type { OutboxChange } from '../emails/email-queue';
 import type { OutboxService } from '../emails/outbox.service';
 import { type Role, User } from './user.entity';
@@ -22,6 +23,14 @@ export interface NewUser {
   role?: Role;
   /** Set only by trusted tools (the demo seed); a registration starts unverified. */
   emailVerifiedAt?: Date | null;
+}
+
+/** The reminders switched off after this change: asking for the weekly digest on a day turns it on. */
+function disabledReminders(user: User, input: UpdateProfileInput): EmailKind[] {
+  const kinds = input.disabledReminders ? [...new Set(input.disabledReminders)] : user.disabledReminders;
+  return input.weeklyDigestWeekday && !input.disabledReminders
+    ? kinds.filter((kind) => kind !== EmailKind.WEEKLY_DIGEST)
+    : kinds;
 }
 
 export class UserService {
@@ -78,7 +87,11 @@ export class UserService {
   }
 
   async updateProfile(authUser: AuthUser, input: UpdateProfileInput): Promise<User> {
-    rejectNulls(input, Object.keys(input));
+    // weeklyDigestWeekday alone takes null: it turns the digest off.
+    rejectNulls(
+      input,
+      Object.keys(input).filter((key) => key !== 'weeklyDigestWeekday'),
+    );
 
     const changes: OutboxChange[] = [];
     const saved = await this.ds.transaction(async (m) => {
@@ -110,6 +123,10 @@ export class UserService {
         ]);
       }
       Object.assign(user, {
+        weeklyDigestWeekdayNumber:
+          input.weeklyDigestWeekday === undefined
+            ? user.weeklyDigestWeekdayNumber
+            : input.weeklyDigestWeekday && weekdayToIso(input.weeklyDigestWeekday),
         workingHoursStartMinute: workStart,
         workingHoursEndMinute: workEnd,
         workingDayNumbers: input.workingDays
@@ -124,7 +141,7 @@ export class UserService {
         prepReminderHoursBefore: input.prepReminderHoursBefore ?? user.prepReminderHoursBefore,
         weeklyMeetingGoal: input.weeklyMeetingGoal ?? user.weeklyMeetingGoal,
         outreachNudgeDays: input.outreachNudgeDays ?? user.outreachNudgeDays,
-        disabledReminders: input.disabledReminders ? [...new Set(input.disabledReminders)] : user.disabledReminders,
+        disabledReminders: disabledReminders(user, input),
       });
       const result = await repo.save(user);
       // Delays, window, zone and reminders decide when emails go: re-plan those still to come.

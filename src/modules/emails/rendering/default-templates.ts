@@ -176,4 +176,25 @@ The Rapport account that used this email address now uses another one, which its
 
 If you did not make this change, someone else may have your password: reset it at {{appUrl}} using your new address, or reply to this email.`,
   },
+  [EmailKind.WEEKLY_DIGEST]: {
+    subject:
+      '{{#if progress.goal}}Your week: {{progress.thisWeekHeld}} of {{progress.goal}} meetings so far{{else}}Your week{{/if}}',
+    body: `Hi {{user.firstName}},
+
+{{#if progress.goal}}This week: {{progress.thisWeekHeld}} of your {{progress.goal}} meetings held{{#if progress.thisWeekMet}}, goal met. Well done!{{else}}; {{progress.toGo}} to go.{{/if}}
+Last week: {{progress.lastWeekHeld}}{{#if progress.lastWeekMet}}, goal met{{/if}}.
+{{#if progress.streak}}Weeks in a row at your goal: {{progress.streak}}. Keep it going!{{else}}No streak yet: meet your goal this week to start one.{{/if}}
+{{else}}Meetings held this week: {{progress.thisWeekHeld}}; last week: {{progress.lastWeekHeld}}. Set a weekly goal to track a streak.
+{{/if}}
+{{#if digest}}
+Due a note from you:
+{{#each digest}}
+- {{fullName}}{{#if organisationName}} ({{organisationName}}){{/if}}, {{#if lastContacted}}last in touch on {{lastContacted}}{{else}}not in touch yet{{/if}}
+{{/each}}
+{{else}}
+Nobody is waiting for a note from you.
+{{/if}}
+
+{{appUrl}}`,
+  },
 };

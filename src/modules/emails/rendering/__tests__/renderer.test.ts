@@ -25,6 +25,7 @@ const SUBJECTS: Record<EmailKind, string> = {
   EMAIL_VERIFICATION: 'Verify your email address for Rapport',
   PASSWORD_RESET: 'Reset your Rapport password',
   EMAIL_CHANGED: 'The email address of your Rapport account was changed',
+  WEEKLY_DIGEST: 'Your week: 1 of 3 meetings so far',
 };
 
 const PEOPLE = [
