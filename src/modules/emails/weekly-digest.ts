@@ -21,7 +21,7 @@ export async function planWeeklyDigests(
   const rows: { id: string; send_at: Date }[] = await db.query(
     // MATERIALIZED: no expression on the zone runs before a zone PostgreSQL does not know is left out.
     `WITH candidates AS MATERIALIZED (
-       SELECT u.id, u.email, u.name, u.timezone, u.weekly_digest_weekday,
+       SELECT u.id, u.email, u.name, u.timezone, u.weekly_digest_weekday, u.weekly_meeting_goal,
               u.sending_window_start_minute, u.sending_window_end_minute
          FROM users u
         WHERE u.weekly_digest_weekday IS NOT NULL
@@ -43,7 +43,7 @@ export async function planWeeklyDigests(
          FROM local l
         WHERE extract(isodow FROM l.local_now) = l.weekly_digest_weekday
           AND l.local_now < l.closes
-          AND ((SELECT u.weekly_meeting_goal FROM users u WHERE u.id = l.id) > 0
+          AND (l.weekly_meeting_goal > 0
                OR EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = l.id AND ${CONTACT_DUE_SQL}))
      ),
      fresh AS MATERIALIZED (
