@@ -5,6 +5,7 @@ import { emailsModule } from '../modules/emails/emails.module';
 import { exportsModule } from '../modules/exports/exports.module';
 import { insightsModule } from '../modules/insights/insights.module';
 import { meetingsModule } from '../modules/meetings/meetings.module';
+import { planningModule } from '../modules/planning/planning.module';
 import { organisationsModule } from '../modules/organisations/organisations.module';
 import { questionsModule } from '../modules/questions/questions.module';
 import { usersModule } from '../modules/users/users.module';
@@ -20,6 +21,7 @@ export const FEATURES = [
   insightsModule,
   emailsModule,
   exportsModule,
+  planningModule,
 ] as const;
 
 /** Every TypeORM entity; one list so the app, the CLIs and the tests agree. */

@@ -25,6 +25,7 @@ import { SuppressionService } from '../modules/emails/suppression.service';
 import { InsightService } from '../modules/insights/insight.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
 import { OrganisationService } from '../modules/organisations/organisation.service';
+import { PlanningService } from '../modules/planning/planning.service';
 import { QuestionService } from '../modules/questions/question.service';
 import { UserService } from '../modules/users/user.service';
 import type { Infrastructure } from '../core/infrastructure';
@@ -67,6 +68,8 @@ export interface Services {
   insights: InsightService;
   /** Export links and the calendar feed. */
   dataExports: DataExportService;
+  /** Meeting slots, the funnel and weekly progress. */
+  planning: PlanningService;
 }
 
 export function createServices({ config, ds, redis, logger }: Infrastructure): Services {
@@ -160,5 +163,6 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),
     insights,
     dataExports: new DataExportService(ds, config),
+    planning: new PlanningService(ds),
   };
 }

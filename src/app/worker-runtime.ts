@@ -8,6 +8,7 @@ import { readinessCheck } from '../core/http/health';
 import { startMetricsListener } from '../core/metrics/metrics-http';
 import { registerPipelineGauges } from './pipeline-metrics';
 import { DigestPlanner } from '../modules/emails/digest-planner';
+import { WeeklyDigestPlanner } from '../modules/emails/weekly-digest-planner';
 import type { NoticeJobData } from '../modules/emails/account-notices';
 import { EMAIL_JOB, type SendJobData } from '../modules/emails/email-queue';
 import { EmailSender } from '../modules/emails/email.worker';
@@ -15,7 +16,7 @@ import { Reconciler } from '../modules/emails/reconciler';
 import { MAINTENANCE_JOB, maintenanceProcessor, scheduleMaintenance } from '../modules/maintenance/maintenance.worker';
 import { createServices, type Services } from './services';
 
-/** The worker side of the email pipeline: sender, reconciler, digest planner and the job processor for the `emails` queue. */
+/** The worker side of the email pipeline: sender, reconciler, digest planners and the job processor for the `emails` queue. */
 export function createEmailRuntime(infra: Infrastructure, services: Services, workerId: string) {
   const { config, ds, logger } = infra;
   const mailer = Mailer.create(config.mail);
@@ -36,6 +37,9 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
   const reconciler = new Reconciler(ds, services.emailTimers, logger.child({ module: 'reconciler' }));
   const { metrics } = infra;
   const digests = new DigestPlanner(ds, services.emailTimers, logger.child({ module: 'digests' }), {
+    messageIdDomain: config.email.messageIdDomain,
+  });
+  const weeklyDigests = new WeeklyDigestPlanner(ds, services.emailTimers, logger.child({ module: 'digests' }), {
     messageIdDomain: config.email.messageIdDomain,
   });
   // The outbox's sweep, then the notices of deleted accounts whose job was lost.
@@ -59,14 +63,17 @@ export function createEmailRuntime(infra: Infrastructure, services: Services, wo
     sender,
     reconciler,
     digests,
+    weeklyDigests,
     process: (job: Job) =>
       job.name === EMAIL_JOB.sweep
         ? sweep()
         : job.name === EMAIL_JOB.planDigests
           ? digests.plan()
-          : job.name === EMAIL_JOB.sendNotice
-            ? services.accountNotices.send((job.data as NoticeJobData).accountNoticeId, mailer)
-            : sender.send((job.data as SendJobData).scheduledEmailId),
+          : job.name === EMAIL_JOB.planWeeklyDigests
+            ? weeklyDigests.plan()
+            : job.name === EMAIL_JOB.sendNotice
+              ? services.accountNotices.send((job.data as NoticeJobData).accountNoticeId, mailer)
+              : sender.send((job.data as SendJobData).scheduledEmailId),
     /** Shutting down: sends not yet handed to SMTP give their rows back rather than wait (EmailSender.stop). */
     stop: () => sender.stop(),
     close: async () => {
@@ -210,11 +217,16 @@ interface PeriodicJob {
   register(): Promise<void>;
 }
 
-/** The job schedulers a worker keeps registered: the reconciler, digest planning and maintenance. */
+/** The job schedulers a worker keeps registered: the reconciler, digest planning (daily and weekly) and maintenance. */
 function periodicJobs(emailQueue: Queue, maintenanceQueue: Queue, config: Infrastructure['config']): PeriodicJob[] {
   return [
     { queue: emailQueue, id: EMAIL_JOB.sweep, register: () => Reconciler.schedule(emailQueue, config) },
     { queue: emailQueue, id: EMAIL_JOB.planDigests, register: () => DigestPlanner.schedule(emailQueue, config) },
+    {
+      queue: emailQueue,
+      id: EMAIL_JOB.planWeeklyDigests,
+      register: () => WeeklyDigestPlanner.schedule(emailQueue, config),
+    },
     {
       queue: maintenanceQueue,
       id: MAINTENANCE_JOB.purgeRefreshTokens,

@@ -3,6 +3,7 @@ import { queryPrepared } from '../../core/db/prepared';
 import { isUuid } from '../../core/ids';
 import type { ContactStage } from '../contacts/contact-stage';
 import type { MeetingStatus } from '../meetings/meeting.entity';
+import { loadWeeklyProgress } from '../meetings/weekly-progress';
 import { CONTACT_FACING, EmailKind } from './email-kind';
 import { CONTACT_DUE_SQL } from './keep-in-touch';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
@@ -144,8 +145,8 @@ function contactFrom(r: DataRow): NonNullable<RenderContext['contact']> {
 
 /**
  * Everything a template may show for one email, and what the send-time re-checks look at, read
- * now from Postgres in one statement (plus the digest list or the outreach date for the two kinds
- * that show them), every part scoped by the user: the user and their template for the kind; the
+ * now from Postgres in one statement (plus the digest list, the weekly progress or the outreach
+ * date for the kinds that show them), every part scoped by the user: the user and their template for the kind; the
  * meeting with its agenda, organisation and contact; or the contact with its organisation; and,
  * when `suppressionOf` is given, whether that address is suppressed. Returns null when the user
  * id cannot be one.
@@ -227,7 +228,9 @@ export async function emailDataFrom(m: EntityManager, r: DataRow, opts: RenderCo
     contact: contact ?? (meeting ? contactFromName(r.m_contact_name as string) : null),
     organisation,
     meeting,
-    digest: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? await loadDigest(m, userId) : null,
+    digest:
+      kind === EmailKind.KEEP_IN_TOUCH_DIGEST || kind === EmailKind.WEEKLY_DIGEST ? await loadDigest(m, userId) : null,
+    progress: kind === EmailKind.WEEKLY_DIGEST ? await loadProgress(m, userId) : null,
     message: opts.message ?? null,
     outreach: kind === EmailKind.OUTREACH_NUDGE && contact ? await loadOutreach(m, userId, r.c_id as string) : null,
     unsubscribeUrl: opts.unsubscribeUrl,
@@ -271,6 +274,19 @@ async function loadDigest(m: EntityManager, userId: string): Promise<NonNullable
     lastContactedAt: r.last_contacted_at,
     dueSince: r.due_since,
   }));
+}
+
+/** This week and last against the weekly goal, as the weekly digest shows them (weekly-progress.ts). */
+async function loadProgress(m: EntityManager, userId: string): Promise<RenderContext['progress']> {
+  const progress = await loadWeeklyProgress(m, userId, 2);
+  if (!progress) return null;
+  const [lastWeek, thisWeek] = progress.weeks;
+  return {
+    goal: progress.goal,
+    streak: progress.streak,
+    thisWeek: { held: thisWeek.meetingsHeld, met: thisWeek.goalMet },
+    lastWeek: { held: lastWeek.meetingsHeld, met: lastWeek.goalMet },
+  };
 }
 
 /** When the latest outreach request to this contact went out (or is due to), if Rapport sent one. */

@@ -19,6 +19,8 @@ export enum EmailKind {
   EMAIL_CHANGED = 'EMAIL_CHANGED',
   /** To an account's address when somebody registers it again: sign in, or reset the password. */
   ACCOUNT_EXISTS = 'ACCOUNT_EXISTS',
+  /** To the user once a week, on their chosen weekday: meetings against the goal, the streak, who is due a note. */
+  WEEKLY_DIGEST = 'WEEKLY_DIGEST',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -34,6 +36,7 @@ export const USER_REMINDERS: ReadonlySet<EmailKind> = new Set([
   EmailKind.PREP_REMINDER,
   EmailKind.KEEP_IN_TOUCH_DIGEST,
   EmailKind.OUTREACH_NUDGE,
+  EmailKind.WEEKLY_DIGEST,
 ]);
 
 /**

@@ -7,6 +7,7 @@ export const EMAIL_JOB = {
   send: 'scheduled_email__send',
   sweep: 'reconciler__sweep',
   planDigests: 'keep_in_touch__plan_digests',
+  planWeeklyDigests: 'weekly_digest__plan',
   sendNotice: 'account_notice__send',
 } as const;
 

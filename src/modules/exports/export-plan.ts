@@ -60,6 +60,10 @@ export const USER_COLUMNS: readonly string[] = [
   'weekly_meeting_goal',
   'outreach_nudge_days',
   'disabled_reminders',
+  'working_hours_start_minute',
+  'working_hours_end_minute',
+  'working_days',
+  'weekly_digest_weekday',
   'created_at',
   'updated_at',
 ];

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { minutesToLocalTime } from '../../core/validation';
 import { EmailKind } from '../emails/email-kind';
+import { isoToWeekday, Weekday } from './weekday';
 
 export enum Role {
   USER = 'USER',
@@ -17,6 +18,8 @@ export const USER_DEFAULTS = {
   prepReminderHoursBefore: 24,
   weeklyMeetingGoal: 5,
   outreachNudgeDays: 7,
+  workingHoursStartMinute: 9 * 60,
+  workingHoursEndMinute: 17 * 60,
 } as const;
 
 @ObjectType({ description: 'A person using Rapport, with the settings that time their emails.' })
@@ -84,8 +87,52 @@ export class User {
   @Column('integer', { default: USER_DEFAULTS.outreachNudgeDays })
   outreachNudgeDays: number;
 
+  @Column('smallint', { default: USER_DEFAULTS.workingHoursStartMinute })
+  workingHoursStartMinute: number;
+
+  @Column('smallint', { default: USER_DEFAULTS.workingHoursEndMinute })
+  workingHoursEndMinute: number;
+
+  /** ISO weekdays worked (1 = Monday … 7 = Sunday), ascending. */
+  @Column('smallint', { name: 'working_days', array: true, default: () => "'{1,2,3,4,5}'" })
+  workingDayNumbers: number[];
+
+  @Field(() => String, {
+    description: 'Local time (HH:mm) your working day starts; meeting slots start no earlier. Default 09:00.',
+  })
+  get workingHoursStart(): string {
+    return minutesToLocalTime(this.workingHoursStartMinute);
+  }
+
+  @Field(() => String, {
+    description: 'Local time (HH:mm) your working day ends; meeting slots end no later. Default 17:00.',
+  })
+  get workingHoursEnd(): string {
+    return minutesToLocalTime(this.workingHoursEndMinute);
+  }
+
+  @Field(() => [Weekday], { description: 'Days you take meetings on. Default Monday to Friday.' })
+  get workingDays(): Weekday[] {
+    return this.workingDayNumbers.map(isoToWeekday);
+  }
+
+  /** ISO weekday (1 = Monday … 7 = Sunday) the weekly digest arrives on; null: not asked for. */
+  @Column('smallint', { name: 'weekly_digest_weekday', nullable: true })
+  weeklyDigestWeekdayNumber: number | null;
+
+  @Field(() => Weekday, {
+    nullable: true,
+    description:
+      'The day the weekly digest (meetings against your goal, who is due a note) arrives, in your sending window; ' +
+      'null (the default) for none.',
+  })
+  get weeklyDigestWeekday(): Weekday | null {
+    return this.weeklyDigestWeekdayNumber === null ? null : isoToWeekday(this.weeklyDigestWeekdayNumber);
+  }
+
   @Field(() => [EmailKind], {
-    description: 'Reminder kinds the user switched off (PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE).',
+    description:
+      'Reminder kinds the user switched off (PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE, WEEKLY_DIGEST).',
   })
   @Column({ type: 'enum', enum: EmailKind, enumName: 'email_kind', array: true, default: () => "'{}'" })
   disabledReminders: EmailKind[];

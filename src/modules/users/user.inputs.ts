@@ -1,7 +1,8 @@
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
 import { EmailKind, USER_REMINDERS } from '../emails/email-kind';
 import { Field, InputType, Int } from 'type-graphql';
 import { IsIanaTimeZone, IsLocalTime, NoControlCharacters } from '../../core/validation';
+import { Weekday } from './weekday';
 
 @InputType({ description: 'Only the fields given are changed.' })
 export class UpdateProfileInput {
@@ -60,10 +61,10 @@ export class UpdateProfileInput {
   @Field(() => [EmailKind], {
     nullable: true,
     description:
-      'Reminders to switch off: any of PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE ([] turns all back on).',
+      'Reminders to switch off: any of PREP_REMINDER, KEEP_IN_TOUCH_DIGEST, OUTREACH_NUDGE, WEEKLY_DIGEST ([] turns all back on).',
   })
   @IsOptional()
-  @ArrayMaxSize(3)
+  @ArrayMaxSize(USER_REMINDERS.size)
   @IsIn([...USER_REMINDERS], { each: true, message: 'only reminders to you can be switched off' })
   disabledReminders?: EmailKind[];
 
@@ -73,4 +74,35 @@ export class UpdateProfileInput {
   @Min(0)
   @Max(100)
   weeklyMeetingGoal?: number;
+
+  @Field({
+    nullable: true,
+    description: 'HH:mm local time your working day starts (meeting slots); before workingHoursEnd.',
+  })
+  @IsOptional()
+  @IsLocalTime()
+  workingHoursStart?: string;
+
+  @Field({
+    nullable: true,
+    description: 'HH:mm local time (24:00 allowed) your working day ends; after workingHoursStart.',
+  })
+  @IsOptional()
+  @IsLocalTime()
+  workingHoursEnd?: string;
+
+  @Field(() => [Weekday], { nullable: true, description: 'The days you take meetings on (at least one).' })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  workingDays?: Weekday[];
+
+  @Field(() => Weekday, {
+    nullable: true,
+    description:
+      'The day the weekly digest arrives on (choosing one also takes WEEKLY_DIGEST out of disabledReminders); ' +
+      'null to stop it.',
+  })
+  @IsOptional()
+  weeklyDigestWeekday?: Weekday | null;
 }

@@ -4,10 +4,12 @@ import { rejectNulls } from '../../core/inputs';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import { localTimeToMinutes } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
+import { EmailKind } from '../emails/email-kind';
 import type { OutboxChange } from '../emails/email-queue';
 import type { OutboxService } from '../emails/outbox.service';
 import { type Role, User } from './user.entity';
 import type { UpdateProfileInput } from './user.inputs';
+import { weekdayToIso } from './weekday';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -21,6 +23,14 @@ export interface NewUser {
   role?: Role;
   /** Set only by trusted tools (the demo seed); a registration starts unverified. */
   emailVerifiedAt?: Date | null;
+}
+
+/** The reminders switched off after this change: asking for the weekly digest on a day turns it on. */
+function disabledReminders(user: User, input: UpdateProfileInput): EmailKind[] {
+  const kinds = input.disabledReminders ? [...new Set(input.disabledReminders)] : user.disabledReminders;
+  return input.weeklyDigestWeekday && !input.disabledReminders
+    ? kinds.filter((kind) => kind !== EmailKind.WEEKLY_DIGEST)
+    : kinds;
 }
 
 export class UserService {
@@ -77,7 +87,11 @@ export class UserService {
   }
 
   async updateProfile(authUser: AuthUser, input: UpdateProfileInput): Promise<User> {
-    rejectNulls(input, Object.keys(input));
+    // weeklyDigestWeekday alone takes null: it turns the digest off.
+    rejectNulls(
+      input,
+      Object.keys(input).filter((key) => key !== 'weeklyDigestWeekday'),
+    );
 
     const changes: OutboxChange[] = [];
     const saved = await this.ds.transaction(async (m) => {
@@ -96,7 +110,28 @@ export class UserService {
           { field: 'input.sendingWindowEnd', message: 'must be at least 30 minutes after sendingWindowStart' },
         ]);
       }
+      const workStart =
+        input.workingHoursStart !== undefined
+          ? localTimeToMinutes(input.workingHoursStart)
+          : user.workingHoursStartMinute;
+      const workEnd =
+        input.workingHoursEnd !== undefined ? localTimeToMinutes(input.workingHoursEnd) : user.workingHoursEndMinute;
+      if (workEnd - workStart < 60) {
+        throw new ValidationError([
+          { field: 'input.workingHoursStart', message: 'must be at least an hour before workingHoursEnd' },
+          { field: 'input.workingHoursEnd', message: 'must be at least an hour after workingHoursStart' },
+        ]);
+      }
       Object.assign(user, {
+        weeklyDigestWeekdayNumber:
+          input.weeklyDigestWeekday === undefined
+            ? user.weeklyDigestWeekdayNumber
+            : input.weeklyDigestWeekday && weekdayToIso(input.weeklyDigestWeekday),
+        workingHoursStartMinute: workStart,
+        workingHoursEndMinute: workEnd,
+        workingDayNumbers: input.workingDays
+          ? [...new Set(input.workingDays.map(weekdayToIso))].sort((a, b) => a - b)
+          : user.workingDayNumbers,
         name: input.name?.trim() ?? user.name,
         timezone: input.timezone ?? user.timezone,
         sendingWindowStartMinute: start,
@@ -106,7 +141,7 @@ export class UserService {
         prepReminderHoursBefore: input.prepReminderHoursBefore ?? user.prepReminderHoursBefore,
         weeklyMeetingGoal: input.weeklyMeetingGoal ?? user.weeklyMeetingGoal,
         outreachNudgeDays: input.outreachNudgeDays ?? user.outreachNudgeDays,
-        disabledReminders: input.disabledReminders ? [...new Set(input.disabledReminders)] : user.disabledReminders,
+        disabledReminders: disabledReminders(user, input),
       });
       const result = await repo.save(user);
       // Delays, window, zone and reminders decide when emails go: re-plan those still to come.

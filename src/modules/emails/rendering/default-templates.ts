@@ -184,4 +184,25 @@ Someone tried to create a Rapport account with this email address, which already
 
 If it was not you, ignore this email: nothing about your account has changed.`,
   },
+  [EmailKind.WEEKLY_DIGEST]: {
+    subject:
+      '{{#if progress.goal}}Your week: {{progress.thisWeekHeld}} of {{progress.goal}} meetings so far{{else}}Your week{{/if}}',
+    body: `Hi {{user.firstName}},
+
+{{#if progress.goal}}This week: {{progress.thisWeekHeld}} of your {{progress.goal}} meetings held{{#if progress.thisWeekMet}}, goal met. Well done!{{else}}; {{progress.toGo}} to go.{{/if}}
+Last week: {{progress.lastWeekHeld}}{{#if progress.lastWeekMet}}, goal met{{/if}}.
+{{#if progress.streak}}Weeks in a row at your goal: {{progress.streak}}. Keep it going!{{else}}No streak yet: meet your goal this week to start one.{{/if}}
+{{else}}Meetings held this week: {{progress.thisWeekHeld}}; last week: {{progress.lastWeekHeld}}. Set a weekly goal to track a streak.
+{{/if}}
+{{#if digest}}
+Due a note from you:
+{{#each digest}}
+- {{fullName}}{{#if organisationName}} ({{organisationName}}){{/if}}, {{#if lastContacted}}last in touch on {{lastContacted}}{{else}}not in touch yet{{/if}}
+{{/each}}
+{{else}}
+Nobody is waiting for a note from you.
+{{/if}}
+
+{{appUrl}}`,
+  },
 };

@@ -43,8 +43,15 @@ export interface RenderContext {
     icsSequence: number;
     agenda: { text: string; category: string }[];
   } | null;
-  /** KEEP_IN_TOUCH_DIGEST: the contacts due for a note, most overdue first. */
+  /** KEEP_IN_TOUCH_DIGEST and WEEKLY_DIGEST: the contacts due for a note, most overdue first. */
   digest: { fullName: string; organisationName: string | null; lastContactedAt: Date | null; dueSince: Date }[] | null;
+  /** WEEKLY_DIGEST: meetings held this week and last against the weekly goal, and the streak. */
+  progress?: {
+    goal: number;
+    streak: number;
+    thisWeek: { held: number; met: boolean };
+    lastWeek: { held: number; met: boolean };
+  } | null;
   /** OUTREACH: the user's own message. */
   message: string | null;
   /** OUTREACH_NUDGE: when the request went out (for "no reply after N days"); absent or null if unknown. */

@@ -120,6 +120,15 @@ const VARIABLES = {
     dueSince: text('Date the note became due.'),
     daysOverdue: text('Days since it became due.'),
   }),
+  progress: object('Your meetings against your weekly goal.', {
+    goal: text('Meetings a week you aim for (0: no goal).'),
+    streak: text('Weeks in a row you met the goal.'),
+    thisWeekHeld: text('Meetings held so far this week.'),
+    thisWeekMet: flag('Whether this week already met the goal.'),
+    lastWeekHeld: text('Meetings held last week.'),
+    lastWeekMet: flag('Whether last week met the goal.'),
+    toGo: text('Meetings still to hold this week to meet the goal.'),
+  }),
   outreach: object('Your request for a conversation (may be empty).', {
     sentOn: text('Date it was sent.'),
     daysAgo: text('Days since it was sent.'),
@@ -146,6 +155,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.PASSWORD_RESET]: ['recipient', 'appUrl', 'actionUrl'],
   [EmailKind.EMAIL_CHANGED]: ['recipient', 'appUrl'],
   [EmailKind.ACCOUNT_EXISTS]: ['recipient', 'appUrl'],
+  [EmailKind.WEEKLY_DIGEST]: [...COMMON, 'progress', 'digest'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>
@@ -334,6 +344,7 @@ export function sampleContext(kind: EmailKind): RenderContext {
     ],
     message: 'I am moving into software and would love to hear how you started.',
     outreach: { requestedAt: new Date('2026-01-01T09:00:00Z') },
+    progress: { goal: 3, streak: 2, thisWeek: { held: 1, met: false }, lastWeek: { held: 3, met: true } },
     unsubscribeUrl: 'https://rapport.example/unsubscribe/sample',
     appUrl: 'https://rapport.example',
     actionUrl: 'https://rapport.example/verify-email?token=sample',

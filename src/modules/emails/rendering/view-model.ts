@@ -116,6 +116,15 @@ export interface ViewModel {
         daysOverdue: number;
       }[]
     | null;
+  progress: {
+    goal: number;
+    streak: number;
+    thisWeekHeld: number;
+    thisWeekMet: boolean;
+    lastWeekHeld: number;
+    lastWeekMet: boolean;
+    toGo: number;
+  } | null;
   outreach: { sentOn: string; daysAgo: number } | null;
   message: string | null;
   unsubscribeUrl: Link | null;
@@ -199,6 +208,17 @@ export function buildViewModel(ctx: RenderContext, now: Date = new Date()): View
           dueSince: formatDate(d.dueSince, tz),
           daysOverdue: wholeDaysSince(d.dueSince, now),
         }))
+      : null,
+    progress: ctx.progress
+      ? {
+          goal: ctx.progress.goal,
+          streak: ctx.progress.streak,
+          thisWeekHeld: ctx.progress.thisWeek.held,
+          thisWeekMet: ctx.progress.thisWeek.met,
+          lastWeekHeld: ctx.progress.lastWeek.held,
+          lastWeekMet: ctx.progress.lastWeek.met,
+          toGo: Math.max(0, ctx.progress.goal - ctx.progress.thisWeek.held),
+        }
       : null,
     outreach: ctx.outreach
       ? { sentOn: formatDate(ctx.outreach.requestedAt, tz), daysAgo: wholeDaysSince(ctx.outreach.requestedAt, now) }
