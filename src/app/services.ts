@@ -22,6 +22,7 @@ import { OutboxService } from '../modules/emails/outbox.service';
 import { ScheduledEmailService } from '../modules/emails/scheduled-email.service';
 import { SuppressionService } from '../modules/emails/suppression.service';
 import { InsightService } from '../modules/insights/insight.service';
+import { InteractionService } from '../modules/interactions/interaction.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
 import { OrganisationService } from '../modules/organisations/organisation.service';
 import { QuestionService } from '../modules/questions/question.service';
@@ -63,6 +64,8 @@ export interface Services {
   questions: QuestionService;
   meetings: MeetingService;
   insights: InsightService;
+  /** Contacts' timelines. */
+  interactions: InteractionService;
   /** Export links and the calendar feed. */
   dataExports: DataExportService;
 }
@@ -145,6 +148,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),
     insights,
+    interactions: new InteractionService(ds),
     dataExports: new DataExportService(ds, config),
   };
 }

@@ -6,6 +6,8 @@ import {
   CreateContactDocument,
   CreateOrganisationDocument,
   DuplicateContactsDocument,
+  InteractionsDocument,
+  LogInteractionDocument,
   MergeContactsDocument,
   ScheduleMeetingDocument,
   type CreateContactInput,
@@ -138,6 +140,9 @@ describe('mergeContacts', () => {
       },
     });
     await ada.ok(ScheduleMeetingDocument, { input: { contactId: gone.id, startsAt: at(48), endsAt: at(49) } });
+    // Logged interactions on both sides: the timeline of the kept contact holds them all.
+    await ada.ok(LogInteractionDocument, { contactId: gone.id, kind: 'CALL', note: 'Volcano tour' });
+    await ada.ok(LogInteractionDocument, { contactId: keep.id, kind: 'COFFEE', note: 'Conference coffee' });
 
     const before = await referencesTo(gone.id);
     // Every referencing column has rows to move, so the test proves each one is covered.
@@ -168,6 +173,9 @@ describe('mergeContacts', () => {
       [keep.id],
     );
     expect(pending.map((r: { to_email: string }) => r.to_email)).toEqual(['hank@home.example']);
+    const { interactions } = await ada.ok(InteractionsDocument, { contactId: keep.id, first: 50 });
+    const logged = interactions.edges.map((e) => e.node).filter((i) => i.source === 'LOGGED');
+    expect(logged.map((i) => i.note).sort()).toEqual(['Conference coffee', 'Volcano tour']);
   });
 
   it('never makes a contact introduce itself or a circle of introductions', async () => {

@@ -16,6 +16,7 @@ import {
   CompleteMeetingDocument,
   CreateContactDocument,
   CreateOrganisationDocument,
+  LogInteractionDocument,
   QuestionsDocument,
   ScheduleMeetingDocument,
 } from '../generated/graphql';
@@ -174,6 +175,11 @@ const PROBES: Record<string, Probe> = {
     variables: (f) => ({ id: f.contactId }),
     expect: 'NOT_FOUND',
   },
+  'Query.interactions.contactId': {
+    query: `query($id: ID!) { interactions(contactId: $id, first: 10) { totalCount edges { node { id note } } } }`,
+    variables: (f) => ({ id: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
   'Mutation.logInteraction.contactId': {
     query: `mutation($id: ID!) { logInteraction(contactId: $id, note: "Hijacked") { id } }`,
     variables: (f) => ({ id: f.contactId }),
@@ -271,6 +277,7 @@ const TABLES = [
   'insights',
   'commitments',
   'job_leads',
+  'interactions',
 ];
 /** Every row A owns, to prove that nothing B did changed them. */
 async function snapshot(userId: string): Promise<string> {
@@ -295,6 +302,7 @@ beforeAll(async () => {
       introducedById: introducer.id,
     },
   });
+  await a.ok(LogInteractionDocument, { contactId: contact.id, note: 'Secret call', kind: 'CALL' });
   const { questions } = await a.ok(QuestionsDocument, { first: 1 });
   const questionId = questions.edges[0].node.id;
   const { scheduleMeeting: done } = await a.ok(ScheduleMeetingDocument, {
