@@ -15,6 +15,7 @@ import { postRaw } from '../helpers/graphql';
 import {
   CompleteMeetingDocument,
   CreateContactDocument,
+  CreateInsightDocument,
   CreateOrganisationDocument,
   LogInteractionDocument,
   QuestionsDocument,
@@ -55,11 +56,14 @@ interface Fixture {
   agendaItemId: string;
   questionId: string;
   commitmentId: string;
+  insightId: string;
+  /** A's meeting that was held (insights can be added to it). */
+  completedMeetingId: string;
   scheduledEmailId: string;
   /** A's sign-in (a refresh-token family). */
   sessionId: string;
   /** B's own objects, to fill the other fields of a mutation. */
-  own: { contactId: string; meetingId: string };
+  own: { contactId: string; meetingId: string; insightId: string };
 }
 
 type Expectation = 'null' | 'NOT_FOUND' | 'EMPTY';
@@ -252,6 +256,44 @@ const PROBES: Record<string, Probe> = {
   'Mutation.revokeSession.id': byId('revokeSession', 'sessionId', '', ''),
   'Mutation.sendScheduledEmailNow.id': byId('sendScheduledEmailNow', 'scheduledEmailId'),
   'Mutation.retryScheduledEmail.id': byId('retryScheduledEmail', 'scheduledEmailId'),
+  'Mutation.setAgendaAnswer.input.agendaItemId': mutationWithInput('setAgendaAnswer', 'AgendaAnswerInput', (f) => ({
+    agendaItemId: f.agendaItemId,
+    answer: 'Hijacked',
+  })),
+  'Mutation.createInsight.input.meetingId': mutationWithInput('createInsight', 'CreateInsightInput', (f) => ({
+    meetingId: f.completedMeetingId,
+    category: 'OTHER',
+    text: 'Hijacked',
+  })),
+  'Mutation.createInsight.input.contactId': mutationWithInput('createInsight', 'CreateInsightInput', (f) => ({
+    contactId: f.contactId,
+    category: 'OTHER',
+    text: 'Hijacked',
+  })),
+  'Mutation.createInsight.input.organisationId': mutationWithInput('createInsight', 'CreateInsightInput', (f) => ({
+    organisationId: f.organisationId,
+    category: 'OTHER',
+    text: 'Hijacked',
+  })),
+  'Mutation.updateInsight.id': mutationWithInput(
+    'updateInsight',
+    'UpdateInsightInput',
+    () => ({ text: 'Hijacked' }),
+    (f) => f.insightId,
+  ),
+  'Mutation.updateInsight.input.contactId': mutationWithInput(
+    'updateInsight',
+    'UpdateInsightInput',
+    (f) => ({ contactId: f.contactId }),
+    (f) => f.own.insightId,
+  ),
+  'Mutation.updateInsight.input.organisationId': mutationWithInput(
+    'updateInsight',
+    'UpdateInsightInput',
+    (f) => ({ organisationId: f.organisationId }),
+    (f) => f.own.insightId,
+  ),
+  'Mutation.deleteInsight.id': byId('deleteInsight', 'insightId', '', ''),
   'Mutation.updateCommitment.id': mutationWithInput(
     'updateCommitment',
     'UpdateCommitmentInput',
@@ -320,6 +362,9 @@ beforeAll(async () => {
   });
 
   const { createContact: bContact } = await b.ok(CreateContactDocument, { input: { firstName: 'Mine' } });
+  const { createInsight: bInsight } = await b.ok(CreateInsightDocument, {
+    input: { contactId: bContact.id, category: 'OTHER', text: 'Mine' },
+  });
   const { scheduleMeeting: bMeeting } = await b.ok(ScheduleMeetingDocument, {
     input: { contactId: bContact.id, startsAt: past(6), endsAt: past(5) },
   });
@@ -339,7 +384,9 @@ beforeAll(async () => {
     agendaItemId: open.agenda[0].id,
     questionId,
     commitmentId: completeMeeting.commitments[0].id,
-    own: { contactId: bContact.id, meetingId: bMeeting.id },
+    insightId: completeMeeting.insights[0].id,
+    completedMeetingId: done.id,
+    own: { contactId: bContact.id, meetingId: bMeeting.id, insightId: bInsight.id },
   };
 });
 afterAll(() => app.close());

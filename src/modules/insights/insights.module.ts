@@ -5,6 +5,7 @@ import {
   MeetingInsightsResolver,
   OrganisationInsightsResolver,
 } from './insight-relations.resolver';
+import { InsightEditingResolver } from './insight-editing.resolver';
 import { Insight } from './insight.entity';
 import { insightLoaders } from './insight.loaders';
 import { CommitmentFieldsResolver, InsightResolver, JobLeadFieldsResolver } from './insight.resolver';
@@ -15,6 +16,7 @@ export const insightsModule = {
   entities: [Insight, Commitment, JobLead],
   resolvers: [
     InsightResolver,
+    InsightEditingResolver,
     CommitmentFieldsResolver,
     JobLeadFieldsResolver,
     MeetingInsightsResolver,
