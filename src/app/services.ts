@@ -23,6 +23,7 @@ import { ScheduledEmailService } from '../modules/emails/scheduled-email.service
 import { SuppressionService } from '../modules/emails/suppression.service';
 import { InsightEditingService } from '../modules/insights/insight-editing.service';
 import { InsightService } from '../modules/insights/insight.service';
+import { OrganisationComparisonService } from '../modules/insights/organisation-comparison.service';
 import { DebriefService } from '../modules/meetings/debrief.service';
 import { InteractionService } from '../modules/interactions/interaction.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
@@ -70,6 +71,8 @@ export interface Services {
   insightEditing: InsightEditingService;
   /** Agenda answers edited after a debrief. */
   debriefs: DebriefService;
+  /** Insights side by side across organisations. */
+  organisationComparison: OrganisationComparisonService;
   /** Contacts' timelines. */
   interactions: InteractionService;
   /** Export links and the calendar feed. */
@@ -156,6 +159,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     insights,
     insightEditing: new InsightEditingService(ds),
     debriefs: new DebriefService(ds),
+    organisationComparison: new OrganisationComparisonService(ds),
     interactions: new InteractionService(ds),
     dataExports: new DataExportService(ds, config),
   };

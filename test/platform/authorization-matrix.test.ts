@@ -179,6 +179,11 @@ const PROBES: Record<string, Probe> = {
     variables: (f) => ({ id: f.contactId }),
     expect: 'NOT_FOUND',
   },
+  'Query.compareOrganisations.ids[]': {
+    query: `query($ids: [ID!]) { compareOrganisations(ids: $ids) { rows { cells { insights { text } } } } }`,
+    variables: (f) => ({ ids: [f.organisationId, '00000000-0000-4000-8000-000000000000'] }),
+    expect: 'NOT_FOUND',
+  },
   'Query.interactions.contactId': {
     query: `query($id: ID!) { interactions(contactId: $id, first: 10) { totalCount edges { node { id note } } } }`,
     variables: (f) => ({ id: f.contactId }),

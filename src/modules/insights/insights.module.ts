@@ -10,6 +10,7 @@ import { Insight } from './insight.entity';
 import { insightLoaders } from './insight.loaders';
 import { CommitmentFieldsResolver, InsightResolver, JobLeadFieldsResolver } from './insight.resolver';
 import { JobLead } from './job-lead.entity';
+import { OrganisationComparisonResolver } from './organisation-comparison.resolver';
 
 export const insightsModule = {
   name: 'insights',
@@ -17,6 +18,7 @@ export const insightsModule = {
   resolvers: [
     InsightResolver,
     InsightEditingResolver,
+    OrganisationComparisonResolver,
     CommitmentFieldsResolver,
     JobLeadFieldsResolver,
     MeetingInsightsResolver,
