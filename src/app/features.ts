@@ -3,6 +3,7 @@ import { authModule } from '../modules/auth/auth.module';
 import { contactsModule } from '../modules/contacts/contacts.module';
 import { emailsModule } from '../modules/emails/emails.module';
 import { exportsModule } from '../modules/exports/exports.module';
+import { interactionsModule } from '../modules/interactions/interactions.module';
 import { insightsModule } from '../modules/insights/insights.module';
 import { meetingsModule } from '../modules/meetings/meetings.module';
 import { planningModule } from '../modules/planning/planning.module';
@@ -19,6 +20,7 @@ export const FEATURES = [
   questionsModule,
   meetingsModule,
   insightsModule,
+  interactionsModule,
   emailsModule,
   exportsModule,
   planningModule,

@@ -22,7 +22,11 @@ import { EmailQueue } from '../modules/emails/email-queue';
 import { OutboxService } from '../modules/emails/outbox.service';
 import { ScheduledEmailService } from '../modules/emails/scheduled-email.service';
 import { SuppressionService } from '../modules/emails/suppression.service';
+import { InsightEditingService } from '../modules/insights/insight-editing.service';
 import { InsightService } from '../modules/insights/insight.service';
+import { OrganisationComparisonService } from '../modules/insights/organisation-comparison.service';
+import { DebriefService } from '../modules/meetings/debrief.service';
+import { InteractionService } from '../modules/interactions/interaction.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
 import { OrganisationService } from '../modules/organisations/organisation.service';
 import { PlanningService } from '../modules/planning/planning.service';
@@ -66,6 +70,14 @@ export interface Services {
   questions: QuestionService;
   meetings: MeetingService;
   insights: InsightService;
+  /** Insights added, corrected and removed after a debrief. */
+  insightEditing: InsightEditingService;
+  /** Agenda answers edited after a debrief. */
+  debriefs: DebriefService;
+  /** Insights side by side across organisations. */
+  organisationComparison: OrganisationComparisonService;
+  /** Contacts' timelines. */
+  interactions: InteractionService;
   /** Export links and the calendar feed. */
   dataExports: DataExportService;
   /** Meeting slots, the funnel and weekly progress. */
@@ -162,6 +174,10 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),
     insights,
+    insightEditing: new InsightEditingService(ds),
+    debriefs: new DebriefService(ds),
+    organisationComparison: new OrganisationComparisonService(ds),
+    interactions: new InteractionService(ds),
     dataExports: new DataExportService(ds, config),
     planning: new PlanningService(ds),
   };

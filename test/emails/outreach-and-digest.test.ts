@@ -14,6 +14,7 @@ import {
   ContactDocument,
   CreateContactDocument,
   CreateOrganisationDocument,
+  InteractionsDocument,
   LogInteractionDocument,
   RequestMeetingDocument,
   ScheduledEmailDocument,
@@ -211,25 +212,45 @@ describe('the no-answer nudge', () => {
 });
 
 describe('logInteraction', () => {
-  it('moves lastContactedAt forward only, appends dated notes and refuses the future', async () => {
+  const timelineOf = async (user: SignedInUser, contactId: string) =>
+    (await user.ok(InteractionsDocument, { contactId, first: 50 })).interactions.edges.map((e) => e.node);
+
+  it('moves lastContactedAt forward only, logs each interaction as a row of the timeline and refuses the future', async () => {
     const user = await signedInUser(app.url, { timezone: 'Asia/Tokyo' });
     const other = await signedInUser(app.url);
     const contact = await contactOf(user, { firstName: 'Linus', notes: 'Met at a meetup.' });
 
     const at = daysAgo(3);
-    const first = (await user.ok(LogInteractionDocument, { contactId: contact.id, note: 'Coffee <b>chat</b>', at }))
-      .logInteraction;
+    const first = (
+      await user.ok(LogInteractionDocument, {
+        contactId: contact.id,
+        note: ' Coffee <b>chat</b>\r\n',
+        at,
+        kind: 'COFFEE',
+      })
+    ).logInteraction;
     expect(first.lastContactedAt).toBe(at);
-    const day = DateTime.fromISO(at, { zone: 'Asia/Tokyo' }).toISODate();
-    expect(first.notes).toBe(`Met at a meetup.\n\n${day}: Coffee <b>chat</b>`);
+    // The notes are the user's own again: logged interactions no longer grow them.
+    expect(first.notes).toBe('Met at a meetup.');
+    expect(await timelineOf(user, contact.id)).toEqual([
+      expect.objectContaining({ source: 'LOGGED', kind: 'COFFEE', note: 'Coffee <b>chat</b>', occurredAt: at }),
+    ]);
 
-    const older = (await user.ok(LogInteractionDocument, { contactId: contact.id, at: daysAgo(5) })).logInteraction;
+    const olderAt = daysAgo(5);
+    const older = (await user.ok(LogInteractionDocument, { contactId: contact.id, at: olderAt })).logInteraction;
     expect(older.lastContactedAt).toBe(at);
-    expect(older.notes).toBe(first.notes);
+    expect(older.notes).toBe('Met at a meetup.');
 
     const now = (await user.ok(LogInteractionDocument, { contactId: contact.id, note: 'Call' })).logInteraction;
     expect(Math.abs(new Date(now.lastContactedAt!).getTime() - Date.now())).toBeLessThan(60_000);
-    expect(now.notes?.endsWith(`${DateTime.now().setZone('Asia/Tokyo').toISODate()}: Call`)).toBe(true);
+    const timeline = await timelineOf(user, contact.id);
+    expect(timeline.map((i) => [i.source, i.kind, i.note])).toEqual([
+      ['LOGGED', 'OTHER', 'Call'],
+      ['LOGGED', 'COFFEE', 'Coffee <b>chat</b>'],
+      ['LOGGED', 'OTHER', null],
+    ]);
+    expect(timeline[0].occurredAt).toBe(now.lastContactedAt);
+    expect(timeline[2].occurredAt).toBe(olderAt);
 
     const future = await user.run(LogInteractionDocument, {
       contactId: contact.id,
@@ -240,9 +261,11 @@ describe('logInteraction', () => {
     expect(errorOf(long).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'note' }] });
     const theirs = await other.run(LogInteractionDocument, { contactId: contact.id, note: 'Hijacked' });
     expect(errorOf(theirs).extensions).toMatchObject({ code: 'NOT_FOUND' });
+    // Nothing half-written by the refused calls.
+    expect(await timelineOf(user, contact.id)).toHaveLength(3);
 
     const { contact: after } = await user.ok(ContactDocument, { id: contact.id });
-    expect(after).toMatchObject({ lastContactedAt: now.lastContactedAt, notes: now.notes });
+    expect(after).toMatchObject({ lastContactedAt: now.lastContactedAt, notes: 'Met at a meetup.' });
   });
 });
 

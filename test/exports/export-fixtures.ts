@@ -5,6 +5,7 @@ import {
   CreateContactDocument,
   CreateOrganisationDocument,
   ExportDataDocument,
+  LogInteractionDocument,
   ScheduleMeetingDocument,
   UpdateEmailTemplateDocument,
 } from '../generated/graphql';
@@ -12,7 +13,7 @@ import type { SignedInUser } from '../helpers/factories';
 
 /**
  * A user with a row in every table a user owns, made through the API: an organisation, a
- * contact there, a meeting completed with answers, insights, commitments and a job lead, one
+ * contact there, a logged call, a meeting completed with answers, insights, commitments and a job lead, one
  * cancelled meeting, an edited template, and the emails those plan.
  */
 export async function richAccount(user: SignedInUser, tag = randomUUID().slice(0, 6)) {
@@ -31,6 +32,7 @@ export async function richAccount(user: SignedInUser, tag = randomUUID().slice(0
       notes: 'Met at a meetup.\nLikes long walks; \\ backslashes, and commas.',
     },
   });
+  await user.ok(LogInteractionDocument, { contactId: contact.id, note: 'Called; about the role', kind: 'CALL' });
   const startsAt = new Date(Date.now() - 3 * 86_400_000);
   startsAt.setUTCHours(7, 0, 0, 0);
   const { scheduleMeeting: held } = await user.ok(ScheduleMeetingDocument, {

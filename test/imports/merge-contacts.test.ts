@@ -7,6 +7,8 @@ import {
   CreateOrganisationDocument,
   DismissDuplicateContactsDocument,
   DuplicateContactsDocument,
+  InteractionsDocument,
+  LogInteractionDocument,
   MergeContactsDocument,
   ScheduleMeetingDocument,
   type CreateContactInput,
@@ -185,6 +187,9 @@ describe('mergeContacts', () => {
       },
     });
     await ada.ok(ScheduleMeetingDocument, { input: { contactId: gone.id, startsAt: at(48), endsAt: at(49) } });
+    // Logged interactions on both sides: the timeline of the kept contact holds them all.
+    await ada.ok(LogInteractionDocument, { contactId: gone.id, kind: 'CALL', note: 'Volcano tour' });
+    await ada.ok(LogInteractionDocument, { contactId: keep.id, kind: 'COFFEE', note: 'Conference coffee' });
 
     // Dismissed pairs, with the merged contact on either side: they move like any reference.
     await ada.ok(DismissDuplicateContactsDocument, { contactId: gone.id, otherContactId: introducer.id });
@@ -221,6 +226,9 @@ describe('mergeContacts', () => {
       [keep.id],
     );
     expect(pending.map((r: { to_email: string }) => r.to_email)).toEqual(['hank@home.example']);
+    const { interactions } = await ada.ok(InteractionsDocument, { contactId: keep.id, first: 50 });
+    const logged = interactions.edges.map((e) => e.node).filter((i) => i.source === 'LOGGED');
+    expect(logged.map((i) => i.note).sort()).toEqual(['Conference coffee', 'Volcano tour']);
   });
 
   it('never makes a contact introduce itself or a circle of introductions', async () => {

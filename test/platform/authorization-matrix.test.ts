@@ -15,7 +15,9 @@ import { postRaw } from '../helpers/graphql';
 import {
   CompleteMeetingDocument,
   CreateContactDocument,
+  CreateInsightDocument,
   CreateOrganisationDocument,
+  LogInteractionDocument,
   QuestionsDocument,
   ScheduleMeetingDocument,
 } from '../generated/graphql';
@@ -54,11 +56,14 @@ interface Fixture {
   agendaItemId: string;
   questionId: string;
   commitmentId: string;
+  insightId: string;
+  /** A's meeting that was held (insights can be added to it). */
+  completedMeetingId: string;
   scheduledEmailId: string;
   /** A's sign-in (a refresh-token family). */
   sessionId: string;
   /** B's own objects, to fill the other fields of a mutation. */
-  own: { contactId: string; meetingId: string };
+  own: { contactId: string; meetingId: string; insightId: string };
 }
 
 type Expectation = 'null' | 'NOT_FOUND' | 'EMPTY';
@@ -184,6 +189,16 @@ const PROBES: Record<string, Probe> = {
     variables: (f) => ({ id: f.contactId }),
     expect: 'NOT_FOUND',
   },
+  'Query.compareOrganisations.ids[]': {
+    query: `query($ids: [ID!]) { compareOrganisations(ids: $ids) { rows { cells { insights { text } } } } }`,
+    variables: (f) => ({ ids: [f.organisationId, '00000000-0000-4000-8000-000000000000'] }),
+    expect: 'NOT_FOUND',
+  },
+  'Query.interactions.contactId': {
+    query: `query($id: ID!) { interactions(contactId: $id, first: 10) { totalCount edges { node { id note } } } }`,
+    variables: (f) => ({ id: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
   'Mutation.logInteraction.contactId': {
     query: `mutation($id: ID!) { logInteraction(contactId: $id, note: "Hijacked") { id } }`,
     variables: (f) => ({ id: f.contactId }),
@@ -256,6 +271,44 @@ const PROBES: Record<string, Probe> = {
   'Mutation.revokeSession.id': byId('revokeSession', 'sessionId', '', ''),
   'Mutation.sendScheduledEmailNow.id': byId('sendScheduledEmailNow', 'scheduledEmailId'),
   'Mutation.retryScheduledEmail.id': byId('retryScheduledEmail', 'scheduledEmailId'),
+  'Mutation.setAgendaAnswer.input.agendaItemId': mutationWithInput('setAgendaAnswer', 'AgendaAnswerInput', (f) => ({
+    agendaItemId: f.agendaItemId,
+    answer: 'Hijacked',
+  })),
+  'Mutation.createInsight.input.meetingId': mutationWithInput('createInsight', 'CreateInsightInput', (f) => ({
+    meetingId: f.completedMeetingId,
+    category: 'OTHER',
+    text: 'Hijacked',
+  })),
+  'Mutation.createInsight.input.contactId': mutationWithInput('createInsight', 'CreateInsightInput', (f) => ({
+    contactId: f.contactId,
+    category: 'OTHER',
+    text: 'Hijacked',
+  })),
+  'Mutation.createInsight.input.organisationId': mutationWithInput('createInsight', 'CreateInsightInput', (f) => ({
+    organisationId: f.organisationId,
+    category: 'OTHER',
+    text: 'Hijacked',
+  })),
+  'Mutation.updateInsight.id': mutationWithInput(
+    'updateInsight',
+    'UpdateInsightInput',
+    () => ({ text: 'Hijacked' }),
+    (f) => f.insightId,
+  ),
+  'Mutation.updateInsight.input.contactId': mutationWithInput(
+    'updateInsight',
+    'UpdateInsightInput',
+    (f) => ({ contactId: f.contactId }),
+    (f) => f.own.insightId,
+  ),
+  'Mutation.updateInsight.input.organisationId': mutationWithInput(
+    'updateInsight',
+    'UpdateInsightInput',
+    (f) => ({ organisationId: f.organisationId }),
+    (f) => f.own.insightId,
+  ),
+  'Mutation.deleteInsight.id': byId('deleteInsight', 'insightId', '', ''),
   'Mutation.updateCommitment.id': mutationWithInput(
     'updateCommitment',
     'UpdateCommitmentInput',
@@ -281,6 +334,7 @@ const TABLES = [
   'insights',
   'commitments',
   'job_leads',
+  'interactions',
 ];
 /** Every row A owns, to prove that nothing B did changed them. */
 async function snapshot(userId: string): Promise<string> {
@@ -305,6 +359,7 @@ beforeAll(async () => {
       introducedById: introducer.id,
     },
   });
+  await a.ok(LogInteractionDocument, { contactId: contact.id, note: 'Secret call', kind: 'CALL' });
   const { questions } = await a.ok(QuestionsDocument, { first: 1 });
   const questionId = questions.edges[0].node.id;
   const { scheduleMeeting: done } = await a.ok(ScheduleMeetingDocument, {
@@ -322,6 +377,9 @@ beforeAll(async () => {
   });
 
   const { createContact: bContact } = await b.ok(CreateContactDocument, { input: { firstName: 'Mine' } });
+  const { createInsight: bInsight } = await b.ok(CreateInsightDocument, {
+    input: { contactId: bContact.id, category: 'OTHER', text: 'Mine' },
+  });
   const { scheduleMeeting: bMeeting } = await b.ok(ScheduleMeetingDocument, {
     input: { contactId: bContact.id, startsAt: past(6), endsAt: past(5) },
   });
@@ -341,7 +399,9 @@ beforeAll(async () => {
     agendaItemId: open.agenda[0].id,
     questionId,
     commitmentId: completeMeeting.commitments[0].id,
-    own: { contactId: bContact.id, meetingId: bMeeting.id },
+    insightId: completeMeeting.insights[0].id,
+    completedMeetingId: done.id,
+    own: { contactId: bContact.id, meetingId: bMeeting.id, insightId: bInsight.id },
   };
 });
 afterAll(() => app.close());

@@ -157,7 +157,8 @@ function castable(value: string, type: SortOrder['type']): boolean {
   }
 }
 
-function decodeCursor(cursor: string, tag: string, type: SortOrder['type']): [string, string] {
+/** The sort value and id of a cursor made for `tag`; BAD_USER_INPUT on `after` for any other. */
+export function decodeCursor(cursor: string, tag: string, type: SortOrder['type']): [string, string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (

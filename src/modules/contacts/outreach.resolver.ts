@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
+import { InteractionKind } from '../interactions/interaction.entity';
 import { Contact } from './contact.entity';
 
 @Resolver()
@@ -22,15 +23,17 @@ export class OutreachResolver {
   @Authorized()
   @Mutation(() => Contact, {
     description:
-      'Records that you were in touch (a call, a coffee, a message) at `at` (default now, never in the future): ' +
-      'restarts the keep-in-touch clock and appends the note (up to 2000 characters), dated, to the contact’s notes.',
+      'Records that you were in touch (a call, a coffee, a message) at `at` (default now, never in the future), as a ' +
+      'row of the contact’s timeline (`interactions`) with its kind (default OTHER) and note (up to 2000 characters); ' +
+      'restarts the keep-in-touch clock. A contact holds at most 5000 logged interactions.',
   })
   logInteraction(
     @Arg('contactId', () => ID) contactId: string,
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Arg('at', () => Date, { nullable: true }) at: Date | null,
+    @Arg('kind', () => InteractionKind, { nullable: true }) kind: InteractionKind | null,
     @Ctx() { user, services }: Context,
   ): Promise<Contact> {
-    return services.outreach.logInteraction(user!, contactId, note, at);
+    return services.outreach.logInteraction(user!, contactId, note, at, kind ?? InteractionKind.OTHER);
   }
 }

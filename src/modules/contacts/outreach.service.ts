@@ -2,7 +2,6 @@ import { DateTime } from 'luxon';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, relationNotFound, ValidationError } from '../../core/errors';
 import { isUuid } from '../../core/ids';
-import { LIMITS } from '../../core/inputs';
 import type { AuthUser } from '../auth/access-tokens';
 import { EmailKind, EmailStatus } from '../emails/email-kind';
 import { intoWindow } from '../emails/email-planner';
@@ -10,6 +9,8 @@ import type { OutboxChange } from '../emails/email-queue';
 import { EmailSuppression } from '../emails/email-suppression.entity';
 import { CancelReason, type OutboxService } from '../emails/outbox.service';
 import { ScheduledEmail } from '../emails/scheduled-email.entity';
+import { InteractionKind, LoggedInteraction } from '../interactions/interaction.entity';
+import { assertUnderInteractionCap } from '../interactions/interaction-cap';
 import { User } from '../users/user.entity';
 import { canMove, ContactStage } from './contact-stage';
 import { Contact } from './contact.entity';
@@ -130,15 +131,16 @@ export class OutreachService {
   }
 
   /**
-   * Records that the user was in touch with the contact (a call, a coffee, a message): moves
-   * `lastContactedAt` forward to `at` (never back), which restarts the keep-in-touch clock, and
-   * appends the note, dated, to the contact's notes.
+   * Records that the user was in touch with the contact (a call, a coffee, a message): a row of
+   * the contact's timeline, with the note if there is one, and `lastContactedAt` moved forward to
+   * `at` (never back), which restarts the keep-in-touch clock.
    */
   async logInteraction(
     authUser: AuthUser,
     contactId: string,
     note: string | null | undefined,
     at: Date | null | undefined,
+    kind: InteractionKind = InteractionKind.OTHER,
     now = new Date(),
   ): Promise<Contact> {
     const line = note?.trim() ? text(note, 'note', INTERACTION_NOTE_MAX) : null;
@@ -147,16 +149,11 @@ export class OutreachService {
     const when = at && at < now ? at : now;
     return this.ds.transaction(async (m) => {
       const contact = await this.lockOwn(m, authUser, contactId);
+      await assertUnderInteractionCap(m, authUser.id, contact.id);
+      await m
+        .getRepository(LoggedInteraction)
+        .insert({ userId: authUser.id, contactId: contact.id, kind, occurredAt: when, note: line });
       if (!contact.lastContactedAt || contact.lastContactedAt < when) contact.lastContactedAt = when;
-      if (line) {
-        const user = await m.getRepository(User).findOneByOrFail({ id: authUser.id });
-        const dated = `${DateTime.fromJSDate(when, { zone: user.timezone }).toISODate()}: ${line}`;
-        const notes = contact.notes ? `${contact.notes}\n\n${dated}` : dated;
-        if (notes.length > LIMITS.notes) {
-          throw ValidationError.field('note', `would make the contact's notes longer than ${LIMITS.notes} characters`);
-        }
-        contact.notes = notes;
-      }
       return m.getRepository(Contact).save(contact);
     });
   }

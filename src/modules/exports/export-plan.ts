@@ -22,6 +22,7 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
   { key: 'questions', table: 'questions', omit: [] },
   { key: 'meetings', table: 'meetings', omit: [] },
   { key: 'agendaItems', table: 'meeting_agenda_items', omit: [] },
+  { key: 'interactions', table: 'interactions', omit: [] },
   { key: 'insights', table: 'insights', omit: [] },
   { key: 'commitments', table: 'commitments', omit: [] },
   { key: 'jobLeads', table: 'job_leads', omit: [] },

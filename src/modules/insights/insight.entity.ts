@@ -29,9 +29,10 @@ export class Insight {
   @Column('uuid')
   userId: string;
 
+  /** Null for an insight added on its own, about a contact or an organisation (createInsight). */
   @Index('insights_meeting_id_idx')
-  @Column('uuid')
-  meetingId: string;
+  @Column('uuid', { nullable: true })
+  meetingId: string | null;
 
   @ManyToOne(() => Meeting, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'meeting_id' })

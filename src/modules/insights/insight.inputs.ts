@@ -18,7 +18,10 @@ export class InsightFilter {
   @Field(() => Topic, { nullable: true })
   category?: Topic | null;
 
-  @Field(() => String, { nullable: true, description: 'Insights about organisations of this industry (any case).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Insights about organisations of this industry, ignoring case and extra white space.',
+  })
   @IsOptional()
   @Label(100)
   industry?: string | null;

@@ -44,9 +44,12 @@ export class InsightResolver {
     return services.insights.updateCommitment(user!, id, input);
   }
 
-  @FieldResolver(() => Meeting, { nullable: true })
-  meeting(@Root() insight: Insight, @Ctx() { loaders }: Context): Promise<Meeting | null> {
-    return loaders.meeting.load(insight.meetingId);
+  @FieldResolver(() => Meeting, {
+    nullable: true,
+    description: 'The meeting it was learned in; null if added on its own.',
+  })
+  meeting(@Root() insight: Insight, @Ctx() { loaders }: Context): Promise<Meeting | null> | null {
+    return insight.meetingId ? loaders.meeting.load(insight.meetingId) : null;
   }
 
   @FieldResolver(() => Organisation, { nullable: true })

@@ -5,6 +5,7 @@ import { isUuid } from '../../core/ids';
 import { cleanText, rejectNulls } from '../../core/inputs';
 import type { AuthUser } from '../auth/access-tokens';
 import { Organisation } from '../organisations/organisation.entity';
+import { industryMatches } from '../organisations/industry-match';
 import { ownOrganisationId } from '../organisations/organisation-ownership';
 import { Commitment } from './commitment.entity';
 import { Insight } from './insight.entity';
@@ -43,9 +44,9 @@ export class InsightService {
           .subQuery()
           .select('o.id')
           .from(Organisation, 'o')
-          .where('o.user_id = :userId AND lower(o.industry) = lower(:industry)')
+          .where(`o.user_id = :userId AND ${industryMatches('o.industry', ':industry')}`)
           .getQuery()})`,
-        { industry: filter.industry.trim() },
+        { industry: filter.industry },
       );
     }
     return paginate(qb, page, {

@@ -29,6 +29,7 @@ const CONTACT_FIELDS = {
   introducedBy: ['introducedById'],
   introductions: ['id'],
   introductionChain: ['id'],
+  interactions: ['id'],
   meetings: ['id'],
   insights: ['id'],
   commitments: ['id'],

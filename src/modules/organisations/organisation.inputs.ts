@@ -114,7 +114,10 @@ export class OrganisationFilter {
   @Label(LIMITS.shortText)
   search?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Exact industry, case-insensitive.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Exact industry, ignoring case and extra white space: " Fin  Tech " finds "fin tech".',
+  })
   @IsOptional()
   @Label(100)
   industry?: string | null;

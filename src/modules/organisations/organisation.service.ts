@@ -14,6 +14,7 @@ import {
   type OrganisationFilter,
   type UpdateOrganisationInput,
 } from './organisation.inputs';
+import { industryMatches } from './industry-match';
 
 const ORDERS: Record<OrganisationSort, KeysetOrder<Organisation>> = {
   [OrganisationSort.NAME]: {
@@ -55,7 +56,7 @@ export class OrganisationService {
     searchWords(filter.search).forEach((word, i) =>
       qb.andWhere(`${ORGANISATION_SEARCH_TEXT} LIKE :w${i}`, { [`w${i}`]: likePattern(word) }),
     );
-    if (filter.industry) qb.andWhere('lower(o.industry) = lower(:industry)', { industry: filter.industry.trim() });
+    if (filter.industry) qb.andWhere(industryMatches('o.industry', ':industry'), { industry: filter.industry });
     if (filter.tag) qb.andWhere(':tag = ANY(o.tags)', { tag: filter.tag.trim().toLowerCase() });
     if (filter.ids) qb.andWhere('o.id = ANY(:ids)', { ids: filter.ids.filter(isUuid) });
     return paginate(qb, page, ORDERS[sort]);
