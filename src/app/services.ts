@@ -21,7 +21,9 @@ import { EmailQueue } from '../modules/emails/email-queue';
 import { OutboxService } from '../modules/emails/outbox.service';
 import { ScheduledEmailService } from '../modules/emails/scheduled-email.service';
 import { SuppressionService } from '../modules/emails/suppression.service';
+import { CommitmentService } from '../modules/insights/commitment.service';
 import { InsightService } from '../modules/insights/insight.service';
+import { JobLeadService } from '../modules/insights/job-lead.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
 import { OrganisationService } from '../modules/organisations/organisation.service';
 import { QuestionService } from '../modules/questions/question.service';
@@ -63,6 +65,8 @@ export interface Services {
   questions: QuestionService;
   meetings: MeetingService;
   insights: InsightService;
+  commitments: CommitmentService;
+  jobLeads: JobLeadService;
   /** Export links and the calendar feed. */
   dataExports: DataExportService;
 }
@@ -145,6 +149,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),
     insights,
+    commitments: new CommitmentService(ds),
+    jobLeads: new JobLeadService(ds),
     dataExports: new DataExportService(ds, config),
   };
 }

@@ -4,6 +4,7 @@ import { errorOf } from '../helpers/graphql';
 import {
   CompleteMeetingDocument,
   CreateContactDocument,
+  CreateJobLeadDocument,
   CreateOrganisationDocument,
   DuplicateContactsDocument,
   MergeContactsDocument,
@@ -138,6 +139,8 @@ describe('mergeContacts', () => {
       },
     });
     await ada.ok(ScheduleMeetingDocument, { input: { contactId: gone.id, startsAt: at(48), endsAt: at(49) } });
+    // A lead the merged contact referred the user for.
+    await ada.ok(CreateJobLeadDocument, { input: { title: 'Volcano engineer', referredById: gone.id } });
 
     const before = await referencesTo(gone.id);
     // Every referencing column has rows to move, so the test proves each one is covered.

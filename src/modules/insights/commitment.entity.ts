@@ -19,7 +19,7 @@ export enum CommitmentOwner {
 registerEnumType(CommitmentOwner, { name: 'CommitmentOwner', description: 'Who made the promise.' });
 
 @ObjectType({
-  description: 'A promise made in a meeting ("send her my portfolio"), by you or by the contact.',
+  description: 'A promise ("send her my portfolio"), by you or by the contact, in a meeting or on its own.',
   simpleResolvers: true,
 })
 @Entity('commitments')
@@ -33,9 +33,10 @@ export class Commitment {
   @Column('uuid')
   userId: string;
 
+  /** The meeting the promise was made in; null for one recorded on its own. */
   @Index('commitments_meeting_id_idx')
-  @Column('uuid')
-  meetingId: string;
+  @Column('uuid', { nullable: true })
+  meetingId: string | null;
 
   @ManyToOne(() => Meeting, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'meeting_id' })

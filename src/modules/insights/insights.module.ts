@@ -7,7 +7,9 @@ import {
 } from './insight-relations.resolver';
 import { Insight } from './insight.entity';
 import { insightLoaders } from './insight.loaders';
-import { CommitmentFieldsResolver, InsightResolver, JobLeadFieldsResolver } from './insight.resolver';
+import { InsightResolver } from './insight.resolver';
+import { CommitmentResolver } from './commitment.resolver';
+import { JobLeadResolver } from './job-lead.resolver';
 import { JobLead } from './job-lead.entity';
 
 export const insightsModule = {
@@ -15,8 +17,8 @@ export const insightsModule = {
   entities: [Insight, Commitment, JobLead],
   resolvers: [
     InsightResolver,
-    CommitmentFieldsResolver,
-    JobLeadFieldsResolver,
+    CommitmentResolver,
+    JobLeadResolver,
     MeetingInsightsResolver,
     ContactInsightsResolver,
     OrganisationInsightsResolver,
