@@ -149,8 +149,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),
     insights,
-    commitments: new CommitmentService(ds),
-    jobLeads: new JobLeadService(ds),
+    commitments: new CommitmentService(ds, outbox),
+    jobLeads: new JobLeadService(ds, outbox),
     dataExports: new DataExportService(ds, config),
   };
 }

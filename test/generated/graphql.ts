@@ -171,9 +171,11 @@ export type DuplicateReason =
   | 'SIMILAR_NAME_SAME_ORGANISATION';
 
 export type EmailKind =
+  | 'COMMITMENT_DUE'
   | 'EMAIL_CHANGED'
   | 'EMAIL_VERIFICATION'
   | 'FOLLOW_UP'
+  | 'JOB_LEAD_DEADLINE'
   | 'KEEP_IN_TOUCH_DIGEST'
   | 'MEETING_CANCELLED'
   | 'MEETING_UPDATED'

@@ -17,6 +17,10 @@ export enum EmailKind {
   PASSWORD_RESET = 'PASSWORD_RESET',
   /** To the address an account moved away from (changeEmail), once the new one is verified. */
   EMAIL_CHANGED = 'EMAIL_CHANGED',
+  /** To the user on the morning a promise they made is due (or folded into that day's digest). */
+  COMMITMENT_DUE = 'COMMITMENT_DUE',
+  /** To the user on the morning an open job lead's deadline falls (or folded into that day's digest). */
+  JOB_LEAD_DEADLINE = 'JOB_LEAD_DEADLINE',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -32,7 +36,13 @@ export const USER_REMINDERS: ReadonlySet<EmailKind> = new Set([
   EmailKind.PREP_REMINDER,
   EmailKind.KEEP_IN_TOUCH_DIGEST,
   EmailKind.OUTREACH_NUDGE,
+  EmailKind.COMMITMENT_DUE,
+  EmailKind.JOB_LEAD_DEADLINE,
 ]);
+
+/** The day's reminders of things due, which the keep-in-touch digest carries when there is one (due-reminders.ts). */
+export const DUE_REMINDERS = [EmailKind.COMMITMENT_DUE, EmailKind.JOB_LEAD_DEADLINE] as const;
+export type DueReminderKind = (typeof DUE_REMINDERS)[number];
 
 /**
  * Emails about the account itself, in Rapport's own fixed wording: never editable or previewable

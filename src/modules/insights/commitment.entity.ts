@@ -25,6 +25,8 @@ registerEnumType(CommitmentOwner, { name: 'CommitmentOwner', description: 'Who m
 @Entity('commitments')
 // (user_id, coalesce(due_on, 'infinity'), id): the list's order; created in migration 0008.
 @Index('commitments_user_id_due_on_idx', { synchronize: false })
+// (due_on) WHERE owner = 'ME' AND done_at IS NULL: where reminders start; created in migration 0121.
+@Index('commitments_open_due_on_idx', { synchronize: false })
 export class Commitment {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')

@@ -56,6 +56,8 @@ export class JobLeadStatusChange {
 @Entity('job_leads')
 // (user_id, coalesce(deadline, 'infinity'), id): the deadline order; created in migration 0120.
 @Index('job_leads_user_id_deadline_idx', { synchronize: false })
+// (deadline) WHERE the lead is open: where reminders start; created in migration 0121.
+@Index('job_leads_open_deadline_idx', { synchronize: false })
 @Index('job_leads_user_id_created_at_idx', ['userId', 'createdAt', 'id'])
 export class JobLead {
   @Field(() => ID)

@@ -120,6 +120,15 @@ const VARIABLES = {
     dueSince: text('Date the note became due.'),
     daysOverdue: text('Days since it became due.'),
   }),
+  promises: list('Promises you made that are due today: {{#each promises}}{{description}}{{/each}}.', {
+    description: text('What you promised.'),
+    contactName: text('Who you promised it to (may be empty).'),
+  }),
+  deadlines: list('Open job leads whose deadline is today: {{#each deadlines}}{{title}}{{/each}}.', {
+    title: text('The job.'),
+    organisationName: text('Its organisation (may be empty).'),
+    status: text('Where it stands, e.g. "Applied".'),
+  }),
   outreach: object('Your request for a conversation (may be empty).', {
     sentOn: text('Date it was sent.'),
     daysAgo: text('Days since it was sent.'),
@@ -137,7 +146,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.PREP_REMINDER]: [...COMMON, ...MEETING],
   [EmailKind.THANK_YOU]: [...COMMON, ...MEETING, 'unsubscribeUrl'],
   [EmailKind.FOLLOW_UP]: [...COMMON, ...MEETING, 'unsubscribeUrl'],
-  [EmailKind.KEEP_IN_TOUCH_DIGEST]: [...COMMON, 'digest'],
+  [EmailKind.KEEP_IN_TOUCH_DIGEST]: [...COMMON, 'digest', 'promises', 'deadlines'],
   [EmailKind.OUTREACH]: [...COMMON, 'contact', 'organisation', 'message', 'unsubscribeUrl'],
   [EmailKind.OUTREACH_NUDGE]: [...COMMON, 'contact', 'organisation', 'outreach'],
   [EmailKind.MEETING_CANCELLED]: [...COMMON, ...MEETING],
@@ -145,6 +154,8 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.EMAIL_VERIFICATION]: ['recipient', 'appUrl', 'actionUrl'],
   [EmailKind.PASSWORD_RESET]: ['recipient', 'appUrl', 'actionUrl'],
   [EmailKind.EMAIL_CHANGED]: ['recipient', 'appUrl'],
+  [EmailKind.COMMITMENT_DUE]: [...COMMON, 'promises'],
+  [EmailKind.JOB_LEAD_DEADLINE]: [...COMMON, 'deadlines'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>
@@ -331,6 +342,8 @@ export function sampleContext(kind: EmailKind): RenderContext {
         dueSince: new Date('2025-12-01T09:00:00Z'),
       },
     ],
+    promises: [{ description: 'Send Grace my portfolio', contactName: 'Grace Hopper' }],
+    deadlines: [{ title: 'Data analyst', organisationName: 'Acme', status: 'APPLIED' }],
     message: 'I am moving into software and would love to hear how you started.',
     outreach: { requestedAt: new Date('2026-01-01T09:00:00Z') },
     unsubscribeUrl: 'https://rapport.example/unsubscribe/sample',

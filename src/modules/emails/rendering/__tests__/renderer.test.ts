@@ -25,6 +25,8 @@ const SUBJECTS: Record<EmailKind, string> = {
   EMAIL_VERIFICATION: 'Verify your email address for Rapport',
   PASSWORD_RESET: 'Reset your Rapport password',
   EMAIL_CHANGED: 'The email address of your Rapport account was changed',
+  COMMITMENT_DUE: 'Promises due today',
+  JOB_LEAD_DEADLINE: 'Last day to apply',
 };
 
 const PEOPLE = [
@@ -95,6 +97,21 @@ describe('default templates', () => {
       'digest[].lastContacted',
       'digest[].dueSince',
       'digest[].daysOverdue',
+      // What the digest carries on a day it goes out: promises and deadlines due today.
+      'promises',
+      'promises[].description',
+      'promises[].contactName',
+      'deadlines',
+      'deadlines[].title',
+      'deadlines[].organisationName',
+      'deadlines[].status',
+    ]);
+    expect(names(EmailKind.COMMITMENT_DUE)).toEqual([
+      ...PEOPLE,
+      'appUrl',
+      'promises',
+      'promises[].description',
+      'promises[].contactName',
     ]);
   });
 });
