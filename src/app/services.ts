@@ -27,6 +27,8 @@ import { InsightService } from '../modules/insights/insight.service';
 import { OrganisationComparisonService } from '../modules/insights/organisation-comparison.service';
 import { DebriefService } from '../modules/meetings/debrief.service';
 import { InteractionService } from '../modules/interactions/interaction.service';
+import { CommitmentService } from '../modules/insights/commitment.service';
+import { JobLeadService } from '../modules/insights/job-lead.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
 import { OrganisationService } from '../modules/organisations/organisation.service';
 import { PlanningService } from '../modules/planning/planning.service';
@@ -78,6 +80,8 @@ export interface Services {
   organisationComparison: OrganisationComparisonService;
   /** Contacts' timelines. */
   interactions: InteractionService;
+  commitments: CommitmentService;
+  jobLeads: JobLeadService;
   /** Export links and the calendar feed. */
   dataExports: DataExportService;
   /** Meeting slots, the funnel and weekly progress. */
@@ -178,6 +182,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     debriefs: new DebriefService(ds),
     organisationComparison: new OrganisationComparisonService(ds),
     interactions: new InteractionService(ds),
+    commitments: new CommitmentService(ds, outbox),
+    jobLeads: new JobLeadService(ds, outbox),
     dataExports: new DataExportService(ds, config),
     planning: new PlanningService(ds),
   };

@@ -4,6 +4,7 @@ import { errorOf } from '../helpers/graphql';
 import {
   CompleteMeetingDocument,
   CreateContactDocument,
+  CreateJobLeadDocument,
   CreateOrganisationDocument,
   DismissDuplicateContactsDocument,
   DuplicateContactsDocument,
@@ -194,6 +195,8 @@ describe('mergeContacts', () => {
     // Dismissed pairs, with the merged contact on either side: they move like any reference.
     await ada.ok(DismissDuplicateContactsDocument, { contactId: gone.id, otherContactId: introducer.id });
     await ada.ok(DismissDuplicateContactsDocument, { contactId: marge.id, otherContactId: gone.id });
+    // A lead the merged contact referred the user for.
+    await ada.ok(CreateJobLeadDocument, { input: { title: 'Volcano engineer', referredById: gone.id } });
 
     const before = await referencesTo(gone.id);
     // Every referencing column has rows to move, so the test proves each one is covered.

@@ -14,8 +14,10 @@ import { signedInUser, type SignedInUser } from '../helpers/factories';
 import { postRaw } from '../helpers/graphql';
 import {
   CompleteMeetingDocument,
+  CreateCommitmentDocument,
   CreateContactDocument,
   CreateInsightDocument,
+  CreateJobLeadDocument,
   CreateOrganisationDocument,
   LogInteractionDocument,
   QuestionsDocument,
@@ -59,11 +61,12 @@ interface Fixture {
   insightId: string;
   /** A's meeting that was held (insights can be added to it). */
   completedMeetingId: string;
+  jobLeadId: string;
   scheduledEmailId: string;
   /** A's sign-in (a refresh-token family). */
   sessionId: string;
   /** B's own objects, to fill the other fields of a mutation. */
-  own: { contactId: string; meetingId: string; insightId: string };
+  own: { contactId: string; meetingId: string; insightId: string; commitmentId: string; jobLeadId: string };
 }
 
 type Expectation = 'null' | 'NOT_FOUND' | 'EMPTY';
@@ -128,6 +131,8 @@ const PROBES: Record<string, Probe> = {
   'Query.insights.filter.contactId': list('insights', (f) => ({ contactId: f.contactId })),
   'Query.insights.filter.meetingId': list('insights', (f) => ({ meetingId: f.meetingId })),
   'Query.commitments.filter.contactId': list('commitments', (f) => ({ contactId: f.contactId })),
+  'Query.jobLeads.filter.organisationId': list('jobLeads', (f) => ({ organisationId: f.organisationId })),
+  'Query.jobLeads.filter.contactId': list('jobLeads', (f) => ({ contactId: f.contactId })),
 
   'Mutation.updateOrganisation.id': mutationWithInput(
     'updateOrganisation',
@@ -315,6 +320,62 @@ const PROBES: Record<string, Probe> = {
     () => ({ done: true }),
     (f) => f.commitmentId,
   ),
+  'Mutation.updateCommitment.input.contactId': mutationWithInput(
+    'updateCommitment',
+    'UpdateCommitmentInput',
+    (f) => ({ contactId: f.contactId }),
+    (f) => f.own.commitmentId,
+  ),
+  'Mutation.createCommitment.input.contactId': mutationWithInput('createCommitment', 'CreateCommitmentInput', (f) => ({
+    description: 'x',
+    contactId: f.contactId,
+  })),
+  'Mutation.createCommitment.input.meetingId': mutationWithInput('createCommitment', 'CreateCommitmentInput', (f) => ({
+    description: 'x',
+    meetingId: f.meetingId,
+  })),
+  'Mutation.deleteCommitment.id': byId('deleteCommitment', 'commitmentId', '', ''),
+  'Mutation.createJobLead.input.organisationId': mutationWithInput('createJobLead', 'CreateJobLeadInput', (f) => ({
+    title: 'x',
+    organisationId: f.organisationId,
+  })),
+  'Mutation.createJobLead.input.contactId': mutationWithInput('createJobLead', 'CreateJobLeadInput', (f) => ({
+    title: 'x',
+    contactId: f.contactId,
+  })),
+  'Mutation.createJobLead.input.referredById': mutationWithInput('createJobLead', 'CreateJobLeadInput', (f) => ({
+    title: 'x',
+    referredById: f.contactId,
+  })),
+  'Mutation.createJobLead.input.meetingId': mutationWithInput('createJobLead', 'CreateJobLeadInput', (f) => ({
+    title: 'x',
+    meetingId: f.meetingId,
+  })),
+  'Mutation.updateJobLead.id': mutationWithInput(
+    'updateJobLead',
+    'UpdateJobLeadInput',
+    () => ({ status: 'WITHDRAWN' }),
+    (f) => f.jobLeadId,
+  ),
+  'Mutation.updateJobLead.input.organisationId': mutationWithInput(
+    'updateJobLead',
+    'UpdateJobLeadInput',
+    (f) => ({ organisationId: f.organisationId }),
+    (f) => f.own.jobLeadId,
+  ),
+  'Mutation.updateJobLead.input.contactId': mutationWithInput(
+    'updateJobLead',
+    'UpdateJobLeadInput',
+    (f) => ({ contactId: f.contactId }),
+    (f) => f.own.jobLeadId,
+  ),
+  'Mutation.updateJobLead.input.referredById': mutationWithInput(
+    'updateJobLead',
+    'UpdateJobLeadInput',
+    (f) => ({ referredById: f.contactId }),
+    (f) => f.own.jobLeadId,
+  ),
+  'Mutation.deleteJobLead.id': byId('deleteJobLead', 'jobLeadId', '', ''),
 };
 
 let app: TestApp;
@@ -372,6 +433,9 @@ beforeAll(async () => {
       commitments: [{ owner: 'ME', description: 'Secret promise' }],
     },
   });
+  const { createJobLead: lead } = await a.ok(CreateJobLeadDocument, {
+    input: { title: 'Secret lead', organisationId: org.id, contactId: contact.id, referredById: introducer.id },
+  });
   const { scheduleMeeting: open } = await a.ok(ScheduleMeetingDocument, {
     input: { contactId: contact.id, startsAt: past(3), endsAt: past(2), questionIds: [questionId] },
   });
@@ -383,6 +447,8 @@ beforeAll(async () => {
   const { scheduleMeeting: bMeeting } = await b.ok(ScheduleMeetingDocument, {
     input: { contactId: bContact.id, startsAt: past(6), endsAt: past(5) },
   });
+  const { createCommitment: bPromise } = await b.ok(CreateCommitmentDocument, { input: { description: 'Mine' } });
+  const { createJobLead: bLead } = await b.ok(CreateJobLeadDocument, { input: { title: 'Mine' } });
   const [email] = await app.infra.ds.query(
     `SELECT id FROM scheduled_emails WHERE meeting_id = $1 AND status = 'PENDING' LIMIT 1`,
     [open.id],
@@ -401,7 +467,14 @@ beforeAll(async () => {
     commitmentId: completeMeeting.commitments[0].id,
     insightId: completeMeeting.insights[0].id,
     completedMeetingId: done.id,
-    own: { contactId: bContact.id, meetingId: bMeeting.id, insightId: bInsight.id },
+    jobLeadId: lead.id,
+    own: {
+      contactId: bContact.id,
+      meetingId: bMeeting.id,
+      insightId: bInsight.id,
+      commitmentId: bPromise.id,
+      jobLeadId: bLead.id,
+    },
   };
 });
 afterAll(() => app.close());

@@ -4,7 +4,8 @@ import { isUuid } from '../../core/ids';
 import type { ContactStage } from '../contacts/contact-stage';
 import type { MeetingStatus } from '../meetings/meeting.entity';
 import { loadWeeklyProgress } from '../meetings/weekly-progress';
-import { CONTACT_FACING, EmailKind } from './email-kind';
+import { DUE_REMINDERS, CONTACT_FACING, EmailKind, type DueReminderKind } from './email-kind';
+import { loadDueItems } from './due-reminders';
 import { CONTACT_DUE_SQL } from './keep-in-touch';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
 import type { RenderContext, TemplateSource } from './rendering/render.types';
@@ -231,6 +232,7 @@ export async function emailDataFrom(m: EntityManager, r: DataRow, opts: RenderCo
     digest:
       kind === EmailKind.KEEP_IN_TOUCH_DIGEST || kind === EmailKind.WEEKLY_DIGEST ? await loadDigest(m, userId) : null,
     progress: kind === EmailKind.WEEKLY_DIGEST ? await loadProgress(m, userId) : null,
+    ...(await dueItemsFor(m, userId, kind)),
     message: opts.message ?? null,
     outreach: kind === EmailKind.OUTREACH_NUDGE && contact ? await loadOutreach(m, userId, r.c_id as string) : null,
     unsubscribeUrl: opts.unsubscribeUrl,
@@ -245,6 +247,18 @@ export async function emailDataFrom(m: EntityManager, r: DataRow, opts: RenderCo
  */
 export async function loadRenderContext(m: EntityManager, opts: RenderContextOptions): Promise<RenderContext | null> {
   return (await loadEmailData(m, opts))?.ctx ?? null;
+}
+
+/** What is due today, for a promise or deadline reminder, or a digest (which carries both). */
+async function dueItemsFor(
+  m: EntityManager,
+  userId: string,
+  kind: EmailKind,
+): Promise<Pick<RenderContext, 'promises' | 'deadlines'>> {
+  const digest = kind === EmailKind.KEEP_IN_TOUCH_DIGEST;
+  if (!digest && !DUE_REMINDERS.includes(kind as DueReminderKind)) return {};
+  const items = await loadDueItems(m, userId, digest ? DUE_REMINDERS : [kind as DueReminderKind], digest);
+  return { promises: items.promises, deadlines: items.deadlines };
 }
 
 /** The user's contacts whose keep-in-touch cadence has run out, most overdue first. */

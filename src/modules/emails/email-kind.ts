@@ -21,6 +21,10 @@ export enum EmailKind {
   ACCOUNT_EXISTS = 'ACCOUNT_EXISTS',
   /** To the user once a week, on their chosen weekday: meetings against the goal, the streak, who is due a note. */
   WEEKLY_DIGEST = 'WEEKLY_DIGEST',
+  /** To the user on the morning a promise they made is due (or folded into that day's digest). */
+  COMMITMENT_DUE = 'COMMITMENT_DUE',
+  /** To the user on the morning an open job lead's deadline falls (or folded into that day's digest). */
+  JOB_LEAD_DEADLINE = 'JOB_LEAD_DEADLINE',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -37,7 +41,13 @@ export const USER_REMINDERS: ReadonlySet<EmailKind> = new Set([
   EmailKind.KEEP_IN_TOUCH_DIGEST,
   EmailKind.OUTREACH_NUDGE,
   EmailKind.WEEKLY_DIGEST,
+  EmailKind.COMMITMENT_DUE,
+  EmailKind.JOB_LEAD_DEADLINE,
 ]);
+
+/** The day's reminders of things due, which the keep-in-touch digest carries when there is one (due-reminders.ts). */
+export const DUE_REMINDERS = [EmailKind.COMMITMENT_DUE, EmailKind.JOB_LEAD_DEADLINE] as const;
+export type DueReminderKind = (typeof DUE_REMINDERS)[number];
 
 /**
  * Emails about the account itself, in Rapport's own fixed wording: never editable or previewable

@@ -84,6 +84,7 @@ export class EmailSender {
       toEmail: row.toEmail,
       facts: data.facts,
       dueContacts: data.ctx?.digest?.length ?? null,
+      dueItems: (data.ctx?.promises?.length ?? 0) + (data.ctx?.deadlines?.length ?? 0),
     });
     if (!decision.send) return this.outcomes.skipped(row, decision);
     const action = ACCOUNT_ACTIONS[row.kind];

@@ -26,6 +26,8 @@ const KIND_LABELS: Record<EmailKind, string> = {
   [EmailKind.EMAIL_CHANGED]: 'Your address was changed',
   [EmailKind.ACCOUNT_EXISTS]: 'You already have an account',
   [EmailKind.WEEKLY_DIGEST]: 'Your week',
+  [EmailKind.COMMITMENT_DUE]: 'Promises due today',
+  [EmailKind.JOB_LEAD_DEADLINE]: 'Last day to apply',
 };
 
 const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;
@@ -47,6 +49,8 @@ export enum CancelReason {
   ANSWERED = 'ANSWERED',
   /** A keep-in-touch digest with no contact due any more when it was to be sent. */
   NOTHING_DUE = 'NOTHING_DUE',
+  /** A promise or deadline reminder whose items the day's keep-in-touch digest carries instead. */
+  FOLDED_INTO_DIGEST = 'FOLDED_INTO_DIGEST',
 }
 
 /**

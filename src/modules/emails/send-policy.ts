@@ -14,6 +14,8 @@ export interface SendPolicyInput {
   facts: EmailFacts;
   /** For a keep-in-touch digest: how many contacts it would list now (null when nothing was read). */
   dueContacts: number | null;
+  /** Promises and deadlines due today it would list now (a due reminder, or a digest carrying them). */
+  dueItems?: number | null;
 }
 
 /** Why a claimed email ends without being sent, as `scheduled_emails.cancel_reason` records it. */
@@ -42,7 +44,15 @@ const SEND: SendDecision = { send: true };
  * nudge whose contact is gone or has answered; a digest with nobody due any more. No I/O: every
  * fact is read with the claim.
  */
-export function decideSend({ kind, meetingId, contactId, toEmail, facts, dueContacts }: SendPolicyInput): SendDecision {
+export function decideSend({
+  kind,
+  meetingId,
+  contactId,
+  toEmail,
+  facts,
+  dueContacts,
+  dueItems,
+}: SendPolicyInput): SendDecision {
   // Nothing goes out in the name of a suspended account, or of one that no longer exists: not
   // its reminders, and not its mail to contacts (an abusive account's outreach above all).
   if (!facts.user) return cancel('ACCOUNT_SUSPENDED', 'the account no longer exists');
@@ -95,8 +105,12 @@ export function decideSend({ kind, meetingId, contactId, toEmail, facts, dueCont
       return cancel(CancelReason.ANSWERED, `the contact moved on to ${contact.stage}`);
     }
   }
-  if (kind === EmailKind.KEEP_IN_TOUCH_DIGEST && !dueContacts) {
+  // A digest that carries promises or deadlines still goes when no contact is due any more.
+  if (kind === EmailKind.KEEP_IN_TOUCH_DIGEST && !dueContacts && !dueItems) {
     return cancel(CancelReason.NOTHING_DUE, 'no contact is due any more');
+  }
+  if ((kind === EmailKind.COMMITMENT_DUE || kind === EmailKind.JOB_LEAD_DEADLINE) && !dueItems) {
+    return cancel(CancelReason.NOTHING_DUE, 'nothing is due today any more');
   }
   return SEND;
 }

@@ -19,12 +19,14 @@ export enum CommitmentOwner {
 registerEnumType(CommitmentOwner, { name: 'CommitmentOwner', description: 'Who made the promise.' });
 
 @ObjectType({
-  description: 'A promise made in a meeting ("send her my portfolio"), by you or by the contact.',
+  description: 'A promise ("send her my portfolio"), by you or by the contact, in a meeting or on its own.',
   simpleResolvers: true,
 })
 @Entity('commitments')
 // (user_id, coalesce(due_on, 'infinity'), id): the list's order; created in migration 0008.
 @Index('commitments_user_id_due_on_idx', { synchronize: false })
+// (due_on) WHERE owner = 'ME' AND done_at IS NULL: where reminders start; created in migration 0121.
+@Index('commitments_open_due_on_idx', { synchronize: false })
 export class Commitment {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -33,9 +35,10 @@ export class Commitment {
   @Column('uuid')
   userId: string;
 
+  /** The meeting the promise was made in; null for one recorded on its own. */
   @Index('commitments_meeting_id_idx')
-  @Column('uuid')
-  meetingId: string;
+  @Column('uuid', { nullable: true })
+  meetingId: string | null;
 
   @ManyToOne(() => Meeting, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'meeting_id' })

@@ -27,34 +27,6 @@ export class InsightFilter {
   industry?: string | null;
 }
 
-@InputType()
-export class CommitmentFilter {
-  @Field(() => Boolean, { nullable: true })
-  done?: boolean | null;
-
-  @Field(() => CommitmentOwner, { nullable: true })
-  owner?: CommitmentOwner | null;
-
-  @Field(() => ID, { nullable: true })
-  contactId?: string | null;
-}
-
-@InputType({ description: 'Only the fields given change.' })
-export class UpdateCommitmentInput {
-  @Field(() => Boolean, { nullable: true })
-  done?: boolean | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Label(1000)
-  description?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; null clears it.' })
-  @IsOptional()
-  @IsoDate()
-  dueOn?: string | null;
-}
-
 // What a debrief records (see CompleteMeetingInput).
 
 @InputType()

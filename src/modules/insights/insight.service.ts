@@ -1,23 +1,16 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { NotFoundError } from '../../core/errors';
 import { paginate, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
-import { cleanText, rejectNulls } from '../../core/inputs';
+import { cleanText } from '../../core/inputs';
 import type { AuthUser } from '../auth/access-tokens';
 import { Organisation } from '../organisations/organisation.entity';
 import { industryMatches } from '../organisations/industry-match';
 import { ownOrganisationId } from '../organisations/organisation-ownership';
 import { Commitment } from './commitment.entity';
 import { Insight } from './insight.entity';
-import type {
-  CommitmentFilter,
-  CommitmentInput,
-  InsightFilter,
-  InsightInput,
-  JobLeadInput,
-  UpdateCommitmentInput,
-} from './insight.inputs';
-import { JobLead } from './job-lead.entity';
+import type { CommitmentInput, InsightFilter, InsightInput, JobLeadInput } from './insight.inputs';
+import { JobLead, JobLeadStatus } from './job-lead.entity';
+import { withStep } from './job-lead-pipeline';
 
 /** What a debrief records about one meeting. */
 export interface Learnings {
@@ -56,35 +49,6 @@ export class InsightService {
       id: 'i.id',
       idOf: (i) => i.id,
     });
-  }
-
-  commitments(user: AuthUser, filter: CommitmentFilter, page: PageArgs): Promise<Page<Commitment>> {
-    const qb = this.ds
-      .getRepository(Commitment)
-      .createQueryBuilder('c')
-      .where('c.user_id = :userId', { userId: user.id });
-    if (typeof filter.done === 'boolean') qb.andWhere(filter.done ? 'c.done_at IS NOT NULL' : 'c.done_at IS NULL');
-    if (filter.owner) qb.andWhere('c.owner = :owner', { owner: filter.owner });
-    if (filter.contactId) qb.andWhere('c.contact_id = :contact', { contact: idOrNull(filter.contactId) });
-    // Soonest due first; undated promises last.
-    return paginate(qb, page, {
-      expression: `coalesce(c.due_on, 'infinity'::date)`,
-      type: 'date',
-      direction: 'ASC',
-      id: 'c.id',
-      idOf: (c) => c.id,
-    });
-  }
-
-  async updateCommitment(user: AuthUser, id: string, input: UpdateCommitmentInput): Promise<Commitment> {
-    rejectNulls(input, ['done', 'description']);
-    const repo = this.ds.getRepository(Commitment);
-    const commitment = isUuid(id) ? await repo.findOneBy({ id, userId: user.id }) : null;
-    if (!commitment) throw new NotFoundError('Commitment');
-    if (typeof input.done === 'boolean') commitment.doneAt = input.done ? (commitment.doneAt ?? new Date()) : null;
-    if (input.description) commitment.description = input.description.trim();
-    if (input.dueOn !== undefined) commitment.dueOn = input.dueOn;
-    return repo.save(commitment);
   }
 
   /**
@@ -132,6 +96,7 @@ export class InsightService {
         title: lead.title.trim(),
         url: cleanText(lead.url) ?? null,
         notes: cleanText(lead.notes) ?? null,
+        statusHistory: withStep([], JobLeadStatus.INTERESTED, new Date()),
       });
     }
   }

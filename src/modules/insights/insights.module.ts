@@ -8,7 +8,9 @@ import {
 import { InsightEditingResolver } from './insight-editing.resolver';
 import { Insight } from './insight.entity';
 import { insightLoaders } from './insight.loaders';
-import { CommitmentFieldsResolver, InsightResolver, JobLeadFieldsResolver } from './insight.resolver';
+import { InsightResolver } from './insight.resolver';
+import { CommitmentResolver } from './commitment.resolver';
+import { JobLeadResolver } from './job-lead.resolver';
 import { JobLead } from './job-lead.entity';
 import { OrganisationComparisonResolver } from './organisation-comparison.resolver';
 
@@ -19,8 +21,8 @@ export const insightsModule = {
     InsightResolver,
     InsightEditingResolver,
     OrganisationComparisonResolver,
-    CommitmentFieldsResolver,
-    JobLeadFieldsResolver,
+    CommitmentResolver,
+    JobLeadResolver,
     MeetingInsightsResolver,
     ContactInsightsResolver,
     OrganisationInsightsResolver,

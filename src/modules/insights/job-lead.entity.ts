@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import {
   Column,
   CreateDateColumn,
@@ -13,8 +13,52 @@ import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
 
-@ObjectType({ description: 'An opening heard of in a meeting.' })
+/** Where a lead stands; the order is the pipeline's (docs/network.md § Job leads). */
+export enum JobLeadStatus {
+  INTERESTED = 'INTERESTED',
+  APPLIED = 'APPLIED',
+  INTERVIEWING = 'INTERVIEWING',
+  OFFER = 'OFFER',
+  ACCEPTED = 'ACCEPTED',
+  REJECTED = 'REJECTED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+registerEnumType(JobLeadStatus, {
+  name: 'JobLeadStatus',
+  description: 'INTERESTED → APPLIED → INTERVIEWING → OFFER → ACCEPTED; REJECTED or WITHDRAWN from any open status.',
+});
+
+/** Statuses a lead is still moving in (reminded of its deadline). */
+export const OPEN_JOB_LEAD_STATUSES: readonly JobLeadStatus[] = [
+  JobLeadStatus.INTERESTED,
+  JobLeadStatus.APPLIED,
+  JobLeadStatus.INTERVIEWING,
+  JobLeadStatus.OFFER,
+];
+
+/** One step of a lead's history, as stored in `status_history`. */
+export interface JobLeadStatusStep {
+  status: JobLeadStatus;
+  /** ISO 8601 instant. */
+  at: string;
+}
+
+@ObjectType({ description: 'A status a lead entered, and when.' })
+export class JobLeadStatusChange {
+  @Field(() => JobLeadStatus)
+  status: JobLeadStatus;
+
+  @Field(() => Date)
+  at: Date;
+}
+
+@ObjectType({ description: 'An opening you are pursuing, heard of in a meeting or found on your own.' })
 @Entity('job_leads')
+// (user_id, coalesce(deadline, 'infinity'), id): the deadline order; created in migration 0120.
+@Index('job_leads_user_id_deadline_idx', { synchronize: false })
+// (deadline) WHERE the lead is open: where reminders start; created in migration 0121.
+@Index('job_leads_open_deadline_idx', { synchronize: false })
+@Index('job_leads_user_id_created_at_idx', ['userId', 'createdAt', 'id'])
 export class JobLead {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -23,9 +67,10 @@ export class JobLead {
   @Column('uuid')
   userId: string;
 
+  /** The meeting it was heard of in; null for one recorded on its own. */
   @Index('job_leads_meeting_id_idx')
-  @Column('uuid')
-  meetingId: string;
+  @Column('uuid', { nullable: true })
+  meetingId: string | null;
 
   @ManyToOne(() => Meeting, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'meeting_id' })
@@ -39,6 +84,7 @@ export class JobLead {
   @JoinColumn({ name: 'organisation_id' })
   organisation?: Relation<Organisation>;
 
+  /** The contact it came from (the meeting's, for a debrief's lead). */
   @Index('job_leads_contact_id_idx')
   @Column('uuid', { nullable: true })
   contactId: string | null;
@@ -46,6 +92,14 @@ export class JobLead {
   @ManyToOne(() => Contact, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'contact_id' })
   contact?: Relation<Contact>;
+
+  @Index('job_leads_referred_by_id_idx')
+  @Column('uuid', { nullable: true })
+  referredById: string | null;
+
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'referred_by_id' })
+  referredBy?: Relation<Contact>;
 
   @Field()
   @Column('text')
@@ -58,6 +112,22 @@ export class JobLead {
   @Field(() => String, { nullable: true })
   @Column('text', { nullable: true })
   notes: string | null;
+
+  @Field(() => JobLeadStatus)
+  @Column({ type: 'enum', enum: JobLeadStatus, enumName: 'job_lead_status', default: JobLeadStatus.INTERESTED })
+  status: JobLeadStatus;
+
+  @Field(() => Date, { description: 'When the status last changed.' })
+  @Column('timestamptz', { default: () => 'now()' })
+  statusChangedAt: Date;
+
+  /** Every status the lead entered, oldest first (capped: see job-lead-pipeline.ts). */
+  @Column('jsonb')
+  statusHistory: JobLeadStatusStep[];
+
+  @Field(() => String, { nullable: true, description: 'Last day to apply (YYYY-MM-DD), in your time zone.' })
+  @Column('date', { nullable: true })
+  deadline: string | null;
 
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })

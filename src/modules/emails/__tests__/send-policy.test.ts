@@ -30,6 +30,7 @@ function input(
     meetingId: withMeeting ? MEETING : null,
     contactId: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? null : CONTACT,
     dueContacts: kind === EmailKind.KEEP_IN_TOUCH_DIGEST ? 3 : null,
+    dueItems: kind === EmailKind.COMMITMENT_DUE || kind === EmailKind.JOB_LEAD_DEADLINE ? 2 : null,
     toEmail: USER_EMAIL,
     ...changes,
     facts: {
@@ -333,6 +334,38 @@ describe('decideSend', () => {
       const nothing = cancelled('NOTHING_DUE', 'no contact is due any more');
       expect(digest(0)).toEqual(nothing);
       expect(digest(null)).toEqual(nothing);
+    });
+
+    it('still goes with nobody due when it carries promises or deadlines due today', () => {
+      const carrying = (dueItems: number) =>
+        decideSend(input(EmailKind.KEEP_IN_TOUCH_DIGEST, { dueContacts: 0, dueItems }));
+      expect(carrying(1)).toEqual(SEND);
+      expect(carrying(0)).toEqual(cancelled('NOTHING_DUE', 'no contact is due any more'));
+    });
+  });
+
+  describe('a promise or deadline reminder', () => {
+    it.each([EmailKind.COMMITMENT_DUE, EmailKind.JOB_LEAD_DEADLINE])(
+      '%s goes while something is due today, and is cancelled once nothing is',
+      (kind) => {
+        expect(decideSend(input(kind, { dueItems: 1 }))).toEqual(SEND);
+        const nothing = cancelled('NOTHING_DUE', 'nothing is due today any more');
+        expect(decideSend(input(kind, { dueItems: 0 }))).toEqual(nothing);
+        expect(decideSend(input(kind, { dueItems: null }))).toEqual(nothing);
+      },
+    );
+
+    it.each([EmailKind.COMMITMENT_DUE, EmailKind.JOB_LEAD_DEADLINE])('%s can be switched off', (kind) => {
+      const off = {
+        user: {
+          disabledReminders: [kind],
+          suspendedAt: null,
+          emailVerified: true,
+          email: USER_EMAIL,
+          pendingEmail: null,
+        },
+      };
+      expect(decideSend(input(kind, { dueItems: 1 }, off))).toEqual(cancelled('REMINDER_OFF', 'reminder switched off'));
     });
   });
 

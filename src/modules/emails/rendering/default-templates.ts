@@ -87,6 +87,7 @@ Best regards,
   [EmailKind.KEEP_IN_TOUCH_DIGEST]: {
     subject: 'Time to catch up with a few people',
     body: `Hi {{user.firstName}},
+{{#if digest}}
 
 It has been a while since you were in touch with these people:
 
@@ -95,6 +96,23 @@ It has been a while since you were in touch with these people:
 {{/each}}
 
 A short note goes a long way: share some news, pass on an article they would enjoy, or thank them again for their help.
+{{/if}}
+{{#if promises}}
+
+Due today, as you promised:
+
+{{#each promises}}
+- {{description}}{{#if contactName}} (for {{contactName}}){{/if}}
+{{/each}}
+{{/if}}
+{{#if deadlines}}
+
+Last day to apply:
+
+{{#each deadlines}}
+- {{title}}{{#if organisationName}} at {{organisationName}}{{/if}} ({{status}})
+{{/each}}
+{{/if}}
 
 {{appUrl}}`,
   },
@@ -202,6 +220,34 @@ Due a note from you:
 {{else}}
 Nobody is waiting for a note from you.
 {{/if}}
+
+{{appUrl}}`,
+  },
+
+  [EmailKind.COMMITMENT_DUE]: {
+    subject: 'Promises due today',
+    body: `Hi {{user.firstName}},
+
+You said you would do these by today:
+
+{{#each promises}}
+- {{description}}{{#if contactName}} (for {{contactName}}){{/if}}
+{{/each}}
+
+Keeping small promises is what makes people glad to help again. Mark them done, or give them a new date:
+
+{{appUrl}}`,
+  },
+
+  [EmailKind.JOB_LEAD_DEADLINE]: {
+    subject: 'Last day to apply',
+    body: `Hi {{user.firstName}},
+
+Today is the deadline for:
+
+{{#each deadlines}}
+- {{title}}{{#if organisationName}} at {{organisationName}}{{/if}} ({{status}})
+{{/each}}
 
 {{appUrl}}`,
   },

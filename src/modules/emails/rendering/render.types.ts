@@ -52,6 +52,10 @@ export interface RenderContext {
     thisWeek: { held: number; met: boolean };
     lastWeek: { held: number; met: boolean };
   } | null;
+  /** COMMITMENT_DUE (and a digest that carries them): promises the user made that are due today. */
+  promises?: { description: string; contactName: string | null }[] | null;
+  /** JOB_LEAD_DEADLINE (and a digest that carries them): open job leads whose deadline is today. */
+  deadlines?: { title: string; organisationName: string | null; status: string }[] | null;
   /** OUTREACH: the user's own message. */
   message: string | null;
   /** OUTREACH_NUDGE: when the request went out (for "no reply after N days"); absent or null if unknown. */

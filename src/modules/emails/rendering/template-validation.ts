@@ -129,6 +129,15 @@ const VARIABLES = {
     lastWeekMet: flag('Whether last week met the goal.'),
     toGo: text('Meetings still to hold this week to meet the goal.'),
   }),
+  promises: list('Promises you made that are due today: {{#each promises}}{{description}}{{/each}}.', {
+    description: text('What you promised.'),
+    contactName: text('Who you promised it to (may be empty).'),
+  }),
+  deadlines: list('Open job leads whose deadline is today: {{#each deadlines}}{{title}}{{/each}}.', {
+    title: text('The job.'),
+    organisationName: text('Its organisation (may be empty).'),
+    status: text('Where it stands, e.g. "Applied".'),
+  }),
   outreach: object('Your request for a conversation (may be empty).', {
     sentOn: text('Date it was sent.'),
     daysAgo: text('Days since it was sent.'),
@@ -146,7 +155,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.PREP_REMINDER]: [...COMMON, ...MEETING],
   [EmailKind.THANK_YOU]: [...COMMON, ...MEETING, 'unsubscribeUrl'],
   [EmailKind.FOLLOW_UP]: [...COMMON, ...MEETING, 'unsubscribeUrl'],
-  [EmailKind.KEEP_IN_TOUCH_DIGEST]: [...COMMON, 'digest'],
+  [EmailKind.KEEP_IN_TOUCH_DIGEST]: [...COMMON, 'digest', 'promises', 'deadlines'],
   [EmailKind.OUTREACH]: [...COMMON, 'contact', 'organisation', 'message', 'unsubscribeUrl'],
   [EmailKind.OUTREACH_NUDGE]: [...COMMON, 'contact', 'organisation', 'outreach'],
   [EmailKind.MEETING_CANCELLED]: [...COMMON, ...MEETING],
@@ -156,6 +165,8 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.EMAIL_CHANGED]: ['recipient', 'appUrl'],
   [EmailKind.ACCOUNT_EXISTS]: ['recipient', 'appUrl'],
   [EmailKind.WEEKLY_DIGEST]: [...COMMON, 'progress', 'digest'],
+  [EmailKind.COMMITMENT_DUE]: [...COMMON, 'promises'],
+  [EmailKind.JOB_LEAD_DEADLINE]: [...COMMON, 'deadlines'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>
@@ -342,6 +353,8 @@ export function sampleContext(kind: EmailKind): RenderContext {
         dueSince: new Date('2025-12-01T09:00:00Z'),
       },
     ],
+    promises: [{ description: 'Send Grace my portfolio', contactName: 'Grace Hopper' }],
+    deadlines: [{ title: 'Data analyst', organisationName: 'Acme', status: 'APPLIED' }],
     message: 'I am moving into software and would love to hear how you started.',
     outreach: { requestedAt: new Date('2026-01-01T09:00:00Z') },
     progress: { goal: 3, streak: 2, thisWeek: { held: 1, met: false }, lastWeek: { held: 3, met: true } },

@@ -125,6 +125,8 @@ export interface ViewModel {
     lastWeekMet: boolean;
     toGo: number;
   } | null;
+  promises: { description: string; contactName: string | null }[] | null;
+  deadlines: { title: string; organisationName: string | null; status: string }[] | null;
   outreach: { sentOn: string; daysAgo: number } | null;
   message: string | null;
   unsubscribeUrl: Link | null;
@@ -220,6 +222,8 @@ export function buildViewModel(ctx: RenderContext, now: Date = new Date()): View
           toGo: Math.max(0, ctx.progress.goal - ctx.progress.thisWeek.held),
         }
       : null,
+    promises: ctx.promises?.length ? ctx.promises : null,
+    deadlines: ctx.deadlines?.length ? ctx.deadlines.map((d) => ({ ...d, status: label(d.status) })) : null,
     outreach: ctx.outreach
       ? { sentOn: formatDate(ctx.outreach.requestedAt, tz), daysAgo: wholeDaysSince(ctx.outreach.requestedAt, now) }
       : null,

@@ -27,6 +27,8 @@ const SUBJECTS: Record<EmailKind, string> = {
   EMAIL_CHANGED: 'The email address of your Rapport account was changed',
   ACCOUNT_EXISTS: 'You already have a Rapport account',
   WEEKLY_DIGEST: 'Your week: 1 of 3 meetings so far',
+  COMMITMENT_DUE: 'Promises due today',
+  JOB_LEAD_DEADLINE: 'Last day to apply',
 };
 
 const PEOPLE = [
@@ -97,6 +99,21 @@ describe('default templates', () => {
       'digest[].lastContacted',
       'digest[].dueSince',
       'digest[].daysOverdue',
+      // What the digest carries on a day it goes out: promises and deadlines due today.
+      'promises',
+      'promises[].description',
+      'promises[].contactName',
+      'deadlines',
+      'deadlines[].title',
+      'deadlines[].organisationName',
+      'deadlines[].status',
+    ]);
+    expect(names(EmailKind.COMMITMENT_DUE)).toEqual([
+      ...PEOPLE,
+      'appUrl',
+      'promises',
+      'promises[].description',
+      'promises[].contactName',
     ]);
   });
 });
