@@ -48,12 +48,20 @@ async function email(userId: string, kind: string, status: string, createdAt: st
   );
 }
 
-async function jobLead(userId: string, meetingId: string, createdAt: string) {
-  await q(`INSERT INTO job_leads (user_id, meeting_id, title, created_at) VALUES ($1, $2, 'Analyst', $3)`, [
-    userId,
-    meetingId,
-    createdAt,
-  ]);
+/** A job lead and the statuses it went through, each with its time (the first is its creation). */
+async function jobLead(userId: string, meetingId: string, steps: [string, string][]) {
+  await q(
+    `INSERT INTO job_leads (user_id, meeting_id, title, created_at, status, status_changed_at, status_history)
+     VALUES ($1, $2, 'Analyst', $3, $4, $5, $6)`,
+    [
+      userId,
+      meetingId,
+      steps[0][1],
+      steps[steps.length - 1][0],
+      steps[steps.length - 1][1],
+      JSON.stringify(steps.map(([status, at]) => ({ status, at }))),
+    ],
+  );
 }
 
 /** A month of Ada's search, counted by hand in the comments; and Bob's, which must not show. */
@@ -94,10 +102,21 @@ async function fixture(userId: string) {
   await email(userId, 'THANK_YOU', 'SENT', BEFORE, BEFORE);
   await email(userId, 'FOLLOW_UP', 'SENT', IN, IN);
 
-  // Job leads: 2 recorded in June; not one in July.
-  await jobLead(userId, held, IN);
-  await jobLead(userId, may, IN);
-  await jobLead(userId, held, TO);
+  // Job leads: 2 recorded in June; not one in July, nor one in May.
+  // Applications: 2 in June (one lead applied to in June, and the May lead applied to in June,
+  // then moved back to INTERESTED: it was still an application). Not: the one applied to in July.
+  await jobLead(userId, held, [
+    ['INTERESTED', IN],
+    ['APPLIED', IN],
+  ]);
+  await jobLead(userId, may, [['INTERESTED', IN]]);
+  await jobLead(userId, held, [['APPLIED', TO]]);
+  await jobLead(userId, may, [
+    ['INTERESTED', BEFORE],
+    ['APPLIED', IN],
+    ['INTERVIEWING', IN],
+    ['INTERESTED', IN],
+  ]);
 }
 
 beforeAll(async () => {
@@ -126,7 +145,7 @@ it('counts each step exactly over the window, with rates from the step before, i
       { step: 'THANK_YOUS_SENT', count: 2, conversionRate: 0.6667 },
       { step: 'REFERRALS', count: 2, conversionRate: 1 },
       { step: 'JOB_LEADS', count: 2, conversionRate: 1 },
-      { step: 'APPLICATIONS', count: 0, conversionRate: 0 },
+      { step: 'APPLICATIONS', count: 2, conversionRate: 1 },
     ],
   });
   expect(statements).toHaveLength(1);
@@ -142,11 +161,11 @@ it('answers any window, and null rates after an empty step', async () => {
     ['MEETINGS_HELD', 1, 1],
     ['THANK_YOUS_SENT', 1, 1],
     ['REFERRALS', 1, 1],
-    ['JOB_LEADS', 0, 0],
-    ['APPLICATIONS', 0, null],
+    ['JOB_LEADS', 1, 1],
+    ['APPLICATIONS', 0, 0],
   ]);
   const year = (await ada.ok(FunnelDocument, { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' })).funnel;
-  expect(year.steps.map((s) => s.count)).toEqual([8, 4, 4, 3, 3, 3, 0]);
+  expect(year.steps.map((s) => s.count)).toEqual([8, 4, 4, 3, 3, 4, 3]);
 });
 
 it('refuses a window that ends before it starts, and anonymous callers', async () => {

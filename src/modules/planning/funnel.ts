@@ -17,6 +17,12 @@ registerEnumType(FunnelStepName, {
   description: 'A step of the funnel; docs/network.md#funnel says what each one counts.',
 });
 
+/**
+ * A lead counts as an application when it first reached one of these (its status history, as a
+ * lead can move back: an application withdrawn later was still made), dated by that step.
+ */
+const APPLIED_OR_LATER = ['APPLIED', 'INTERVIEWING', 'OFFER', 'ACCEPTED'];
+
 /** Outreach that was (or is about to be) sent: not cancelled, suppressed or failed. */
 const OUTREACH_MADE = [EmailStatus.PENDING, EmailStatus.SENDING, EmailStatus.SENT, EmailStatus.UNCERTAIN];
 
@@ -46,8 +52,13 @@ export async function funnelCounts(
          WHERE c.user_id = $1 AND (c.source_meeting_id IS NOT NULL OR c.how_we_know = 'REFERRAL')
            AND c.created_at >= $2 AND c.created_at < $3) AS referrals,
        (SELECT count(*) FROM job_leads jl
-         WHERE jl.user_id = $1 AND jl.created_at >= $2 AND jl.created_at < $3) AS job_leads`,
-    [userId, from, to, EmailKind.OUTREACH, OUTREACH_MADE, EmailKind.THANK_YOU],
+         WHERE jl.user_id = $1 AND jl.created_at >= $2 AND jl.created_at < $3) AS job_leads,
+       (SELECT count(*) FROM job_leads jl,
+          LATERAL (SELECT min((step->>'at')::timestamptz) AS applied_at
+                   FROM jsonb_array_elements(jl.status_history) step
+                   WHERE step->>'status' = ANY ($7::text[])) a
+         WHERE jl.user_id = $1 AND a.applied_at >= $2 AND a.applied_at < $3) AS applications`,
+    [userId, from, to, EmailKind.OUTREACH, OUTREACH_MADE, EmailKind.THANK_YOU, APPLIED_OR_LATER],
   );
   return {
     CONTACTS_ADDED: Number(row.contacts_added),
@@ -56,8 +67,6 @@ export async function funnelCounts(
     THANK_YOUS_SENT: Number(row.thank_yous_sent),
     REFERRALS: Number(row.referrals),
     JOB_LEADS: Number(row.job_leads),
-    // TODO(issue 14, job-lead status): count leads whose status reached APPLIED or later once
-    // job_leads has its status column (added in the job-leads branch).
-    APPLICATIONS: 0,
+    APPLICATIONS: Number(row.applications),
   };
 }
