@@ -138,6 +138,8 @@ describe('mergeContacts', () => {
       },
     });
     await ada.ok(ScheduleMeetingDocument, { input: { contactId: gone.id, startsAt: at(48), endsAt: at(49) } });
+    // Someone who reports to the merged contact.
+    await contact(ada, { firstName: 'Smithers', reportsToId: gone.id });
 
     const before = await referencesTo(gone.id);
     // Every referencing column has rows to move, so the test proves each one is covered.

@@ -140,6 +140,10 @@ const PROBES: Record<string, Probe> = {
     firstName: 'X',
     introducedById: f.contactId,
   })),
+  'Mutation.createContact.input.reportsToId': mutationWithInput('createContact', 'CreateContactInput', (f) => ({
+    firstName: 'X',
+    reportsToId: f.contactId,
+  })),
   'Mutation.updateContact.id': mutationWithInput(
     'updateContact',
     'UpdateContactInput',
@@ -156,6 +160,12 @@ const PROBES: Record<string, Probe> = {
     'updateContact',
     'UpdateContactInput',
     (f) => ({ introducedById: f.contactId }),
+    (f) => f.own.contactId,
+  ),
+  'Mutation.updateContact.input.reportsToId': mutationWithInput(
+    'updateContact',
+    'UpdateContactInput',
+    (f) => ({ reportsToId: f.contactId }),
     (f) => f.own.contactId,
   ),
   'Mutation.deleteContact.id': byId('deleteContact', 'contactId', '', ''),
