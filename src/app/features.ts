@@ -3,6 +3,7 @@ import { authModule } from '../modules/auth/auth.module';
 import { contactsModule } from '../modules/contacts/contacts.module';
 import { emailsModule } from '../modules/emails/emails.module';
 import { exportsModule } from '../modules/exports/exports.module';
+import { introductionsModule } from '../modules/introductions/introductions.module';
 import { insightsModule } from '../modules/insights/insights.module';
 import { meetingsModule } from '../modules/meetings/meetings.module';
 import { organisationsModule } from '../modules/organisations/organisations.module';
@@ -15,6 +16,7 @@ export const FEATURES = [
   authModule,
   organisationsModule,
   contactsModule,
+  introductionsModule,
   questionsModule,
   meetingsModule,
   insightsModule,

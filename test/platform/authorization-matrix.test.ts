@@ -124,6 +124,17 @@ const PROBES: Record<string, Probe> = {
   'Query.insights.filter.meetingId': list('insights', (f) => ({ meetingId: f.meetingId })),
   'Query.commitments.filter.contactId': list('commitments', (f) => ({ contactId: f.contactId })),
 
+  'Query.introductionPaths.to.organisationId': {
+    query: 'query($id: ID!) { introductionPaths(to: { organisationId: $id }) { truncated } }',
+    variables: (f) => ({ id: f.organisationId }),
+    expect: 'NOT_FOUND',
+  },
+  'Query.introductionPaths.to.contactId': {
+    query: 'query($id: ID!) { introductionPaths(to: { contactId: $id }) { truncated } }',
+    variables: (f) => ({ id: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
+
   'Mutation.updateOrganisation.id': mutationWithInput(
     'updateOrganisation',
     'UpdateOrganisationInput',
