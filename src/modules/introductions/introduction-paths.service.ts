@@ -5,11 +5,8 @@ import type { AuthUser } from '../auth/access-tokens';
 import { Contact, HowWeKnow } from '../contacts/contact.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import type { IntroductionPathsArgs } from './introduction-paths.inputs';
-import { INTRODUCTION_PATHS_SQL, LINK_WARMTH } from './introduction-paths.sql';
+import { INTRODUCTION_PATHS_SQL, LINK_WARMTH, WALK_LIMITS } from './introduction-paths.sql';
 import { PathReason, type IntroductionPaths, type IntroductionStep } from './introduction-paths.types';
-
-/** Caps on the walk (see INTRODUCTION_PATHS_SQL): chains per level, links followed per person. */
-export const WALK_LIMITS = { chainsPerLevel: 1000, linksPerPerson: 100 } as const;
 
 interface PathRow {
   seen: string[];

@@ -15,6 +15,9 @@
  * Parameters: $1 user, $2 organisation or null, $3 contact or null, $4 max hops, $5 level cap,
  * $6 fan-out cap, $7 paths wanted.
  */
+/** Caps on the walk (see INTRODUCTION_PATHS_SQL): chains per level, links followed per person. */
+export const WALK_LIMITS = { chainsPerLevel: 1000, linksPerPerson: 100 } as const;
+
 /** How likely the previous person of a chain can reach the next, by the link between them. */
 export const LINK_WARMTH = {
   INTRODUCED: 0.7,
