@@ -87,14 +87,19 @@ walk(node, hops, seen, reasons, meetings, strength, level_size) AS (
   ) t
   WHERE t.level_rank <= $5
 ),
-scored AS (
-  SELECT k.*, f.first_name, f.last_name,
-         EXISTS (SELECT 1 FROM meetings m WHERE m.contact_id = k.node AND m.user_id = $1 AND m.status = 'COMPLETED') AS met,
-         EXISTS (SELECT 1 FROM scheduled_emails se WHERE se.contact_id = k.node AND se.user_id = $1
-                 AND se.status = 'SENT' AND se.kind IN ('THANK_YOU', 'FOLLOW_UP')) AS followed_up,
-         f.last_contacted_at, f.how_we_know,
-         (SELECT t.is_decision_maker FROM contacts t WHERE t.id = k.seen[1]) AS ends_with_decision_maker
-  FROM walk k JOIN contacts f ON f.id = k.node AND f.user_id = $1
+-- What warms each chain's first person, read per chain through the indexes (a few thousand
+-- rows at most): OFFSET 0 keeps the planner from turning them into scans of whole tables.
+scored AS MATERIALIZED (
+  SELECT k.*, f.first_name, f.last_name, f.last_contacted_at, f.how_we_know, met.met_at,
+         met.met_at IS NOT NULL AS met, fu.sent IS NOT NULL AS followed_up, t.is_decision_maker AS ends_with_decision_maker
+  FROM walk k
+  CROSS JOIN LATERAL (SELECT * FROM contacts f WHERE f.id = k.node AND f.user_id = $1 OFFSET 0) f
+  CROSS JOIN LATERAL (SELECT t.is_decision_maker FROM contacts t WHERE t.id = k.seen[1] OFFSET 0) t
+  CROSS JOIN LATERAL (SELECT max(m.starts_at) AS met_at FROM meetings m
+                      WHERE m.contact_id = k.node AND m.user_id = $1 AND m.status = 'COMPLETED') met
+  LEFT JOIN LATERAL (SELECT 1 AS sent FROM scheduled_emails se
+                     WHERE se.contact_id = k.node AND se.user_id = $1 AND se.status = 'SENT'
+                       AND se.kind IN ('THANK_YOU', 'FOLLOW_UP') LIMIT 1) fu ON true
 ),
 ranked AS (
   SELECT s.*,
@@ -111,8 +116,7 @@ SELECT r.seen, r.reasons, r.meetings, r.hops, r.strength, r.warmth, r.met, r.fol
        round((r.warmth * r.strength)::numeric, 4)::float8 AS score,
        (SELECT json_object_agg(m.id, to_char(m.starts_at AT TIME ZONE tz.name, 'YYYY-MM-DD'))
         FROM meetings m WHERE m.id = ANY(r.meetings)) AS "meetingDates",
-       (SELECT to_char(max(m.starts_at) AT TIME ZONE tz.name, 'YYYY-MM-DD') FROM meetings m
-        WHERE m.contact_id = r.node AND m.user_id = $1 AND m.status = 'COMPLETED') AS "metOn",
+       to_char(r.met_at AT TIME ZONE tz.name, 'YYYY-MM-DD') AS "metOn",
        to_char(r.last_contacted_at AT TIME ZONE tz.name, 'YYYY-MM-DD') AS "lastContactedOn",
        EXISTS (SELECT 1 FROM walk WHERE level_size > $5) OR (SELECT count(*) FROM ends) >= $5 AS truncated
 FROM ranked r, (SELECT timezone AS name FROM users WHERE id = $1) tz
