@@ -6,7 +6,7 @@ import pg from 'pg';
 import { QUERIES } from './queries.mjs';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
-const ctx = { contactId: process.env.BENCH_CONTACT_ID };
+const ctx = { contactId: process.env.BENCH_CONTACT_ID, organisationId: process.env.BENCH_ORGANISATION_ID };
 const userId = process.env.BENCH_USER_ID;
 
 const server = http.createServer(async (req, res) => {

@@ -36,6 +36,17 @@ const meetingsPage = (first) => ({
   },
 });
 
+// Q5's walk is Rapport's own statement (src/modules/introductions): no cheaper SQL gives the same
+// chains. The floor wraps it to build the response's JSON in the same statement; Rapport adds
+// its target check, one read of the chains' contacts and the GraphQL layer.
+const { INTRODUCTION_PATHS_SQL, LINK_WARMTH, WALK_LIMITS } =
+  await import('../dist/src/modules/introductions/introduction-paths.sql.js');
+const linkWarmth = (reason) =>
+  `(CASE ${reason} ${Object.entries(LINK_WARMTH)
+    .map(([k, v]) => `WHEN '${k}' THEN ${v}`)
+    .join(' ')} END)::float8`;
+const PATHS = { maxHops: 4, first: 10 };
+
 // Q4's "this week": a fixed Monday-to-Monday window inside the seeded meetings (quick and full),
 // so every run asks for the same rows; a client would send its own now and now + 7 days.
 export const WEEK = { from: '2026-03-02T08:00:00.000Z', to: '2026-03-09T08:00:00.000Z' };
@@ -117,5 +128,41 @@ export const QUERIES = {
           totalCount edges { node { id description dueOn contact: contactByContactId { id fullName } } } } }`,
       variables: (ctx) => ({ userId: ctx.userId, ...WEEK }),
     },
+  },
+  Q5: {
+    name: `Q5: introductionPaths to an organisation, maxHops ${PATHS.maxHops}, first ${PATHS.first}`,
+    graphql: `query Q($org: ID!, $maxHops: Int!, $first: Int!) {
+      introductionPaths(to: {organisationId: $org}, maxHops: $maxHops, first: $first) {
+        truncated paths { hops score endsWithDecisionMaker steps { reason warmth contact { id fullName } } } } }`,
+    variables: (ctx) => ({ org: ctx.organisationId, ...PATHS }),
+    // The walk's rows, in its order; each chain's steps from the user outwards (see stepsOf).
+    sql: `WITH p AS MATERIALIZED (${INTRODUCTION_PATHS_SQL}),
+               numbered AS (SELECT p.*, row_number() OVER () AS ord FROM p)
+          SELECT json_build_object('data', json_build_object('introductionPaths', json_build_object(
+            'truncated', coalesce((SELECT bool_or(truncated) FROM p), false),
+            'paths', coalesce((SELECT json_agg(json_build_object(
+                'hops', p.hops, 'score', p.score, 'endsWithDecisionMaker', p."endsWithDecisionMaker",
+                'steps', (SELECT json_agg(json_build_object('reason', s.reason, 'warmth', s.warmth,
+                                  'contact', json_build_object('id', c.id, 'fullName', ${fullName('c')})) ORDER BY s.ord)
+                          FROM (SELECT 0 AS ord, p.seen[cardinality(p.seen)] AS id, 'YOUR_CONTACT' AS reason, p.warmth AS warmth
+                                UNION ALL
+                                SELECT cardinality(p.seen) - j + 1, p.seen[j - 1], p.reasons[j], ${linkWarmth('p.reasons[j]')}
+                                FROM generate_series(cardinality(p.seen), 2, -1) j
+                                UNION ALL
+                                SELECT cardinality(p.seen), p.seen[1], p.reasons[1], ${linkWarmth('p.reasons[1]')}
+                                WHERE p.reasons[1] IN ('WORKS_AT', 'WORKED_AT')) s
+                          JOIN contacts c ON c.id = s.id))
+              ORDER BY p.ord) FROM numbered p), '[]'::json)))) AS body`,
+    params: (ctx) => [
+      ctx.organisationId,
+      null,
+      PATHS.maxHops,
+      WALK_LIMITS.chainsPerLevel,
+      WALK_LIMITS.linksPerPerson,
+      PATHS.first,
+    ],
+    // PostGraphile generates no recursive reads; only a hand-written SQL function exposed as a
+    // custom query could answer this, which would measure that same SQL again. No peer here.
+    peer: null,
   },
 };

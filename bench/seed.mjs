@@ -63,6 +63,39 @@ export async function seed(client, userId, passwordHash, size) {
      FROM m WHERE m.n % 5 = 0`,
     [userId],
   );
+  await seedNetwork(client, userId);
   await client.query('ANALYZE');
-  return { contactId };
+  const { rows: target } = await client.query(`SELECT organisation_id AS id FROM contacts WHERE id = $1`, [contactId]);
+  return { contactId, organisationId: target[0].id };
+}
+
+/**
+ * Q5's graph over the measured user's contacts (n = rank by last name, from 0): four in five
+ * were introduced by someone earlier in the list (so introductions never form a circle, as the
+ * API guarantees), every tenth of those was suggested in a debrief of one of the introducer's
+ * completed meetings, each organisation's people form a chain of command four wide, and a third
+ * were in touch within the last 400 days.
+ */
+async function seedNetwork(client, userId) {
+  await client.query(
+    `WITH c AS (SELECT id, organisation_id, row_number() OVER (ORDER BY last_name) - 1 AS n,
+                       row_number() OVER (PARTITION BY organisation_id ORDER BY last_name) - 1 AS r
+                FROM contacts WHERE user_id = $1),
+          links AS (
+            SELECT c.id, i.id AS introducer, m.id AS manager, c.n FROM c
+            LEFT JOIN c i ON c.n % 5 <> 0 AND i.n = (c.n * 37 + 11) % nullif(c.n, 0)
+            LEFT JOIN c m ON m.organisation_id = c.organisation_id AND c.r > 0 AND m.r = (c.r - 1) / 4)
+     UPDATE contacts t SET introduced_by_id = links.introducer, reports_to_id = links.manager,
+            last_contacted_at = CASE WHEN links.n % 3 = 0 THEN now() - (links.n % 400) * interval '1 day' END
+     FROM links WHERE links.id = t.id`,
+    [userId],
+  );
+  await client.query(
+    `WITH c AS (SELECT id, introduced_by_id, row_number() OVER (ORDER BY last_name) - 1 AS n
+                FROM contacts WHERE user_id = $1 AND introduced_by_id IS NOT NULL)
+     UPDATE contacts t SET source_meeting_id = (
+       SELECT m.id FROM meetings m WHERE m.contact_id = c.introduced_by_id AND m.status = 'COMPLETED' ORDER BY m.starts_at, m.id LIMIT 1)
+     FROM c WHERE c.id = t.id AND c.n % 10 = 0`,
+    [userId],
+  );
 }

@@ -4,6 +4,7 @@ import { contactsModule } from '../modules/contacts/contacts.module';
 import { emailsModule } from '../modules/emails/emails.module';
 import { exportsModule } from '../modules/exports/exports.module';
 import { interactionsModule } from '../modules/interactions/interactions.module';
+import { introductionsModule } from '../modules/introductions/introductions.module';
 import { insightsModule } from '../modules/insights/insights.module';
 import { meetingsModule } from '../modules/meetings/meetings.module';
 import { planningModule } from '../modules/planning/planning.module';
@@ -17,6 +18,7 @@ export const FEATURES = [
   authModule,
   organisationsModule,
   contactsModule,
+  introductionsModule,
   questionsModule,
   meetingsModule,
   insightsModule,

@@ -11,6 +11,7 @@ import { SessionService } from '../modules/auth/session.service';
 import { LoginThrottle } from '../modules/auth/login-throttle';
 import { PasswordHasher } from '../modules/auth/password-hasher';
 import { ContactService } from '../modules/contacts/contact.service';
+import { IntroductionPathService } from '../modules/introductions/introduction-paths.service';
 import { ContactImportService } from '../modules/contacts/import/contact-import.service';
 import { ContactMergeService } from '../modules/contacts/duplicates/contact-merge.service';
 import { DuplicateContactsService } from '../modules/contacts/duplicates/duplicate-contacts.service';
@@ -69,6 +70,7 @@ export interface Services {
   duplicateContacts: DuplicateContactsService;
   contactMerge: ContactMergeService;
   outreach: OutreachService;
+  introductionPaths: IntroductionPathService;
   questions: QuestionService;
   meetings: MeetingService;
   insights: InsightService;
@@ -174,6 +176,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     contactImport: new ContactImportService(ds, outbox, config.imports),
     duplicateContacts: new DuplicateContactsService(ds),
     contactMerge: new ContactMergeService(ds, outbox),
+    introductionPaths: new IntroductionPathService(ds),
     outreach: new OutreachService(ds, outbox, config.outreach),
     questions,
     meetings: new MeetingService(ds, questions, contacts, insights, outbox),

@@ -197,6 +197,8 @@ describe('mergeContacts', () => {
     await ada.ok(DismissDuplicateContactsDocument, { contactId: marge.id, otherContactId: gone.id });
     // A lead the merged contact referred the user for.
     await ada.ok(CreateJobLeadDocument, { input: { title: 'Volcano engineer', referredById: gone.id } });
+    // Someone who reports to the merged contact.
+    await contact(ada, { firstName: 'Smithers', reportsToId: gone.id });
 
     const before = await referencesTo(gone.id);
     // Every referencing column has rows to move, so the test proves each one is covered.

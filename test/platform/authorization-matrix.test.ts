@@ -134,6 +134,17 @@ const PROBES: Record<string, Probe> = {
   'Query.jobLeads.filter.organisationId': list('jobLeads', (f) => ({ organisationId: f.organisationId })),
   'Query.jobLeads.filter.contactId': list('jobLeads', (f) => ({ contactId: f.contactId })),
 
+  'Query.introductionPaths.to.organisationId': {
+    query: 'query($id: ID!) { introductionPaths(to: { organisationId: $id }) { truncated } }',
+    variables: (f) => ({ id: f.organisationId }),
+    expect: 'NOT_FOUND',
+  },
+  'Query.introductionPaths.to.contactId': {
+    query: 'query($id: ID!) { introductionPaths(to: { contactId: $id }) { truncated } }',
+    variables: (f) => ({ id: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
+
   'Mutation.updateOrganisation.id': mutationWithInput(
     'updateOrganisation',
     'UpdateOrganisationInput',
@@ -149,6 +160,10 @@ const PROBES: Record<string, Probe> = {
   'Mutation.createContact.input.introducedById': mutationWithInput('createContact', 'CreateContactInput', (f) => ({
     firstName: 'X',
     introducedById: f.contactId,
+  })),
+  'Mutation.createContact.input.reportsToId': mutationWithInput('createContact', 'CreateContactInput', (f) => ({
+    firstName: 'X',
+    reportsToId: f.contactId,
   })),
   'Mutation.updateContact.id': mutationWithInput(
     'updateContact',
@@ -166,6 +181,12 @@ const PROBES: Record<string, Probe> = {
     'updateContact',
     'UpdateContactInput',
     (f) => ({ introducedById: f.contactId }),
+    (f) => f.own.contactId,
+  ),
+  'Mutation.updateContact.input.reportsToId': mutationWithInput(
+    'updateContact',
+    'UpdateContactInput',
+    (f) => ({ reportsToId: f.contactId }),
     (f) => f.own.contactId,
   ),
   'Mutation.deleteContact.id': byId('deleteContact', 'contactId', '', ''),

@@ -111,6 +111,14 @@ export class Contact {
   @JoinColumn({ name: 'introduced_by_id' })
   introducedBy?: Relation<Contact>;
 
+  @Index('contacts_reports_to_id_idx')
+  @Column('uuid', { nullable: true })
+  reportsToId: string | null;
+
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'reports_to_id' })
+  reportsTo?: Relation<Contact>;
+
   @Field({ description: 'Can hire or decide.' })
   @Column('boolean', { default: false })
   isDecisionMaker: boolean;

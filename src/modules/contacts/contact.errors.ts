@@ -21,5 +21,10 @@ export const ContactErrors = {
     }),
   introductionCycle: () =>
     ValidationError.field('input.introducedById', 'would make a contact part of their own chain of introductions'),
+  reportingCycle: () =>
+    ValidationError.field(
+      'input.reportsToId',
+      'would put the contact in their own chain of command (or make it deeper than 50 levels)',
+    ),
   relationNotFound,
 };

@@ -52,6 +52,9 @@ class ContactFields {
   @Field(() => ID, { nullable: true, description: 'The contact who introduced this one; null to clear.' })
   introducedById?: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The contact this one reports to (their manager); null to clear.' })
+  reportsToId?: string | null;
+
   @Field(() => Boolean, { nullable: true })
   isDecisionMaker?: boolean | null;
 

@@ -2,12 +2,25 @@ import type { DataSource } from 'typeorm';
 import type { NodeBudget } from '../../core/graphql/node-budget';
 import { byId, byParent, readerOf } from '../../core/graphql/loaders';
 import { firstPagesByParent } from '../../core/graphql/pages-by-parent';
+import DataLoader from 'dataloader';
+import { isUuid } from '../../core/ids';
 import { Contact } from './contact.entity';
+import { PEOPLE_TREE_LIMITS, peopleTrees, type PeopleTree } from './reporting-lines';
 
 export const contactLoaders = {
   contact: (ds: DataSource, userId: string | null, budget: NodeBudget) => byId(ds, Contact, userId, budget),
   introductions: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
     byParent(ds, Contact, 'introducedById', userId, { firstName: 'ASC', id: 'ASC' }, budget),
+  /** Organisation.people for every organisation of a page, in one statement. */
+  peopleByOrganisation: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
+    new DataLoader<string, PeopleTree>(async (orgIds) => {
+      const empty: PeopleTree = { roots: [], total: 0, truncated: false };
+      const valid = orgIds.filter(isUuid);
+      if (!userId || !valid.length) return orgIds.map(() => empty);
+      const trees = await peopleTrees(ds, userId, valid);
+      for (const tree of trees.values()) budget.spend(Math.min(tree.total, PEOPLE_TREE_LIMITS.nodes));
+      return orgIds.map((id) => trees.get(id) ?? empty);
+    }),
   /** First pages of Organisation.contacts for every organisation of a page, in one statement. */
   contactPagesByOrganisation: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
     firstPagesByParent(ds, userId, budget, { reader: readerOf(ds, Contact), alias: 'c', parentKey: 'organisationId' }),

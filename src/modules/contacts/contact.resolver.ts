@@ -4,6 +4,8 @@ import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Organisation } from '../organisations/organisation.entity';
 import { Contact } from './contact.entity';
 import { contactOrder } from './contact.service';
+import { PEOPLE_TREE_LIMITS, type PeopleTree } from './reporting-lines';
+import { OrganisationPeople } from './reporting-lines.types';
 import { ContactFilter, ContactSort, CreateContactInput, UpdateContactInput } from './contact.inputs';
 
 export const ContactConnection = Connection(Contact, 'Contact');
@@ -61,6 +63,11 @@ export class ContactResolver {
     return contact.introducedById ? loaders.contact.load(contact.introducedById) : null;
   }
 
+  @FieldResolver(() => Contact, { nullable: true, description: 'Who this contact reports to (their manager).' })
+  reportsTo(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Contact | null> | null {
+    return contact.reportsToId ? loaders.contact.load(contact.reportsToId) : null;
+  }
+
   @FieldResolver(() => [Contact], { description: 'Contacts this one introduced you to.' })
   introductions(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Contact[]> {
     return loaders.introductions.load(contact.id);
@@ -88,5 +95,13 @@ export class OrganisationContactsResolver {
     // level); a later page goes through the list's own path, from the same cursors.
     if (!page.after) return loaders.contactPagesByOrganisation(org.id, page.first, contactOrder(sort));
     return services.contacts.list(user!, { organisationId: org.id }, page, sort);
+  }
+
+  @FieldResolver(() => OrganisationPeople, {
+    description: `Your contacts here as a chain of command (reportsTo), top down; at most ${PEOPLE_TREE_LIMITS.nodes} people and ${PEOPLE_TREE_LIMITS.depth} levels.`,
+  })
+  people(@Root() org: Organisation, @Ctx() { loaders }: Context): Promise<PeopleTree> {
+    // Batched: a page of organisations with their people is one statement.
+    return loaders.peopleByOrganisation.load(org.id);
   }
 }

@@ -12,6 +12,8 @@ import { ownOrganisationId } from '../organisations/organisation-ownership';
 import { canMove, ContactStage } from './contact-stage';
 import { Contact, CONTACT_SEARCH_TEXT, HowWeKnow } from './contact.entity';
 import { ContactErrors } from './contact.errors';
+import { reportsUpTo } from './reporting-lines';
+import { lockContactsOf } from './import/contacts-lock';
 import {
   ContactSort,
   type ContactFilter,
@@ -225,6 +227,18 @@ export class ContactService {
           throw ContactErrors.introductionCycle();
         }
         contact.introducedById = introducer.id;
+      }
+    }
+    if (input.reportsToId !== undefined) {
+      if (input.reportsToId === null) contact.reportsToId = null;
+      else {
+        // Serialised per user, so two edits cannot each close half of a circle.
+        await lockContactsOf(m, user.id);
+        const manager = await this.getOrFail(user, input.reportsToId, m, 'input.reportsToId');
+        if (contact.id && (manager.id === contact.id || (await reportsUpTo(m, manager.id, contact.id)))) {
+          throw ContactErrors.reportingCycle();
+        }
+        contact.reportsToId = manager.id;
       }
     }
   }

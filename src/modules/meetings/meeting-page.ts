@@ -27,6 +27,7 @@ const CONTACT_FIELDS = {
   fullName: ['firstName', 'lastName'],
   organisation: ['organisationId'],
   introducedBy: ['introducedById'],
+  reportsTo: ['reportsToId'],
   introductions: ['id'],
   introductionChain: ['id'],
   interactions: ['id'],
@@ -36,6 +37,7 @@ const CONTACT_FIELDS = {
 } as const;
 const ORGANISATION_FIELDS = {
   contacts: ['id'],
+  people: ['id'],
   meetings: ['id'],
   insights: ['id'],
   jobLeads: ['id'],

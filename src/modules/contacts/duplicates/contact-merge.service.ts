@@ -7,6 +7,7 @@ import type { OutboxChange } from '../../emails/email-queue';
 import type { OutboxService } from '../../emails/outbox.service';
 import { Contact, HowWeKnow } from '../contact.entity';
 import { lockContactsOf } from '../import/contacts-lock';
+import { reportsUpTo } from '../reporting-lines';
 
 /** A column that points at a contact: every one of them is moved on a merge. */
 export interface ContactReference {
@@ -40,7 +41,7 @@ export class ContactMergeService {
 
   /**
    * Moves everything that points at `mergeId` (meetings, insights, promises, job leads, emails,
-   * introductions both ways, and any table added later) to `keepId`, fills the kept contact's
+   * introductions and reporting lines both ways, and any table added later) to `keepId`, fills the kept contact's
    * empty fields from the other, and deletes it; one transaction.
    */
   async merge(user: AuthUser, keepId: string, mergeId: string): Promise<Contact> {
@@ -90,6 +91,10 @@ export class ContactMergeService {
       if (keep.introducedById === mergeId) keep.introducedById = null;
       if (keep.introducedById === null && gone.introducedById !== keepId) keep.introducedById = gone.introducedById;
       if (keep.introducedById && (await this.wouldCycle(m, keepId, keep.introducedById))) keep.introducedById = null;
+      // Reporting lines the same way: the kept contact never reports to itself or its reports.
+      if (keep.reportsToId === mergeId) keep.reportsToId = null;
+      if (keep.reportsToId === null && gone.reportsToId !== keepId) keep.reportsToId = gone.reportsToId;
+      if (keep.reportsToId && (await reportsUpTo(m, keep.reportsToId, keepId))) keep.reportsToId = null;
       await repo.delete({ id: mergeId, userId: user.id });
       const saved = await repo.save(keep);
       // Their emails now go to the kept contact's address and zone.
