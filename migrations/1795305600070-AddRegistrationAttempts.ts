@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dropEmailKinds } from './support/email-kind';
 
 /**
  * register stops saying which addresses have accounts: each attempt on an address not yet
@@ -41,26 +42,6 @@ export class AddRegistrationAttempts1795305600070 implements MigrationInterface 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "account_tokens" DROP COLUMN "registration_attempt_id"`);
     await q.query(`DROP TABLE "registration_attempts"`);
-    // Postgres cannot drop an enum value: rebuild the type without it.
-    await q.query(`DELETE FROM "scheduled_emails" WHERE "kind" = 'ACCOUNT_EXISTS'`);
-    await q.query(`DELETE FROM "email_templates" WHERE "kind" = 'ACCOUNT_EXISTS'`);
-    await q.query(`ALTER TYPE "email_kind" RENAME TO "email_kind_old"`);
-    await q.query(`CREATE TYPE "email_kind" AS ENUM
-      ('PREP_REMINDER', 'THANK_YOU', 'FOLLOW_UP', 'KEEP_IN_TOUCH_DIGEST', 'OUTREACH', 'OUTREACH_NUDGE',
-       'MEETING_CANCELLED', 'MEETING_UPDATED', 'EMAIL_VERIFICATION', 'PASSWORD_RESET', 'EMAIL_CHANGED')`);
-    await q.query(`ALTER TABLE "scheduled_emails" DISABLE TRIGGER "scheduled_emails_hold_unverified"`);
-    await q.query(
-      `ALTER TABLE "scheduled_emails" ALTER COLUMN "kind" TYPE "email_kind" USING "kind"::text::"email_kind"`,
-    );
-    await q.query(`ALTER TABLE "scheduled_emails" ENABLE TRIGGER "scheduled_emails_hold_unverified"`);
-    await q.query(
-      `ALTER TABLE "email_templates" ALTER COLUMN "kind" TYPE "email_kind" USING "kind"::text::"email_kind"`,
-    );
-    await q.query(`ALTER TABLE "users" ALTER COLUMN "disabled_reminders" DROP DEFAULT`);
-    await q.query(
-      `ALTER TABLE "users" ALTER COLUMN "disabled_reminders" TYPE "email_kind"[] USING "disabled_reminders"::text[]::"email_kind"[]`,
-    );
-    await q.query(`ALTER TABLE "users" ALTER COLUMN "disabled_reminders" SET DEFAULT '{}'`);
-    await q.query(`DROP TYPE "email_kind_old"`);
+    await dropEmailKinds(q, ['ACCOUNT_EXISTS']);
   }
 }

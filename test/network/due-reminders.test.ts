@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
-import { signedInUser, unverifiedInput, type SignedInUser } from '../helpers/factories';
+import { signedInUser, unverifiedUser, type SignedInUser } from '../helpers/factories';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import {
   CreateCommitmentDocument,
@@ -285,7 +285,7 @@ describe('who is never reminded', () => {
   });
 
   it('an account whose address is not verified', async () => {
-    const user = await signedInUser(app.url, unverifiedInput({ timezone: 'UTC' }));
+    const user = await unverifiedUser(app, { timezone: 'UTC' });
     await promise(user, { description: 'Unverified promise', dueOn: today() });
     await worker.digests.plan();
     expect(await remindersOf(user.user.id)).toEqual([]);
