@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { EmailKind, EmailStatus, type DueReminderKind } from './email-kind';
 import type { OutboxChange } from './email-queue';
+import type { OutboxService } from './outbox.service';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
 
 // Reminders of things due on a day (docs/network.md § Reminders): one email per user, kind and
@@ -261,4 +262,26 @@ export async function loadDueItems(
     [userId, DUE_LIMIT],
   );
   return { promises: row?.promises ?? [], deadlines: row?.deadlines ?? [] };
+}
+
+/**
+ * Runs `work` (a change to promises or job leads) in a transaction; when `touchesReminders` says
+ * it moved what is due, cancels in it the reminders left with nothing due (the planner plans new
+ * ones), and hands the timers to the queue once committed.
+ */
+export async function withDueReminders<T>(
+  ds: DataSource,
+  outbox: OutboxService,
+  userId: string,
+  work: (m: EntityManager) => Promise<T>,
+  touchesReminders: (result: T) => boolean,
+): Promise<T> {
+  const changes: OutboxChange[] = [];
+  const result = await ds.transaction(async (m) => {
+    const done = await work(m);
+    if (touchesReminders(done)) changes.push(...(await syncDueReminders(m, userId)));
+    return done;
+  });
+  await outbox.commit(changes);
+  return result;
 }

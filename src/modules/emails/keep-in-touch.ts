@@ -27,6 +27,37 @@ const DEFAULT_SUBJECT = DEFAULT_TEMPLATES[EmailKind.KEEP_IN_TOUCH_DIGEST].subjec
   : DEFAULT_TEMPLATES[EmailKind.KEEP_IN_TOUCH_DIGEST].subject;
 
 /**
+ * The end of a digest planner's statement, after its `planned` rows (id, email, name, send_at,
+ * dedupe_key): at most $2 new ones (none already planned under the same key), inserted with
+ * kind $3, the user's fixed subject or $4, status $5 and a Message-ID at $1, each with its
+ * PLANNED event. Selects the new rows' id and send_at.
+ */
+export const INSERT_PLANNED_DIGESTS = `
+     fresh AS MATERIALIZED (
+       SELECT p.*, gen_random_uuid() AS new_id
+         FROM planned p
+        WHERE NOT EXISTS (SELECT 1 FROM scheduled_emails se WHERE se.user_id = p.id AND se.dedupe_key = p.dedupe_key)
+        ORDER BY p.id
+        LIMIT $2
+     ),
+     inserted AS (
+       INSERT INTO scheduled_emails (id, user_id, kind, dedupe_key, to_email, to_name, subject, send_at, status, message_id)
+       SELECT f.new_id, f.id, $3::email_kind, f.dedupe_key, f.email, f.name,
+              coalesce((SELECT t.subject FROM email_templates t
+                         WHERE t.user_id = f.id AND t.kind = $3::email_kind AND strpos(t.subject, '{{') = 0), $4),
+              f.send_at, $5::email_status, '<' || f.new_id || '@' || $1 || '>'
+         FROM fresh f
+       ON CONFLICT (user_id, dedupe_key) DO NOTHING
+       RETURNING id, user_id, send_at
+     ),
+     logged AS (
+       INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
+       SELECT id, user_id, 'PLANNED', 0, to_char(send_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+         FROM inserted
+     )
+     SELECT id, send_at FROM inserted`;
+
+/**
  * Plans today's keep-in-touch digest for every user who has a contact due, with one statement:
  * users not suspended and who have not switched the digest off, with no digest yet for the local
  * day it would be sent on. It goes out at the start of the user's sending window; now, if the
@@ -62,29 +93,7 @@ export async function planKeepInTouchDigests(
                                    'YYYY-MM-DD') AS dedupe_key
          FROM candidates
      ),
-     fresh AS MATERIALIZED (
-       SELECT p.*, gen_random_uuid() AS new_id
-         FROM planned p
-        WHERE NOT EXISTS (SELECT 1 FROM scheduled_emails se WHERE se.user_id = p.id AND se.dedupe_key = p.dedupe_key)
-        ORDER BY p.id
-        LIMIT $2
-     ),
-     inserted AS (
-       INSERT INTO scheduled_emails (id, user_id, kind, dedupe_key, to_email, to_name, subject, send_at, status, message_id)
-       SELECT f.new_id, f.id, $3::email_kind, f.dedupe_key, f.email, f.name,
-              coalesce((SELECT t.subject FROM email_templates t
-                         WHERE t.user_id = f.id AND t.kind = $3::email_kind AND strpos(t.subject, '{{') = 0), $4),
-              f.send_at, $5::email_status, '<' || f.new_id || '@' || $1 || '>'
-         FROM fresh f
-       ON CONFLICT (user_id, dedupe_key) DO NOTHING
-       RETURNING id, user_id, send_at
-     ),
-     logged AS (
-       INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
-       SELECT id, user_id, 'PLANNED', 0, to_char(send_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-         FROM inserted
-     )
-     SELECT id, send_at FROM inserted`,
+     ${INSERT_PLANNED_DIGESTS}`,
     [messageIdDomain, limit, EmailKind.KEEP_IN_TOUCH_DIGEST, DEFAULT_SUBJECT, EmailStatus.PENDING],
   );
   return rows.map((r) => ({ id: r.id, status: EmailStatus.PENDING, sendAt: r.send_at }));

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { EmailKind, EmailStatus } from './email-kind';
 import type { OutboxChange } from './email-queue';
-import { CONTACT_DUE_SQL, DIGEST_USERS_PER_RUN, type DigestPlanning } from './keep-in-touch';
+import { CONTACT_DUE_SQL, DIGEST_USERS_PER_RUN, INSERT_PLANNED_DIGESTS, type DigestPlanning } from './keep-in-touch';
 
 // The subject a list shows until the digest is rendered at send time.
 const PLANNED_SUBJECT = 'Your week';
@@ -46,29 +46,7 @@ export async function planWeeklyDigests(
           AND (l.weekly_meeting_goal > 0
                OR EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = l.id AND ${CONTACT_DUE_SQL}))
      ),
-     fresh AS MATERIALIZED (
-       SELECT p.*, gen_random_uuid() AS new_id
-         FROM planned p
-        WHERE NOT EXISTS (SELECT 1 FROM scheduled_emails se WHERE se.user_id = p.id AND se.dedupe_key = p.dedupe_key)
-        ORDER BY p.id
-        LIMIT $2
-     ),
-     inserted AS (
-       INSERT INTO scheduled_emails (id, user_id, kind, dedupe_key, to_email, to_name, subject, send_at, status, message_id)
-       SELECT f.new_id, f.id, $3::email_kind, f.dedupe_key, f.email, f.name,
-              coalesce((SELECT t.subject FROM email_templates t
-                         WHERE t.user_id = f.id AND t.kind = $3::email_kind AND strpos(t.subject, '{{') = 0), $4),
-              f.send_at, $5::email_status, '<' || f.new_id || '@' || $1 || '>'
-         FROM fresh f
-       ON CONFLICT (user_id, dedupe_key) DO NOTHING
-       RETURNING id, user_id, send_at
-     ),
-     logged AS (
-       INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
-       SELECT id, user_id, 'PLANNED', 0, to_char(send_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-         FROM inserted
-     )
-     SELECT id, send_at FROM inserted`,
+     ${INSERT_PLANNED_DIGESTS}`,
     [messageIdDomain, limit, EmailKind.WEEKLY_DIGEST, PLANNED_SUBJECT, EmailStatus.PENDING],
   );
   return rows.map((r) => ({ id: r.id, status: EmailStatus.PENDING, sendAt: r.send_at }));

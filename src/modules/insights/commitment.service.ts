@@ -4,8 +4,7 @@ import { paginate, type Page, type PageArgs } from '../../core/graphql/paginatio
 import { isUuid } from '../../core/ids';
 import { rejectNulls } from '../../core/inputs';
 import type { AuthUser } from '../auth/access-tokens';
-import { syncDueReminders } from '../emails/due-reminders';
-import type { OutboxChange } from '../emails/email-queue';
+import { withDueReminders } from '../emails/due-reminders';
 import type { OutboxService } from '../emails/outbox.service';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
@@ -22,24 +21,12 @@ export class CommitmentService {
     private readonly outbox: OutboxService,
   ) {}
 
-  /**
-   * Runs `work` in a transaction; when `touchesReminders` says the change moved what is due,
-   * cancels in it the reminders left with nothing due (due-reminders.ts; the planner plans new
-   * ones), and hands the timers to the queue once committed.
-   */
-  private async write<T>(
+  private write<T>(
     user: AuthUser,
     work: (m: EntityManager) => Promise<T>,
     touchesReminders: (result: T) => boolean,
   ): Promise<T> {
-    const changes: OutboxChange[] = [];
-    const result = await this.ds.transaction(async (m) => {
-      const done = await work(m);
-      if (touchesReminders(done)) changes.push(...(await syncDueReminders(m, user.id)));
-      return done;
-    });
-    await this.outbox.commit(changes);
-    return result;
+    return withDueReminders(this.ds, this.outbox, user.id, work, touchesReminders);
   }
 
   commitments(user: AuthUser, filter: CommitmentFilter, page: PageArgs): Promise<Page<Commitment>> {
