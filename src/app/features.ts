@@ -1,4 +1,5 @@
 import type { EntityClass, ResolverClass } from '../core/feature';
+import { adminModule } from '../modules/admin/admin.module';
 import { authModule } from '../modules/auth/auth.module';
 import { contactsModule } from '../modules/contacts/contacts.module';
 import { emailsModule } from '../modules/emails/emails.module';
@@ -20,6 +21,7 @@ export const FEATURES = [
   insightsModule,
   emailsModule,
   exportsModule,
+  adminModule,
 ] as const;
 
 /** Every TypeORM entity; one list so the app, the CLIs and the tests agree. */

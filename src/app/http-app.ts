@@ -160,7 +160,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       await Promise.allSettled([...graphql.running(), ...graphqlImport.running()]);
       await apollo.stop();
       await services.accessRevocations.stop();
-      await services.emailQueue.close();
+      await services.closeQueues();
     },
     inFlight: () => graphql.running().size + graphqlImport.running().size,
   };

@@ -19,6 +19,8 @@ export enum EmailKind {
   EMAIL_CHANGED = 'EMAIL_CHANGED',
   /** To an account's address when somebody registers it again: sign in, or reset the password. */
   ACCOUNT_EXISTS = 'ACCOUNT_EXISTS',
+  /** To the account's address when an administrator suspends it: what it means and whom to ask. */
+  ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -47,12 +49,15 @@ export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([
   EmailKind.PASSWORD_RESET,
   EmailKind.EMAIL_CHANGED,
   EmailKind.ACCOUNT_EXISTS,
+  EmailKind.ACCOUNT_SUSPENDED,
 ]);
 
 /** Why a PENDING email waits (ScheduledEmail.heldReason). */
 export enum HeldReason {
   /** Mail to contacts of an account whose address is not verified yet. */
   EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
+  /** Any pending email of a suspended account (the database's trigger holds those planned later too). */
+  ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED',
 }
 
 export enum EmailStatus {

@@ -25,6 +25,7 @@ const KIND_LABELS: Record<EmailKind, string> = {
   [EmailKind.PASSWORD_RESET]: 'Reset your password',
   [EmailKind.EMAIL_CHANGED]: 'Your address was changed',
   [EmailKind.ACCOUNT_EXISTS]: 'You already have an account',
+  [EmailKind.ACCOUNT_SUSPENDED]: 'Your account was suspended',
 };
 
 const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;

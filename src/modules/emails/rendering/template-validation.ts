@@ -146,6 +146,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.PASSWORD_RESET]: ['recipient', 'appUrl', 'actionUrl'],
   [EmailKind.EMAIL_CHANGED]: ['recipient', 'appUrl'],
   [EmailKind.ACCOUNT_EXISTS]: ['recipient', 'appUrl'],
+  [EmailKind.ACCOUNT_SUSPENDED]: ['recipient', 'appUrl'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>

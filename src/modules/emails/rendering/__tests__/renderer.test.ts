@@ -26,6 +26,7 @@ const SUBJECTS: Record<EmailKind, string> = {
   PASSWORD_RESET: 'Reset your Rapport password',
   EMAIL_CHANGED: 'The email address of your Rapport account was changed',
   ACCOUNT_EXISTS: 'You already have a Rapport account',
+  ACCOUNT_SUSPENDED: 'Your Rapport account is suspended',
 };
 
 const PEOPLE = [
