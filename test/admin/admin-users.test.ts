@@ -106,7 +106,9 @@ it('suspends: tokens stop working, pending mail is held, the user is told; unsus
     expect.objectContaining({ kind: 'ACCOUNT_SUSPENDED' }),
   ]);
   // The notice, in Rapport's fixed wording, to the account's address.
-  const notice = (await eventually(() => sink.messages.find((m) => m.envelope.to.includes(user.input.email)) ?? false)) as ReceivedMail;
+  const notice = (await eventually(
+    () => sink.messages.find((m) => m.envelope.to.includes(user.input.email)) ?? false,
+  )) as ReceivedMail;
   expect(notice.parsed.subject).toBe('Your Rapport account is suspended');
   expect(notice.parsed.text).toContain('An administrator of Rapport has suspended the account');
   expect(notice.parsed.text).not.toContain('spam reports');
@@ -155,7 +157,10 @@ it('refuses to suspend oneself, a missing account or one already suspended, and 
   expect(self.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field: 'id' })] });
   const user = await signedInUser(app.url);
   const blank = errorOf(await admin.run(AdminSuspendUserDocument, { id: user.user.id, reason: '  ' }));
-  expect(blank.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field: 'reason' })] });
+  expect(blank.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    fields: [expect.objectContaining({ field: 'reason' })],
+  });
   const ghost = '00000000-0000-4000-8000-000000000000';
   expect(errorOf(await admin.run(AdminSuspendUserDocument, { id: ghost, reason: 'x' })).extensions?.code).toBe(
     'NOT_FOUND',
@@ -171,7 +176,10 @@ it('refuses to suspend oneself, a missing account or one already suspended, and 
 
 it('changes roles, but the last administrator cannot demote themselves', async () => {
   const lone = errorOf(await admin.run(AdminSetRoleDocument, { id: admin.user.id, role: 'USER' }));
-  expect(lone.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field: 'role' })] });
+  expect(lone.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    fields: [expect.objectContaining({ field: 'role' })],
+  });
   const other = await signedInUser(app.url);
   expect((await admin.ok(AdminSetRoleDocument, { id: other.user.id, role: 'ADMIN' })).adminSetRole.role).toBe('ADMIN');
   // The promotion revokes the old token: the account signs in again to get the new role.

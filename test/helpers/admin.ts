@@ -13,7 +13,9 @@ import { execute, ok } from './graphql';
 export async function adminUser(app: TestApp) {
   const user = await signedInUser(app.url);
   expect(await new UserService(app.infra.ds).setRole(user.input.email, Role.ADMIN)).toBeTruthy();
-  const { login } = ok(await execute(app.url, LoginDocument, { email: user.input.email, password: user.input.password }));
+  const { login } = ok(
+    await execute(app.url, LoginDocument, { email: user.input.email, password: user.input.password }),
+  );
   return signedInUserWithToken(user, login.accessToken, app.url);
 }
 

@@ -76,8 +76,7 @@ export class AdminScheduledEmail {
 export class AdminScheduledEmailFilter {
   @Field(() => [EmailStatus], {
     nullable: true,
-    description:
-      'Default: the rows that need a look — FAILED, UNCERTAIN, SENDING past its lease and overdue PENDING.',
+    description: 'Default: the rows that need a look — FAILED, UNCERTAIN, SENDING past its lease and overdue PENDING.',
   })
   @IsOptional()
   @ArrayMaxSize(10)

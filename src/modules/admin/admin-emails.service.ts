@@ -222,7 +222,11 @@ export class AdminEmailService {
     const address = normalizeEmail(email);
     if (!address || address.length > 320) throw ValidationError.field('email', 'is not an address');
     return this.ds.transaction(async (m) => {
-      const [row] = await m.query('DELETE FROM email_suppressions WHERE email = $1 RETURNING reason, detail', [address]);
+      // TypeORM answers a DELETE … RETURNING with [rows, affected].
+      const [[row]]: [{ reason: string }[], number] = await m.query(
+        'DELETE FROM email_suppressions WHERE email = $1 RETURNING reason',
+        [address],
+      );
       if (!row) throw new NotFoundError('Suppression');
       await recordAdminAction(m, actor, {
         action: 'adminLiftSuppression',

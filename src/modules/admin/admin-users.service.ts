@@ -42,7 +42,8 @@ export class AdminUserService {
       values.push(likePattern(search));
       where.push(`(u.email ILIKE $${values.length} OR u.name ILIKE $${values.length})`);
     }
-    if (filter.suspended != null) where.push(filter.suspended ? 'u.suspended_at IS NOT NULL' : 'u.suspended_at IS NULL');
+    if (filter.suspended != null)
+      where.push(filter.suspended ? 'u.suspended_at IS NOT NULL' : 'u.suspended_at IS NULL');
     if (filter.role) {
       values.push(filter.role);
       where.push(`u.role = $${values.length}::text::user_role`);
@@ -94,7 +95,8 @@ export class AdminUserService {
     const changes: OutboxChange[] = [];
     await this.ds.transaction(async (m) => {
       const user = await this.lockUser(m.query.bind(m), id);
-      if (user.suspended_at) throw new ConflictError('This account is already suspended', { reason: 'ALREADY_SUSPENDED' });
+      if (user.suspended_at)
+        throw new ConflictError('This account is already suspended', { reason: 'ALREADY_SUSPENDED' });
       await m.query('UPDATE users SET suspended_at = now(), updated_at = now() WHERE id = $1', [id]);
       // Held, not cancelled: lifting the suspension lets them go. Their timers may fire; the claim skips held rows.
       await m.query(

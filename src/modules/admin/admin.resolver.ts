@@ -63,7 +63,8 @@ export class AdminResolver {
 
   @Authorized(Role.ADMIN)
   @Query(() => AdminScheduledEmailConnection, {
-    description: 'Emails across users, due first: by default those that need a look (failed, uncertain, stuck, overdue).',
+    description:
+      'Emails across users, due first: by default those that need a look (failed, uncertain, stuck, overdue).',
   })
   adminScheduledEmails(
     @Args() page: PageArgs,

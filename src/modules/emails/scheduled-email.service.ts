@@ -145,9 +145,10 @@ export class ScheduledEmailService {
     const changes: OutboxChange[] = [];
     const saved = await this.ds.transaction(async (m) => {
       const row = isUuid(id)
-        ? await m
-            .getRepository(ScheduledEmail)
-            .findOne({ where: scope.userId ? { id, userId: scope.userId } : { id }, lock: { mode: 'pessimistic_write' } })
+        ? await m.getRepository(ScheduledEmail).findOne({
+            where: scope.userId ? { id, userId: scope.userId } : { id },
+            lock: { mode: 'pessimistic_write' },
+          })
         : null;
       if (!row) throw new NotFoundError('Scheduled email');
       // The lock waits out a claim in progress, so the status checked here is the one written over.
