@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @ObjectType({
   description:
@@ -43,7 +43,9 @@ export class AdminAuditEntry {
   @Column('text', { nullable: true })
   ip: string | null;
 
+  // The clock at the insert itself: several entries of one transaction keep their order.
   @Field(() => Date)
-  @Column('timestamptz')
+  @Index('admin_audit_log_created_at_idx', { synchronize: false })
+  @Column('timestamptz', { default: () => 'clock_timestamp()' })
   createdAt: Date;
 }
