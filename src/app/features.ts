@@ -1,4 +1,5 @@
 import type { EntityClass, ResolverClass } from '../core/feature';
+import { adminModule } from '../modules/admin/admin.module';
 import { authModule } from '../modules/auth/auth.module';
 import { contactsModule } from '../modules/contacts/contacts.module';
 import { emailsModule } from '../modules/emails/emails.module';
@@ -26,6 +27,7 @@ export const FEATURES = [
   emailsModule,
   exportsModule,
   planningModule,
+  adminModule,
 ] as const;
 
 /** Every TypeORM entity; one list so the app, the CLIs and the tests agree. */

@@ -202,7 +202,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       await metricsListener?.close();
       await apollo.stop();
       await services.accessRevocations.stop();
-      await services.emailQueue.close();
+      await services.closeQueues();
     },
     inFlight: () => graphql.running().size + graphqlImport.running().size,
   };

@@ -1,4 +1,10 @@
 import type { Queue } from 'bullmq';
+import { auditLogPage } from '../modules/admin/admin-audit';
+import type { AdminAuditEntry } from '../modules/admin/admin-audit.entity';
+import { AdminEmailService } from '../modules/admin/admin-emails.service';
+import { AdminUserService } from '../modules/admin/admin-users.service';
+import { readQueueHealth, type QueueHealth } from '../modules/admin/queue-health';
+import type { Page, PageArgs } from '../core/graphql/pagination';
 import { AccessRevocations } from '../modules/auth/access-revocations';
 import { AccountDeletionService } from '../modules/auth/account-deletion.service';
 import { AccountNotices } from '../modules/emails/account-notices';
@@ -88,6 +94,14 @@ export interface Services {
   dataExports: DataExportService;
   /** Meeting slots, the funnel and weekly progress. */
   planning: PlanningService;
+  /** Administration (role ADMIN): accounts, the outbox and suppressions across users. */
+  adminUsers: AdminUserService;
+  adminEmails: AdminEmailService;
+  adminAuditLog: (page: PageArgs) => Promise<Page<AdminAuditEntry>>;
+  /** The queues, workers and overdue outbox rows; opens a maintenance queue handle on first use. */
+  queueHealth: () => Promise<QueueHealth>;
+  /** Closes what the services opened in Redis (the queues). */
+  closeQueues: () => Promise<void>;
 }
 
 export function createServices({ config, ds, redis, logger }: Infrastructure): Services {
@@ -139,6 +153,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     logger.child({ module: 'auth' }),
   );
   const accountNotices = new AccountNotices(ds, emailQueue, config, outboxLogger);
+  const scheduledEmails = new ScheduledEmailService(ds, outbox);
+  let maintenanceQueue: Queue | null = null;
   return {
     emailQueue,
     accountNotices,
@@ -146,7 +162,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     composer,
     suppressions: new SuppressionService(ds),
     outbox,
-    scheduledEmails: new ScheduledEmailService(ds, outbox),
+    scheduledEmails,
     emailTemplates,
     users,
     auth,
@@ -189,5 +205,15 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     jobLeads: new JobLeadService(ds, outbox),
     dataExports: new DataExportService(ds, config),
     planning: new PlanningService(ds),
+    adminUsers: new AdminUserService(ds, outbox),
+    adminEmails: new AdminEmailService(ds, scheduledEmails),
+    adminAuditLog: (page) => auditLogPage(ds, page),
+    queueHealth: () => {
+      maintenanceQueue ??= createQueue(QUEUE.maintenance, config, redis);
+      return readQueueHealth(ds, [emailQueue, maintenanceQueue], emailQueue);
+    },
+    closeQueues: async () => {
+      await Promise.all([emailQueue.close(), maintenanceQueue?.close()]);
+    },
   };
 }

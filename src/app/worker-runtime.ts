@@ -203,7 +203,7 @@ export async function startWorkerRuntime(infra: Infrastructure, options: WorkerR
       await metricsListener?.close();
       if (onReady) infra.redis.off('ready', onReady);
       await maintenanceQueue?.close();
-      if (ownServices) await services.emailQueue.close();
+      if (ownServices) await services.closeQueues();
       await emails.close();
       await blocking.quit().catch(() => blocking.disconnect());
       return { graceful: finished };

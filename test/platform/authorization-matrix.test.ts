@@ -3,9 +3,12 @@ import path from 'node:path';
 import {
   buildSchema,
   getNamedType,
+  isEnumType,
   isInputObjectType,
+  isLeafType,
   isListType,
   isNonNullType,
+  type GraphQLField,
   type GraphQLInputType,
   type GraphQLObjectType,
 } from 'graphql';
@@ -24,13 +27,61 @@ import {
   ScheduleMeetingDocument,
 } from '../generated/graphql';
 
+const committedSchema = () => buildSchema(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
+
+/** The administration API, read from the schema: `admin…` fields and queueHealth. */
+const isAdminField = (name: string) => name.startsWith('admin') || name === 'queueHealth';
+function adminFields(): { root: 'query' | 'mutation'; field: GraphQLField<unknown, unknown> }[] {
+  const schema = committedSchema();
+  return (['query', 'mutation'] as const).flatMap((root) =>
+    Object.values((root === 'query' ? schema.getQueryType() : schema.getMutationType())!.getFields())
+      .filter((f) => isAdminField(f.name))
+      .map((field) => ({ root, field })),
+  );
+}
+
+/** A value of `type` that passes GraphQL's own checks, so the request reaches the resolver's gate. */
+function sampleValue(type: GraphQLInputType): unknown {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) return [sampleValue(inner.ofType)];
+  if (isEnumType(inner)) return inner.getValues()[0].value;
+  if (isInputObjectType(inner)) {
+    return Object.fromEntries(
+      Object.values(inner.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => [f.name, sampleValue(f.type)]),
+    );
+  }
+  const samples: Record<string, unknown> = {
+    ID: '00000000-0000-4000-8000-000000000000',
+    String: 'someone@example.test',
+    Int: 1,
+    Float: 1,
+    Boolean: true,
+    DateTimeISO: new Date().toISOString(),
+  };
+  return samples[getNamedType(inner).name];
+}
+
+/** A request for one admin field with every argument filled in. */
+function adminRequest({ root, field }: ReturnType<typeof adminFields>[number]) {
+  const vars = field.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+  const args = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+  const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
+  return {
+    query: `${root}${vars ? `(${vars})` : ''} { ${field.name}${args ? `(${args})` : ''}${selection} }`,
+    variables: Object.fromEntries(field.args.map((a) => [a.name, sampleValue(a.type)])),
+  };
+}
+
 /**
  * Every ID a client can send, wherever it sits (argument, input field, list item, filter),
  * read from the committed schema: a new operation that takes an id fails this test until it
- * gets a probe below.
+ * gets a probe below. The admin fields' ids are covered by the FORBIDDEN test instead: a user
+ * without role ADMIN reaches none of them.
  */
 function idArgumentPaths(): string[] {
-  const schema = buildSchema(readFileSync(path.join(__dirname, '..', '..', 'schema.graphql'), 'utf8'));
+  const schema = committedSchema();
   const paths: string[] = [];
   const walk = (type: GraphQLInputType, at: string, seen: Set<string>) => {
     const inner = isNonNullType(type) ? type.ofType : type;
@@ -43,7 +94,7 @@ function idArgumentPaths(): string[] {
     }
   };
   for (const root of [schema.getQueryType(), schema.getMutationType()] as GraphQLObjectType[]) {
-    for (const field of Object.values(root.getFields())) {
+    for (const field of Object.values(root.getFields()).filter((f) => !isAdminField(f.name))) {
       for (const arg of field.args) walk(arg.type, `${root.name}.${field.name}.${arg.name}`, new Set());
     }
   }
@@ -548,4 +599,46 @@ it('gives the same answer for another user’s id as for an id that never existe
     expect(theirs.errors).toEqual(none.errors);
     expect(theirs.data).toEqual(none.data);
   }
+});
+
+it('answers FORBIDDEN to a user without role ADMIN for every admin field (read from schema.graphql), changing nothing', async () => {
+  const fields = adminFields();
+  // The contract's fields (DESIGN.md, "Admin"): the list read from the schema holds at least these.
+  expect(fields.map((f) => f.field.name)).toEqual(
+    expect.arrayContaining([
+      'adminUsers',
+      'adminSuspendUser',
+      'adminUnsuspendUser',
+      'adminSetRole',
+      'adminScheduledEmails',
+      'adminRetryScheduledEmail',
+      'adminCancelScheduledEmail',
+      'adminSuppressions',
+      'adminLiftSuppression',
+      'queueHealth',
+      'adminAuditLog',
+    ]),
+  );
+  const before = await snapshot(a.user.id);
+  const [auditBefore] = await app.infra.ds.query('SELECT count(*)::int AS n FROM admin_audit_log');
+  const failures: string[] = [];
+  for (const f of fields) {
+    const request = adminRequest(f);
+    // A's own ids, where the admin field takes one, so the gate (not a missing row) answers.
+    for (const arg of f.field.args) {
+      if (getNamedType(arg.type).name === 'ID') request.variables[arg.name] = a.user.id;
+    }
+    const res = await postRaw<Record<string, unknown>>(app.url, request, { token: b.token });
+    const code = res.errors?.[0]?.extensions?.code;
+    if (code !== 'FORBIDDEN' || res.data?.[f.field.name] != null)
+      failures.push(`${f.field.name}: ${JSON.stringify(res.errors ?? res.data)}`);
+  }
+  expect(failures).toEqual([]);
+  expect(await snapshot(a.user.id)).toBe(before);
+  const [{ suspended_at, role }] = await app.infra.ds.query('SELECT suspended_at, role FROM users WHERE id = $1', [
+    a.user.id,
+  ]);
+  expect({ suspended_at, role }).toEqual({ suspended_at: null, role: 'USER' });
+  const [auditAfter] = await app.infra.ds.query('SELECT count(*)::int AS n FROM admin_audit_log');
+  expect(auditAfter.n).toBe(auditBefore.n);
 });

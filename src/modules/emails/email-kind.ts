@@ -25,6 +25,8 @@ export enum EmailKind {
   COMMITMENT_DUE = 'COMMITMENT_DUE',
   /** To the user on the morning an open job lead's deadline falls (or folded into that day's digest). */
   JOB_LEAD_DEADLINE = 'JOB_LEAD_DEADLINE',
+  /** To the account's address when an administrator suspends it: what it means and whom to ask. */
+  ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED',
 }
 registerEnumType(EmailKind, { name: 'EmailKind' });
 
@@ -60,12 +62,15 @@ export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([
   EmailKind.PASSWORD_RESET,
   EmailKind.EMAIL_CHANGED,
   EmailKind.ACCOUNT_EXISTS,
+  EmailKind.ACCOUNT_SUSPENDED,
 ]);
 
 /** Why a PENDING email waits (ScheduledEmail.heldReason). */
 export enum HeldReason {
   /** Mail to contacts of an account whose address is not verified yet. */
   EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
+  /** Any pending email of a suspended account (the database's trigger holds those planned later too). */
+  ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED',
 }
 
 export enum EmailStatus {

@@ -28,6 +28,7 @@ const KIND_LABELS: Record<EmailKind, string> = {
   [EmailKind.WEEKLY_DIGEST]: 'Your week',
   [EmailKind.COMMITMENT_DUE]: 'Promises due today',
   [EmailKind.JOB_LEAD_DEADLINE]: 'Last day to apply',
+  [EmailKind.ACCOUNT_SUSPENDED]: 'Your account was suspended',
 };
 
 const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.FOLLOW_UP] as const;

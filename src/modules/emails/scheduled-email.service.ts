@@ -17,6 +17,17 @@ import {
 
 const idOrNull = (id: string) => (isUuid(id) ? id : null);
 
+/**
+ * Whose email a change may touch and who made it: the user (their own rows), or an
+ * administrator (any row; `afterChange` writes the audit entry in the same transaction).
+ */
+export interface ChangeScope {
+  userId: string | null;
+  by: string;
+  afterChange?: (m: EntityManager, row: ScheduledEmail) => Promise<void>;
+}
+const byUser = (user: AuthUser): ChangeScope => ({ userId: user.id, by: 'by the user' });
+
 /** What the user sees of the outbox and may do with it. */
 export class ScheduledEmailService {
   constructor(
@@ -55,7 +66,7 @@ export class ScheduledEmailService {
   }
 
   async update(user: AuthUser, id: string, input: UpdateScheduledEmailInput): Promise<ScheduledEmail> {
-    return this.change(user, id, [EmailStatus.PENDING], 'edited', async (m, row) => {
+    return this.change(byUser(user), id, [EmailStatus.PENDING], 'edited', async (m, row) => {
       // Its recipient may not be the account holder, who chooses none of its words.
       if (ACCOUNT_EMAILS.has(row.kind)) throw ValidationError.field('id', 'account emails cannot be edited');
       if (input.subject !== undefined) row.subjectOverride = input.subject?.trim() || null;
@@ -82,7 +93,12 @@ export class ScheduledEmailService {
   }
 
   cancel(user: AuthUser, id: string): Promise<ScheduledEmail> {
-    return this.change(user, id, [EmailStatus.PENDING], 'cancelled', async (_m, row) => {
+    return this.cancelIn(byUser(user), id);
+  }
+
+  /** Cancels any PENDING email (an administrator's scope) or the user's own. */
+  cancelIn(scope: ChangeScope, id: string): Promise<ScheduledEmail> {
+    return this.change(scope, id, [EmailStatus.PENDING], 'cancelled', async (_m, row) => {
       row.status = EmailStatus.CANCELLED;
       row.cancelReason = CancelReason.BY_USER;
       // As the database's trigger does: only a PENDING email waits.
@@ -92,7 +108,7 @@ export class ScheduledEmailService {
   }
 
   sendNow(user: AuthUser, id: string): Promise<ScheduledEmail> {
-    return this.change(user, id, [EmailStatus.PENDING], 'sent now', async (_m, row) => {
+    return this.change(byUser(user), id, [EmailStatus.PENDING], 'sent now', async (_m, row) => {
       row.sendAt = new Date();
       return 'SEND_NOW';
     });
@@ -100,7 +116,12 @@ export class ScheduledEmailService {
 
   /** Tries a FAILED or UNCERTAIN email again, by the user's decision (same Message-ID). */
   retry(user: AuthUser, id: string): Promise<ScheduledEmail> {
-    return this.change(user, id, [EmailStatus.FAILED, EmailStatus.UNCERTAIN], 'retried', async (m, row) => {
+    return this.retryIn(byUser(user), id);
+  }
+
+  /** The same retry, for any user's email (an administrator's scope) or the user's own. */
+  retryIn(scope: ChangeScope, id: string): Promise<ScheduledEmail> {
+    return this.change(scope, id, [EmailStatus.FAILED, EmailStatus.UNCERTAIN], 'retried', async (m, row) => {
       // Each try mails an address that may not be the user's: resendVerificationEmail is throttled.
       if (ACCOUNT_EMAILS.has(row.kind)) throw ValidationError.field('id', 'account emails are not retried by hand');
       if (await m.getRepository(EmailSuppression).findOneBy({ email: row.toEmail.toLowerCase() })) {
@@ -113,9 +134,9 @@ export class ScheduledEmailService {
     });
   }
 
-  /** Locks the user's row, checks its status, applies `edit`, saves, records the event, then queues. */
+  /** Locks the row (in scope), checks its status, applies `edit`, saves, records the event, then queues. */
   private async change(
-    user: AuthUser,
+    scope: ChangeScope,
     id: string,
     allowed: EmailStatus[],
     action: string,
@@ -124,9 +145,10 @@ export class ScheduledEmailService {
     const changes: OutboxChange[] = [];
     const saved = await this.ds.transaction(async (m) => {
       const row = isUuid(id)
-        ? await m
-            .getRepository(ScheduledEmail)
-            .findOne({ where: { id, userId: user.id }, lock: { mode: 'pessimistic_write' } })
+        ? await m.getRepository(ScheduledEmail).findOne({
+            where: scope.userId ? { id, userId: scope.userId } : { id },
+            lock: { mode: 'pessimistic_write' },
+          })
         : null;
       if (!row) throw new NotFoundError('Scheduled email');
       // The lock waits out a claim in progress, so the status checked here is the one written over.
@@ -143,7 +165,8 @@ export class ScheduledEmailService {
       const previousSendAt = row.sendAt;
       const event = await edit(m, row);
       const result = await m.getRepository(ScheduledEmail).save(row);
-      await this.outbox.event(m, result, event, 'by the user');
+      await this.outbox.event(m, result, event, scope.by);
+      await scope.afterChange?.(m, result);
       changes.push({ id: result.id, status: result.status, sendAt: result.sendAt, previousSendAt });
       return result;
     });

@@ -56,7 +56,10 @@ export function decideSend({
   // Nothing goes out in the name of a suspended account, or of one that no longer exists: not
   // its reminders, and not its mail to contacts (an abusive account's outreach above all).
   if (!facts.user) return cancel('ACCOUNT_SUSPENDED', 'the account no longer exists');
-  if (facts.user.suspendedAt) return cancel('ACCOUNT_SUSPENDED', 'the account is suspended');
+  // The notice of a suspension is the one email a suspended account gets, and only while it is.
+  if (kind === EmailKind.ACCOUNT_SUSPENDED) {
+    if (!facts.user.suspendedAt) return cancel(CancelReason.PLAN_CHANGED, 'the suspension was lifted');
+  } else if (facts.user.suspendedAt) return cancel('ACCOUNT_SUSPENDED', 'the account is suspended');
   // An unverified address may be someone else's: it gets the verification email and nothing
   // else. Mail to contacts waits (held_reason) and is never claimed while it does, so only a
   // reminder to the user, whose moment passes, reaches this: it is not sent.

@@ -35,9 +35,10 @@ function input(
     ...changes,
     facts: {
       // The verification email is for an unverified address; everything else for a verified one.
+      // The suspension notice is planned as an account is suspended.
       user: {
         disabledReminders: [],
-        suspendedAt: null,
+        suspendedAt: kind === EmailKind.ACCOUNT_SUSPENDED ? new Date(0) : null,
         emailVerified: kind !== EmailKind.EMAIL_VERIFICATION,
         email: USER_EMAIL,
         pendingEmail: null,
@@ -200,7 +201,8 @@ describe('decideSend', () => {
     it('cancels every email of a suspended account, or of one that no longer exists: mail to contacts too', () => {
       const suspended = cancelled('ACCOUNT_SUSPENDED', 'the account is suspended');
       const gone = cancelled('ACCOUNT_SUSPENDED', 'the account no longer exists');
-      for (const kind of Object.values(EmailKind)) {
+      expect(decideSend(input(EmailKind.ACCOUNT_SUSPENDED, {}, { user: null }))).toEqual(gone);
+      for (const kind of Object.values(EmailKind).filter((k) => k !== EmailKind.ACCOUNT_SUSPENDED)) {
         expect(
           decideSend(
             input(
@@ -232,9 +234,26 @@ describe('decideSend', () => {
         pendingEmail: null,
       };
       const everything = { user, meeting: null, suppressedReason: 'BOUNCED', contact: null };
-      for (const kind of Object.values(EmailKind)) {
+      for (const kind of Object.values(EmailKind).filter((k) => k !== EmailKind.ACCOUNT_SUSPENDED)) {
         expect(decideSend(input(kind, { dueContacts: 0 }, everything))).toEqual(suspended);
       }
+    });
+
+    it('sends the suspension notice only while the account is suspended, and never to a suppressed address', () => {
+      const user = {
+        disabledReminders: [],
+        suspendedAt: new Date(0),
+        emailVerified: false,
+        email: USER_EMAIL,
+        pendingEmail: null,
+      };
+      expect(decideSend(input(EmailKind.ACCOUNT_SUSPENDED, {}, { user }))).toEqual(SEND);
+      expect(decideSend(input(EmailKind.ACCOUNT_SUSPENDED, {}, { user: { ...user, suspendedAt: null } }))).toEqual(
+        cancelled('PLAN_CHANGED', 'the suspension was lifted'),
+      );
+      expect(decideSend(input(EmailKind.ACCOUNT_SUSPENDED, {}, { user, suppressedReason: 'UNSUBSCRIBED' })).send).toBe(
+        false,
+      );
     });
 
     it('leaves mail to contacts and meeting notices to the other rules', () => {

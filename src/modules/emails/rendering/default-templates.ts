@@ -251,4 +251,12 @@ Today is the deadline for:
 
 {{appUrl}}`,
   },
+  [EmailKind.ACCOUNT_SUSPENDED]: {
+    subject: 'Your Rapport account is suspended',
+    body: `Hello,
+
+An administrator of Rapport has suspended the account that uses this email address. While it is suspended you cannot sign in, and Rapport sends none of the emails the account planned: they are held, not deleted, and go on if the suspension is lifted.
+
+If you think this is a mistake, reply to this email.`,
+  },
 };

@@ -167,6 +167,7 @@ const KIND_VARIABLES: Record<EmailKind, Name[]> = {
   [EmailKind.WEEKLY_DIGEST]: [...COMMON, 'progress', 'digest'],
   [EmailKind.COMMITMENT_DUE]: [...COMMON, 'promises'],
   [EmailKind.JOB_LEAD_DEADLINE]: [...COMMON, 'deadlines'],
+  [EmailKind.ACCOUNT_SUSPENDED]: ['recipient', 'appUrl'],
 };
 
 const rootFields = (kind: EmailKind): Fields =>

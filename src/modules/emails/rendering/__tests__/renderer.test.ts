@@ -29,6 +29,7 @@ const SUBJECTS: Record<EmailKind, string> = {
   WEEKLY_DIGEST: 'Your week: 1 of 3 meetings so far',
   COMMITMENT_DUE: 'Promises due today',
   JOB_LEAD_DEADLINE: 'Last day to apply',
+  ACCOUNT_SUSPENDED: 'Your Rapport account is suspended',
 };
 
 const PEOPLE = [
