@@ -86,7 +86,7 @@ const fields = z.object({
   GRAPHQL_MAX_COST: int(100, 1_000_000).default(10_000),
   GRAPHQL_MAX_NODES: int(100, 1_000_000).default(50_000),
   GRAPHQL_JIT: bool.default(true),
-  PLAYGROUND_ENABLED: bool.default(true),
+  PLAYGROUND_ENABLED: bool.optional(),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
@@ -290,7 +290,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bodyLimit: e.REQUEST_BODY_LIMIT,
       importBodyLimit: e.IMPORT_BODY_LIMIT,
       importMaxConcurrent: e.IMPORT_MAX_CONCURRENT,
-      playground: e.PLAYGROUND_ENABLED,
+      // An operator's tool: on in development, and in production only when asked for.
+      playground: e.PLAYGROUND_ENABLED ?? e.NODE_ENV !== 'production',
     },
     db: dbConfig(e),
     redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
