@@ -1,9 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Metrics } from '../core/metrics/metrics';
-
-/** How late a PENDING row must be to count as overdue: a timer fires at send_at, give or take. */
-export const OVERDUE_AFTER_SECONDS = 60;
+import { OVERDUE_AFTER_SECONDS } from '../modules/admin/admin-emails.service';
+import { readOverdueOutbox } from '../modules/admin/queue-health';
 
 const JOB_STATES = ['waiting', 'delayed', 'active', 'failed', 'prioritized'] as const;
 
@@ -27,29 +26,22 @@ export function registerPipelineGauges(metrics: Metrics, ds: DataSource, queues:
       return samples;
     },
   );
-  // One statement for the three outbox gauges, shared by them through the cache of the first.
+  // The three outbox gauges share one read (the overdue rows, then the states to act on), cached
+  // by the first of them to be collected.
   let outbox: Promise<{ overdue: number; oldest: number; byStatus: Record<string, number> }> | null = null;
   let readAt = 0;
+  const read = async () => {
+    const { overdue, oldest } = await readOverdueOutbox(ds);
+    const rows: { status: string; n: number }[] = await ds.query(
+      `SELECT status, count(*)::int AS n FROM scheduled_emails
+        WHERE status IN ('SENDING', 'UNCERTAIN', 'FAILED') GROUP BY status`,
+    );
+    return { overdue, oldest: oldest ?? 0, byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])) };
+  };
   const readOutbox = () => {
     if (!outbox || Date.now() - readAt > 5_000) {
       readAt = Date.now();
-      outbox = ds
-        .query(
-          `SELECT
-             (SELECT count(*)::int FROM scheduled_emails
-               WHERE status = 'PENDING' AND held_reason IS NULL AND send_at < now() - make_interval(secs => $1)) AS overdue,
-             (SELECT coalesce(extract(epoch FROM now() - min(send_at)), 0)::float8 FROM scheduled_emails
-               WHERE status = 'PENDING' AND held_reason IS NULL AND send_at < now() - make_interval(secs => $1)) AS oldest,
-             (SELECT coalesce(jsonb_object_agg(status, n), '{}') FROM (
-                SELECT status, count(*)::int AS n FROM scheduled_emails
-                WHERE status IN ('SENDING', 'UNCERTAIN', 'FAILED') GROUP BY status) s) AS by_status`,
-          [OVERDUE_AFTER_SECONDS],
-        )
-        .then(([row]: { overdue: number; oldest: number; by_status: Record<string, number> }[]) => ({
-          overdue: row.overdue,
-          oldest: row.oldest,
-          byStatus: row.by_status,
-        }));
+      outbox = read();
       outbox.catch(() => {
         outbox = null;
       });

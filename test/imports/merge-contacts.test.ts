@@ -1,3 +1,4 @@
+import { DISMISSALS_MAX } from '../../src/modules/contacts/duplicates/duplicate-contacts.service';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
 import { errorOf } from '../helpers/graphql';
@@ -145,6 +146,18 @@ describe('duplicateContacts', () => {
       await bob.run(DismissDuplicateContactsDocument, { contactId: grace1.id, otherContactId: grace2.id }),
     );
     expect(foreign.extensions?.code).toBe('NOT_FOUND');
+    expect(await pairs()).toHaveLength(1);
+
+    // Each dismissal is a row: past DISMISSALS_MAX one user can store no more.
+    await app.infra.ds.query(
+      `INSERT INTO duplicate_dismissals (user_id, contact_id, other_contact_id)
+       SELECT $1, $2, $3 FROM generate_series(2, $4)`,
+      [ada.user.id, john.id, jane.id, DISMISSALS_MAX],
+    );
+    const full = errorOf(
+      await ada.run(DismissDuplicateContactsDocument, { contactId: grace1.id, otherContactId: grace2.id }),
+    );
+    expect(full.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'contactId' }] });
     expect(await pairs()).toHaveLength(1);
   });
 });

@@ -20,6 +20,33 @@ const HISTORY_LIMIT = 50;
 const STUCK = `(s.status = 'SENDING' AND s.lease_expires_at < now())`;
 const OVERDUE = `(s.status = 'PENDING' AND s.held_reason IS NULL AND s.send_at < now() - interval '${OVERDUE_AFTER_SECONDS} seconds')`;
 
+/** What an admin sees of an outbox row (never its subject or body), read by both the list and one row. */
+const EMAIL_COLUMNS = `s.id, s.user_id, u.email AS user_email, s.kind, s.status, s.to_email, s.send_at, s.attempts,
+  s.last_error, s.smtp_response, s.held_reason, s.cancel_reason, s.lease_expires_at,
+  ${STUCK} AS stuck, ${OVERDUE} AS overdue`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw row of EMAIL_COLUMNS
+function toAdminEmail(r: any, history: AdminScheduledEmail['history']): AdminScheduledEmail {
+  return Object.assign(new AdminScheduledEmail(), {
+    id: r.id,
+    userId: r.user_id,
+    userEmail: r.user_email,
+    kind: r.kind,
+    status: r.status,
+    to: r.to_email,
+    sendAt: r.send_at,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    smtpResponse: r.smtp_response,
+    heldReason: r.held_reason,
+    cancelReason: r.cancel_reason,
+    leaseExpiresAt: r.lease_expires_at,
+    stuck: r.stuck,
+    overdue: r.overdue,
+    history,
+  });
+}
+
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** The outbox and the suppression list across every user, for administrators. */
@@ -46,33 +73,13 @@ export class AdminEmailService {
     const countValues = [...values];
     const result = await paginateSql<AdminScheduledEmail>(
       {
-        select: `s.id, s.user_id, u.email AS user_email, s.kind, s.status, s.to_email, s.send_at, s.attempts,
-                 s.last_error, s.smtp_response, s.held_reason, s.cancel_reason, s.lease_expires_at,
-                 ${STUCK} AS stuck, ${OVERDUE} AS overdue`,
+        select: EMAIL_COLUMNS,
         from: 'scheduled_emails s JOIN users u ON u.id = s.user_id',
         where,
         values,
         order: { expression: 's.send_at', type: 'timestamptz', direction: 'ASC', id: 's.id', idOf: (e) => e.id },
         run: (text, v) => this.ds.query(text, v),
-        hydrate: (r) =>
-          Object.assign(new AdminScheduledEmail(), {
-            id: r.id,
-            userId: r.user_id,
-            userEmail: r.user_email,
-            kind: r.kind,
-            status: r.status,
-            to: r.to_email,
-            sendAt: r.send_at,
-            attempts: r.attempts,
-            lastError: r.last_error,
-            smtpResponse: r.smtp_response,
-            heldReason: r.held_reason,
-            cancelReason: r.cancel_reason,
-            leaseExpiresAt: r.lease_expires_at,
-            stuck: r.stuck,
-            overdue: r.overdue,
-            history: [],
-          }),
+        hydrate: (r) => toAdminEmail(r, []),
         count: async () => {
           const [{ n }] = await this.ds.query(
             `SELECT count(*)::int AS n FROM scheduled_emails s WHERE ${countWhere.join(' AND ')}`,
@@ -143,36 +150,20 @@ export class AdminEmailService {
 
   private async one(id: string): Promise<AdminScheduledEmail> {
     const [r] = await this.ds.query(
-      `SELECT s.id, s.user_id, u.email AS user_email, s.kind, s.status, s.to_email, s.send_at, s.attempts,
-              s.last_error, s.smtp_response, s.held_reason, s.cancel_reason, s.lease_expires_at,
-              ${STUCK} AS stuck, ${OVERDUE} AS overdue
+      `SELECT ${EMAIL_COLUMNS}
          FROM scheduled_emails s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
       [id],
     );
     if (!r) throw new NotFoundError('Scheduled email');
-    return Object.assign(new AdminScheduledEmail(), {
-      id: r.id,
-      userId: r.user_id,
-      userEmail: r.user_email,
-      kind: r.kind,
-      status: r.status,
-      to: r.to_email,
-      sendAt: r.send_at,
-      attempts: r.attempts,
-      lastError: r.last_error,
-      smtpResponse: r.smtp_response,
-      heldReason: r.held_reason,
-      cancelReason: r.cancel_reason,
-      leaseExpiresAt: r.lease_expires_at,
-      stuck: r.stuck,
-      overdue: r.overdue,
-      history: await this.ds.query(
+    return toAdminEmail(
+      r,
+      await this.ds.query(
         `SELECT event, attempt, detail, created_at AS at FROM (
            SELECT * FROM email_events WHERE scheduled_email_id = $1 ORDER BY created_at DESC, id DESC LIMIT ${HISTORY_LIMIT}
          ) e ORDER BY created_at, id`,
         [id],
       ),
-    });
+    );
   }
 
   suppressions(search: string | null | undefined, page: PageArgs): Promise<Page<AdminSuppression>> {
