@@ -20,12 +20,8 @@ export async function benchAccount(apiUrl, databaseUrl, input) {
   } finally {
     await client.end();
   }
-  const { login } = await gql(
-    'mutation L($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } } }',
-    {
-      email: input.email,
-      password: input.password,
-    },
-  );
+  const { login } = await gql('mutation L($input: LoginInput!) { login(input: $input) { accessToken user { id } } }', {
+    input: { email: input.email, password: input.password },
+  });
   return { token: login.accessToken, userId: login.user.id };
 }

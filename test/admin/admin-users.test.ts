@@ -159,7 +159,7 @@ it('refuses to suspend oneself, a missing account or one already suspended, and 
   const blank = errorOf(await admin.run(AdminSuspendUserDocument, { id: user.user.id, reason: '  ' }));
   expect(blank.extensions).toMatchObject({
     code: 'BAD_USER_INPUT',
-    fields: [expect.objectContaining({ field: 'reason' })],
+    fields: [expect.objectContaining({ field: 'input.reason' })],
   });
   const ghost = '00000000-0000-4000-8000-000000000000';
   expect(errorOf(await admin.run(AdminSuspendUserDocument, { id: ghost, reason: 'x' })).extensions?.code).toBe(
@@ -178,7 +178,7 @@ it('changes roles, but the last administrator cannot demote themselves', async (
   const lone = errorOf(await admin.run(AdminSetRoleDocument, { id: admin.user.id, role: 'USER' }));
   expect(lone.extensions).toMatchObject({
     code: 'BAD_USER_INPUT',
-    fields: [expect.objectContaining({ field: 'role' })],
+    fields: [expect.objectContaining({ field: 'input.role' })],
   });
   const other = await signedInUser(app.url);
   expect((await admin.ok(AdminSetRoleDocument, { id: other.user.id, role: 'ADMIN' })).adminSetRole.role).toBe('ADMIN');

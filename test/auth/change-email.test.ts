@@ -64,17 +64,17 @@ it('moves the account only once the new address is verified, takes its reminders
   expect(reminder.to_email).toBe(next);
   // Single-use.
   expect(errorOf(await execute(app.url, VerifyEmailDocument, { token })).extensions).toMatchObject({
-    fields: [{ field: 'token' }],
+    fields: [{ field: 'input.token' }],
   });
 });
 
 it('checks the password and the address, naming the argument', async () => {
   const user = await signedInUser(app.url);
   const wrong = errorOf(await user.run(ChangeEmailDocument, { newEmail: fresh(), password: 'not my password' }));
-  expect(wrong.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'password' }] });
+  expect(wrong.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.password' }] });
   for (const newEmail of ['not an address', user.input.email, `${'a'.repeat(250)}@example.test`]) {
     const bad = errorOf(await user.run(ChangeEmailDocument, { newEmail, password: PASSWORD }));
-    expect(bad.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'newEmail' }] });
+    expect(bad.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.newEmail' }] });
   }
 });
 
@@ -85,7 +85,7 @@ it('says nothing about an address another account has, and the move then fails a
   expect(changeEmail.pendingEmail).toBe(owner.input.email);
   const token = await tokenFor(owner.input.email);
   const refused = errorOf(await execute(app.url, VerifyEmailDocument, { token }));
-  expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'token' }] });
+  expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.token' }] });
   expect((await user.ok(MyAccountDocument)).me.email).toBe(user.input.email);
 });
 
@@ -97,7 +97,7 @@ it('a link to an address the account no longer asks for verifies nothing; mail t
   const second = fresh();
   await user.ok(ChangeEmailDocument, { newEmail: second, password: PASSWORD });
   expect(errorOf(await execute(app.url, VerifyEmailDocument, { token: stale })).extensions).toMatchObject({
-    fields: [{ field: 'token' }],
+    fields: [{ field: 'input.token' }],
   });
   expect((await user.ok(MyAccountDocument)).me.email).toBe(user.input.email);
 

@@ -125,7 +125,7 @@ async function outreachSoon(user: SignedInUser) {
 it('asks for the password, naming it, and counts a wrong one as a failed sign-in', async () => {
   const user = await signedInUser(app.url);
   const wrong = errorOf(await user.run(DeleteAccountDocument, { password: 'not my password' }));
-  expect(wrong.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'password' }] });
+  expect(wrong.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.password' }] });
   expect((await me(app, user.token)).data?.me?.id).toBe(user.user.id);
   // Five failures per account (LOGIN_MAX_FAILURES_PER_ACCOUNT): guessing here is guessing a sign-in.
   for (let i = 0; i < 4; i++) await user.run(DeleteAccountDocument, { password: `guess ${i}` });

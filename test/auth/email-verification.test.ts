@@ -97,7 +97,7 @@ it('holds an unverified account’s outreach visibly, then sends it once the lin
 
   // Single-use.
   const reused = errorOf(await verify(token));
-  expect(reused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'token' }] });
+  expect(reused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.token' }] });
 });
 
 it('the link’s page verifies nothing on GET (mail scanners fetch links) and verifies on its form’s POST', async () => {
@@ -132,7 +132,7 @@ it('refuses an unknown, expired or used token as BAD_USER_INPUT naming `token`, 
   ]);
   for (const token of ['ev_nope', '', 'x'.repeat(5000), expired]) {
     const error = errorOf(await verify(token));
-    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'token' }] });
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.token' }] });
   }
   expect((await user.ok(MyAccountDocument)).me.emailVerified).toBe(false);
 
@@ -162,11 +162,10 @@ it('lets nobody choose the words of an account email: its template and its plann
   const user = await newUnverified();
   const edit = errorOf(
     await user.run(UpdateEmailTemplateDocument, {
-      kind: 'EMAIL_VERIFICATION',
-      input: { subject: 'Buy now', body: 'Cheap pills at {{appUrl}}' },
+      input: { kind: 'EMAIL_VERIFICATION', subject: 'Buy now', body: 'Cheap pills at {{appUrl}}' },
     }),
   );
-  expect(edit.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'kind' }] });
+  expect(edit.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.kind' }] });
 
   // A verification email still to go (written as the planner would, a day ahead, so no worker takes it first).
   const id = randomUUID();

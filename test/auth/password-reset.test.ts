@@ -85,7 +85,7 @@ it('answers the same whether or not an account exists, mails only the account, a
   // Single-use.
   expect(errorOf(await reset(token, 'yet another passphrase')).extensions).toMatchObject({
     code: 'BAD_USER_INPUT',
-    fields: [{ field: 'token' }],
+    fields: [{ field: 'input.token' }],
   });
   expect(resetMails(stranger)).toEqual([]);
 });
@@ -115,7 +115,7 @@ it('refuses an unknown or expired token and a bad new password, naming the argum
     purpose: AccountTokenPurpose.RESET_PASSWORD,
     email: user.input.email,
   });
-  expect(errorOf(await reset(token, 'short')).extensions).toMatchObject({ fields: [{ field: 'newPassword' }] });
+  expect(errorOf(await reset(token, 'short')).extensions).toMatchObject({ fields: [{ field: 'input.newPassword' }] });
   // A verification token is not a reset token.
   const verification = await mintAccountToken(app.infra.ds.manager, {
     userId: user.user.id,
@@ -129,7 +129,7 @@ it('refuses an unknown or expired token and a bad new password, naming the argum
   for (const bad of ['pr_nope', token, verification.token]) {
     expect(errorOf(await reset(bad)).extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'token' }],
+      fields: [{ field: 'input.token' }],
     });
   }
   // Nothing changed: the old password still works.

@@ -98,7 +98,7 @@ it('applies only the password of the attempt whose link is used: an earlier regi
   expect(session.user).toMatchObject({ name: 'Victoria', timezone: 'America/New_York' });
   // The other attempt's link died with it.
   const stale = errorOf(await execute(app.url, VerifyEmailDocument, { token: linkToken(mallorys.parsed.text) }));
-  expect(stale.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'token' }] });
+  expect(stale.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.token' }] });
   const attempts = await app.infra.ds.query('SELECT 1 FROM registration_attempts WHERE user_id = $1', [
     session.user.id,
   ]);

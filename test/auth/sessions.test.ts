@@ -88,9 +88,9 @@ it('changePassword keeps this session (with a new pair) and signs every other ou
   const wrong = errorOf(
     await user.run(ChangePasswordDocument, { currentPassword: 'not my password', newPassword: 'a new passphrase' }),
   );
-  expect(wrong.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'currentPassword' }] });
+  expect(wrong.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.currentPassword' }] });
   const short = errorOf(await user.run(ChangePasswordDocument, { currentPassword: PASSWORD, newPassword: 'short' }));
-  expect(short.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'newPassword' }] });
+  expect(short.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.newPassword' }] });
 
   const { changePassword } = await user.ok(ChangePasswordDocument, {
     currentPassword: PASSWORD,

@@ -73,7 +73,7 @@ it('walks an administrator through the Playground: promote, sign in, queueHealth
 
   // 2. Sign in from the Playground itself, and read the token off the result pane.
   const login = await playground.run(
-    `mutation { login(email: "${input.email}", password: "${PASSWORD}") { accessToken user { role } } }`,
+    `mutation { login(input: { email: "${input.email}", password: "${PASSWORD}" }) { accessToken user { role } } }`,
     'accessToken',
   );
   expect(login.data.login.user.role).toBe('ADMIN');
@@ -118,7 +118,7 @@ it('walks an administrator through the Playground: promote, sign in, queueHealth
 
   // 6. Suspend the account that sent it.
   const suspended = await playground.run(
-    `mutation { adminSuspendUser(id: "${spammer.user.id}", reason: "spam") { email suspendedAt } }`,
+    `mutation { adminSuspendUser(id: "${spammer.user.id}", input: { reason: "spam" }) { email suspendedAt } }`,
     'adminSuspendUser',
   );
   expect(suspended.data.adminSuspendUser).toEqual({ email: spammer.input.email, suspendedAt: expect.any(String) });

@@ -187,8 +187,8 @@ describe('updateEmailTemplate and resetEmailTemplate', () => {
   it('saves a custom template that changes the preview, and reset restores the default', async () => {
     const { user, meeting, questions } = await meetingFixture();
     const { updateEmailTemplate: saved } = await user.ok(UpdateEmailTemplateDocument, {
-      kind: 'THANK_YOU',
       input: {
+        kind: 'THANK_YOU',
         subject: '  Thanks again, {{contact.lastName}}  ',
         body: [
           'Hello {{contact.fullName}},',
@@ -232,10 +232,9 @@ describe('updateEmailTemplate and resetEmailTemplate', () => {
 
   it('saving twice replaces the custom template', async () => {
     const user = await signedInUser(app.url);
-    await user.ok(UpdateEmailTemplateDocument, { kind: 'FOLLOW_UP', input: { subject: 'One', body: 'First' } });
+    await user.ok(UpdateEmailTemplateDocument, { input: { kind: 'FOLLOW_UP', subject: 'One', body: 'First' } });
     const { updateEmailTemplate } = await user.ok(UpdateEmailTemplateDocument, {
-      kind: 'FOLLOW_UP',
-      input: { subject: 'Two', body: 'Second, {{contact.firstName}}' },
+      input: { kind: 'FOLLOW_UP', subject: 'Two', body: 'Second, {{contact.firstName}}' },
     });
     expect(updateEmailTemplate).toMatchObject({
       subject: 'Two',
@@ -284,8 +283,7 @@ describe('updateEmailTemplate and resetEmailTemplate', () => {
 
     it.each(refused)('refuses %s, naming the field, and keeps the default', async (_name, parts, field, message) => {
       const res = await user.run(UpdateEmailTemplateDocument, {
-        kind: 'THANK_YOU',
-        input: { subject: 'Thanks', body: 'Dear {{contact.firstName}}', ...parts },
+        input: { kind: 'THANK_YOU', subject: 'Thanks', body: 'Dear {{contact.firstName}}', ...parts },
       });
       const error = errorOf(res);
       expect(error.extensions?.code).toBe('BAD_USER_INPUT');

@@ -150,12 +150,12 @@ describe('requestMeeting', () => {
 
     for (const message of ['', '   \n ', 'x'.repeat(5001)]) {
       const res = await user.run(RequestMeetingDocument, { contactId: ok.id, message });
-      expect(errorOf(res).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'message' }] });
+      expect(errorOf(res).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.message' }] });
     }
     const missing = errorOf(await user.run(RequestMeetingDocument, { contactId: noEmail.id, message: 'Hi' }));
     expect(missing.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ field: 'contactId', message: 'has no email address' }],
+      fields: [{ field: 'input.contactId', message: 'has no email address' }],
     });
     const out = errorOf(await user.run(RequestMeetingDocument, { contactId: optedOut.id, message: 'Hi' }));
     expect(out.extensions).toMatchObject({ code: 'CONFLICT', reason: 'OPTED_OUT' });
@@ -163,10 +163,10 @@ describe('requestMeeting', () => {
     expect(stage.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       reason: 'ILLEGAL_STAGE_TRANSITION',
-      fields: [{ field: 'contactId' }],
+      fields: [{ field: 'input.contactId' }],
     });
     const theirs = errorOf(await other.run(RequestMeetingDocument, { contactId: ok.id, message: 'Hi' }));
-    expect(theirs.extensions).toMatchObject({ code: 'NOT_FOUND', fields: [{ field: 'contactId' }] });
+    expect(theirs.extensions).toMatchObject({ code: 'NOT_FOUND', fields: [{ field: 'input.contactId' }] });
 
     expect(await emailsOf(user, {})).toEqual([]);
     const { contact: still } = await user.ok(ContactDocument, { id: met.id });
@@ -256,9 +256,9 @@ describe('logInteraction', () => {
       contactId: contact.id,
       at: new Date(Date.now() + DAY).toISOString(),
     });
-    expect(errorOf(future).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'at' }] });
+    expect(errorOf(future).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.at' }] });
     const long = await user.run(LogInteractionDocument, { contactId: contact.id, note: 'x'.repeat(2001) });
-    expect(errorOf(long).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'note' }] });
+    expect(errorOf(long).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.note' }] });
     const theirs = await other.run(LogInteractionDocument, { contactId: contact.id, note: 'Hijacked' });
     expect(errorOf(theirs).extensions).toMatchObject({ code: 'NOT_FOUND' });
     // Nothing half-written by the refused calls.

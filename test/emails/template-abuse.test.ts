@@ -57,7 +57,7 @@ const workingTokens = (text: string) =>
     .filter((t) => verifyUnsubscribeToken(t, secret()));
 
 const setTemplate = (user: SignedInUser, kind: 'THANK_YOU' | 'OUTREACH', subject: string, body: string) =>
-  user.run(UpdateEmailTemplateDocument, { kind, input: { subject, body } });
+  user.run(UpdateEmailTemplateDocument, { input: { kind, subject, body } });
 
 describe('rendering limits', () => {
   it('previews a template that repeats long runs of spaces, and refuses one that renders past the cap', async () => {

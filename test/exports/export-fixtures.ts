@@ -68,8 +68,7 @@ export async function richAccount(user: SignedInUser, tag = randomUUID().slice(0
   });
   await user.ok(CancelMeetingDocument, { id: cancelled.id, reason: 'Travel' });
   await user.ok(UpdateEmailTemplateDocument, {
-    kind: 'THANK_YOU',
-    input: { subject: 'Thanks, {{contact.firstName}}', body: 'Thank you for your time.' },
+    input: { kind: 'THANK_YOU', subject: 'Thanks, {{contact.firstName}}', body: 'Thank you for your time.' },
   });
   return { org, contact, held, cancelled };
 }

@@ -139,7 +139,7 @@ describe('duplicateContacts', () => {
     const same = errorOf(
       await ada.run(DismissDuplicateContactsDocument, { contactId: john.id, otherContactId: john.id }),
     );
-    expect(same.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'otherContactId' }] });
+    expect(same.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.otherContactId' }] });
     // Another user cannot dismiss Ada's pair (nor learn that the ids exist).
     const bob = await signedInUser(app.url);
     const foreign = errorOf(
@@ -157,7 +157,7 @@ describe('duplicateContacts', () => {
     const full = errorOf(
       await ada.run(DismissDuplicateContactsDocument, { contactId: grace1.id, otherContactId: grace2.id }),
     );
-    expect(full.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'contactId' }] });
+    expect(full.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.contactId' }] });
     expect(await pairs()).toHaveLength(1);
   });
 });
@@ -278,7 +278,7 @@ describe('mergeContacts', () => {
       expect(errorOf(await ada.run(MergeContactsDocument, { keepId, mergeId })).extensions?.code).toBe('NOT_FOUND');
     }
     const same = errorOf(await ada.run(MergeContactsDocument, { keepId: mine.id, mergeId: mine.id }));
-    expect(same.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'mergeId' }] });
+    expect(same.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.mergeId' }] });
     const [{ n }] = await app.infra.ds.query(`SELECT count(*)::int AS n FROM contacts WHERE id = ANY($1)`, [
       [mine.id, theirs.id],
     ]);

@@ -217,7 +217,10 @@ describe('interactions (a contact’s timeline)', () => {
       [user.user.id, c.id],
     );
     const refused = await user.run(LogInteractionDocument, { contactId: c.id, note: 'One more' });
-    expect(errorOf(refused).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'contactId' }] });
+    expect(errorOf(refused).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.contactId' }],
+    });
     const [{ n }] = await app.infra.ds.query(`SELECT count(*)::int AS n FROM interactions WHERE contact_id = $1`, [
       c.id,
     ]);

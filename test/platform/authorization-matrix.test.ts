@@ -241,28 +241,30 @@ const PROBES: Record<string, Probe> = {
     (f) => f.own.contactId,
   ),
   'Mutation.deleteContact.id': byId('deleteContact', 'contactId', '', ''),
-  'Mutation.dismissDuplicateContacts.contactId': {
-    query: 'mutation($a: ID!, $b: ID!) { dismissDuplicateContacts(contactId: $a, otherContactId: $b) }',
+  'Mutation.dismissDuplicateContacts.input.contactId': {
+    query: 'mutation($a: ID!, $b: ID!) { dismissDuplicateContacts(input: { contactId: $a, otherContactId: $b }) }',
     variables: (f) => ({ a: f.contactId, b: f.own.contactId }),
     expect: 'NOT_FOUND',
   },
-  'Mutation.dismissDuplicateContacts.otherContactId': {
-    query: 'mutation($a: ID!, $b: ID!) { dismissDuplicateContacts(contactId: $a, otherContactId: $b) }',
+  'Mutation.dismissDuplicateContacts.input.otherContactId': {
+    query: 'mutation($a: ID!, $b: ID!) { dismissDuplicateContacts(input: { contactId: $a, otherContactId: $b }) }',
     variables: (f) => ({ a: f.own.contactId, b: f.contactId }),
     expect: 'NOT_FOUND',
   },
-  'Mutation.mergeContacts.keepId': {
-    query: 'mutation($keepId: ID!, $mergeId: ID!) { mergeContacts(keepId: $keepId, mergeId: $mergeId) { id } }',
+  'Mutation.mergeContacts.input.keepId': {
+    query:
+      'mutation($keepId: ID!, $mergeId: ID!) { mergeContacts(input: { keepId: $keepId, mergeId: $mergeId }) { id } }',
     variables: (f) => ({ keepId: f.contactId, mergeId: f.own.contactId }),
     expect: 'NOT_FOUND',
   },
-  'Mutation.mergeContacts.mergeId': {
-    query: 'mutation($keepId: ID!, $mergeId: ID!) { mergeContacts(keepId: $keepId, mergeId: $mergeId) { id } }',
+  'Mutation.mergeContacts.input.mergeId': {
+    query:
+      'mutation($keepId: ID!, $mergeId: ID!) { mergeContacts(input: { keepId: $keepId, mergeId: $mergeId }) { id } }',
     variables: (f) => ({ keepId: f.own.contactId, mergeId: f.contactId }),
     expect: 'NOT_FOUND',
   },
-  'Mutation.requestMeeting.contactId': {
-    query: `mutation($id: ID!) { requestMeeting(contactId: $id, message: "Hello") { id } }`,
+  'Mutation.requestMeeting.input.contactId': {
+    query: `mutation($id: ID!) { requestMeeting(input: { contactId: $id, message: "Hello" }) { id } }`,
     variables: (f) => ({ id: f.contactId }),
     expect: 'NOT_FOUND',
   },
@@ -276,8 +278,8 @@ const PROBES: Record<string, Probe> = {
     variables: (f) => ({ id: f.contactId }),
     expect: 'NOT_FOUND',
   },
-  'Mutation.logInteraction.contactId': {
-    query: `mutation($id: ID!) { logInteraction(contactId: $id, note: "Hijacked") { id } }`,
+  'Mutation.logInteraction.input.contactId': {
+    query: `mutation($id: ID!) { logInteraction(input: { contactId: $id, note: "Hijacked" }) { id } }`,
     variables: (f) => ({ id: f.contactId }),
     expect: 'NOT_FOUND',
   },
@@ -309,7 +311,7 @@ const PROBES: Record<string, Probe> = {
     (f) => f.own.meetingId,
   ),
   'Mutation.rescheduleMeeting.id': {
-    query: `mutation($id: ID!, $s: DateTimeISO!, $e: DateTimeISO!) { rescheduleMeeting(id: $id, startsAt: $s, endsAt: $e) { id } }`,
+    query: `mutation($id: ID!, $s: DateTimeISO!, $e: DateTimeISO!) { rescheduleMeeting(id: $id, input: { startsAt: $s, endsAt: $e }) { id } }`,
     variables: (f) => ({ id: f.meetingId, s: soon(), e: later() }),
     expect: 'NOT_FOUND',
   },
@@ -348,7 +350,7 @@ const PROBES: Record<string, Probe> = {
   'Mutation.revokeSession.id': byId('revokeSession', 'sessionId', '', ''),
   'Mutation.sendScheduledEmailNow.id': byId('sendScheduledEmailNow', 'scheduledEmailId'),
   'Mutation.retryScheduledEmail.id': byId('retryScheduledEmail', 'scheduledEmailId'),
-  'Mutation.setAgendaAnswer.input.agendaItemId': mutationWithInput('setAgendaAnswer', 'AgendaAnswerInput', (f) => ({
+  'Mutation.setAgendaAnswer.input.agendaItemId': mutationWithInput('setAgendaAnswer', 'SetAgendaAnswerInput', (f) => ({
     agendaItemId: f.agendaItemId,
     answer: 'Hijacked',
   })),

@@ -211,7 +211,7 @@ export class AdminEmailService {
    */
   async liftSuppression(actor: AdminActor, email: string): Promise<boolean> {
     const address = normalizeEmail(email);
-    if (!address || address.length > 320) throw ValidationError.field('email', 'is not an address');
+    if (!address || address.length > 320) throw ValidationError.field('input.email', 'is not an address');
     return this.ds.transaction(async (m) => {
       // TypeORM answers a DELETE … RETURNING with [rows, affected].
       const [[row]]: [{ reason: string }[], number] = await m.query(

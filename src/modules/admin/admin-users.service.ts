@@ -89,8 +89,8 @@ export class AdminUserService {
    */
   async suspend(actor: AdminActor, id: string, reason: string): Promise<AdminUser> {
     const text = reason.trim();
-    if (!text) throw ValidationError.field('reason', 'must not be empty');
-    if (text.length > 500) throw ValidationError.field('reason', 'must be at most 500 characters');
+    if (!text) throw ValidationError.field('input.reason', 'must not be empty');
+    if (text.length > 500) throw ValidationError.field('input.reason', 'must be at most 500 characters');
     if (id === actor.user.id) throw ValidationError.field('id', 'an administrator cannot suspend their own account');
     const changes: OutboxChange[] = [];
     await this.ds.transaction(async (m) => {
@@ -160,7 +160,7 @@ export class AdminUserService {
           `SELECT count(*)::int AS n FROM users WHERE role = 'ADMIN' AND suspended_at IS NULL AND id <> $1`,
           [id],
         );
-        if (n === 0) throw ValidationError.field('role', 'the last administrator cannot be demoted');
+        if (n === 0) throw ValidationError.field('input.role', 'the last administrator cannot be demoted');
       }
       await m.query('UPDATE users SET role = $2::text::user_role, updated_at = now() WHERE id = $1', [id, role]);
       await recordAdminAction(m, actor, {

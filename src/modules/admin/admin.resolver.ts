@@ -4,6 +4,7 @@ import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Role } from '../users/user.entity';
 import type { AdminActor } from './admin-audit';
 import { AdminAuditEntry } from './admin-audit.entity';
+import { AdminLiftSuppressionInput, AdminSetRoleInput, AdminSuspendUserInput } from './admin.inputs';
 import { AdminScheduledEmail, AdminScheduledEmailFilter, AdminSuppression } from './admin-email.types';
 import { AdminUser, AdminUserFilter } from './admin-user.types';
 import { QueueHealth } from './queue-health';
@@ -39,10 +40,10 @@ export class AdminResolver {
   })
   adminSuspendUser(
     @Arg('id', () => ID) id: string,
-    @Arg('reason') reason: string,
+    @Arg('input') input: AdminSuspendUserInput,
     @Ctx() ctx: Context,
   ): Promise<AdminUser> {
-    return ctx.services.adminUsers.suspend(actor(ctx), id, reason);
+    return ctx.services.adminUsers.suspend(actor(ctx), id, input.reason);
   }
 
   @Authorized(Role.ADMIN)
@@ -55,10 +56,10 @@ export class AdminResolver {
   @Mutation(() => AdminUser, { description: 'Changes a role; the last active administrator cannot be demoted.' })
   adminSetRole(
     @Arg('id', () => ID) id: string,
-    @Arg('role', () => Role) role: Role,
+    @Arg('input') input: AdminSetRoleInput,
     @Ctx() ctx: Context,
   ): Promise<AdminUser> {
-    return ctx.services.adminUsers.setRole(actor(ctx), id, role);
+    return ctx.services.adminUsers.setRole(actor(ctx), id, input.role);
   }
 
   @Authorized(Role.ADMIN)
@@ -103,8 +104,8 @@ export class AdminResolver {
   @Mutation(() => Boolean, {
     description: 'Lets Rapport mail an address again (emails already SUPPRESSED stay so).',
   })
-  adminLiftSuppression(@Arg('email') email: string, @Ctx() ctx: Context): Promise<boolean> {
-    return ctx.services.adminEmails.liftSuppression(actor(ctx), email);
+  adminLiftSuppression(@Arg('input') input: AdminLiftSuppressionInput, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.adminEmails.liftSuppression(actor(ctx), input.email);
   }
 
   @Authorized(Role.ADMIN)

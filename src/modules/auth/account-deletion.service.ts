@@ -34,7 +34,7 @@ export class AccountDeletionService {
   async deleteAccount(authUser: AuthUser, password: string, meta: RequestMeta): Promise<boolean> {
     const found = await this.users.findForLoginById(authUser.id);
     if (!found) throw new NotFoundError('User');
-    await this.auth.checkPassword(found, password, 'password', meta);
+    await this.auth.checkPassword(found, password, 'input.password', meta);
     const done = await this.ds.transaction(async (m) => {
       // One transaction, so an account is never half-deleted; a large one (100,000 contacts, each
       // delete checking every table that references contacts) may take longer than the

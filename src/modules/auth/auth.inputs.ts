@@ -25,3 +25,72 @@ export class RegisterInput {
   @IsIanaTimeZone()
   timezone: string;
 }
+
+// The account mutations below validate in their services (so a wrong password is counted as a
+// failed sign-in before any length rule answers); these classes only carry the fields.
+
+@InputType()
+export class LoginInput {
+  @Field()
+  email: string;
+
+  @Field()
+  password: string;
+}
+
+@InputType()
+export class RefreshTokenInput {
+  @Field()
+  refreshToken: string;
+}
+
+@InputType()
+export class LogoutInput {
+  @Field()
+  refreshToken: string;
+}
+
+@InputType()
+export class VerifyEmailInput {
+  @Field({ description: 'The token from the verification link.' })
+  token: string;
+}
+
+@InputType()
+export class RequestPasswordResetInput {
+  @Field()
+  email: string;
+}
+
+@InputType()
+export class ResetPasswordInput {
+  @Field({ description: 'The token from the reset link.' })
+  token: string;
+
+  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` })
+  newPassword: string;
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field()
+  currentPassword: string;
+
+  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` })
+  newPassword: string;
+}
+
+@InputType()
+export class ChangeEmailInput {
+  @Field()
+  newEmail: string;
+
+  @Field({ description: 'Your current password.' })
+  password: string;
+}
+
+@InputType()
+export class DeleteAccountInput {
+  @Field({ description: 'Your current password.' })
+  password: string;
+}

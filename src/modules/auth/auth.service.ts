@@ -111,10 +111,10 @@ export class AuthService {
     newPassword: string,
     meta: RequestMeta,
   ): Promise<AuthPayload> {
-    checkNewPassword(newPassword, 'newPassword');
+    checkNewPassword(newPassword, 'input.newPassword');
     const found = await this.users.findForLoginById(authUser.id);
     if (!found) throw new NotFoundError('User');
-    await this.checkPassword(found, currentPassword, 'currentPassword', meta);
+    await this.checkPassword(found, currentPassword, 'input.currentPassword', meta);
     const passwordHash = await this.hasher.hash(newPassword);
     return this.ds.transaction(async (m) => {
       const user = await m
@@ -156,12 +156,12 @@ export class AuthService {
   async changeEmail(authUser: AuthUser, newEmail: string, password: string, meta: RequestMeta): Promise<User> {
     const address = normalizeEmail(String(newEmail));
     if (address.length > 254 || !isEmail(address)) {
-      throw ValidationError.field('newEmail', 'must be a valid email address');
+      throw ValidationError.field('input.newEmail', 'must be a valid email address');
     }
     const found = await this.users.findForLoginById(authUser.id);
     if (!found) throw new NotFoundError('User');
-    if (address === found.email) throw ValidationError.field('newEmail', 'is already your address');
-    await this.checkPassword(found, password, 'password', meta);
+    if (address === found.email) throw ValidationError.field('input.newEmail', 'is already your address');
+    await this.checkPassword(found, password, 'input.password', meta);
     return this.verification.requestChange(found.id, address);
   }
 

@@ -118,7 +118,7 @@ export class EmailVerificationService {
     } catch (err) {
       // Another account took the address meanwhile.
       if (isPgError(err, PG_UNIQUE_VIOLATION))
-        throw ValidationError.field('token', 'this address can no longer be used');
+        throw ValidationError.field('input.token', 'this address can no longer be used');
       throw err;
     }
     const [moved]: [{ id: string; send_at: Date }[], number] = await m.query(
@@ -204,4 +204,4 @@ async function attemptChoices(m: EntityManager, token: AccountToken): Promise<Pa
   return { passwordHash: attempt.passwordHash, name: attempt.name, timezone: attempt.timezone };
 }
 
-const invalidToken = () => ValidationError.field('token', 'is invalid, already used or expired');
+const invalidToken = () => ValidationError.field('input.token', 'is invalid, already used or expired');

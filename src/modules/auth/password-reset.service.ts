@@ -97,7 +97,7 @@ export class PasswordResetService {
    * BAD_USER_INPUT naming `newPassword` or `token`.
    */
   async reset(token: string, newPassword: string): Promise<boolean> {
-    checkNewPassword(newPassword, 'newPassword');
+    checkNewPassword(newPassword, 'input.newPassword');
     // Checked before hashing: an invalid token costs no argon2 work.
     if (!(await findUsableAccountToken(this.ds.manager, token, AccountTokenPurpose.RESET_PASSWORD))) {
       throw invalidToken();
@@ -149,4 +149,4 @@ async function consume(limiter: RateLimiterRedis, key: string, message: string):
   }
 }
 
-const invalidToken = () => ValidationError.field('token', 'is invalid, already used or expired');
+const invalidToken = () => ValidationError.field('input.token', 'is invalid, already used or expired');

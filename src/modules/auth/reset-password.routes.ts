@@ -24,7 +24,7 @@ export function resetPasswordRouter(resets: Pick<PasswordResetService, 'reset'>)
     } catch (err) {
       if (err instanceof AppError) {
         const fields = (err.details.fields ?? []).map((f) => f.field);
-        return fields.includes('newPassword') ? form(res, 400, err.message) : sendInvalidLinkPage(res);
+        return fields.includes('input.newPassword') ? form(res, 400, err.message) : sendInvalidLinkPage(res);
       }
       req.log?.error({ err }, 'resetting a password failed');
       return sendPage(res, 500, 'Please try again', '<h1>Something went wrong</h1><p>Please try again later.</p>');

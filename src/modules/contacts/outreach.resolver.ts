@@ -1,7 +1,8 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { InteractionKind } from '../interactions/interaction.entity';
 import { Contact } from './contact.entity';
+import { LogInteractionInput, RequestMeetingInput } from './outreach.inputs';
 
 @Resolver()
 export class OutreachResolver {
@@ -12,12 +13,8 @@ export class OutreachResolver {
       'REQUESTED; you get a nudge outreachNudgeDays later if they are still REQUESTED. The message is sent as you ' +
       'wrote it (1–5000 characters), never run as a template.',
   })
-  requestMeeting(
-    @Arg('contactId', () => ID) contactId: string,
-    @Arg('message', () => String) message: string,
-    @Ctx() { user, services }: Context,
-  ): Promise<Contact> {
-    return services.outreach.requestMeeting(user!, contactId, message);
+  requestMeeting(@Arg('input') input: RequestMeetingInput, @Ctx() { user, services }: Context): Promise<Contact> {
+    return services.outreach.requestMeeting(user!, input.contactId, input.message);
   }
 
   @Authorized()
@@ -27,13 +24,8 @@ export class OutreachResolver {
       'row of the contact’s timeline (`interactions`) with its kind (default OTHER) and note (up to 2000 characters); ' +
       'restarts the keep-in-touch clock. A contact holds at most 5000 logged interactions.',
   })
-  logInteraction(
-    @Arg('contactId', () => ID) contactId: string,
-    @Arg('note', () => String, { nullable: true }) note: string | null,
-    @Arg('at', () => Date, { nullable: true }) at: Date | null,
-    @Arg('kind', () => InteractionKind, { nullable: true }) kind: InteractionKind | null,
-    @Ctx() { user, services }: Context,
-  ): Promise<Contact> {
+  logInteraction(@Arg('input') input: LogInteractionInput, @Ctx() { user, services }: Context): Promise<Contact> {
+    const { contactId, note, at, kind } = input;
     return services.outreach.logInteraction(user!, contactId, note, at, kind ?? InteractionKind.OTHER);
   }
 }

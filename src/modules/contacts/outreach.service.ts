@@ -58,21 +58,21 @@ export class OutreachService {
    * RATE_LIMITED (OUTREACH_LIMIT) over the per-user daily or per-address weekly cap.
    */
   async requestMeeting(authUser: AuthUser, contactId: string, message: string, now = new Date()): Promise<Contact> {
-    const body = text(message, 'message', OUTREACH_MESSAGE_MAX);
+    const body = text(message, 'input.message', OUTREACH_MESSAGE_MAX);
     const changes: OutboxChange[] = [];
     const contact = await this.ds.transaction(async (m) => {
       // Locked: two requests at once must count each other when they number their emails.
       const contact = await this.lockOwn(m, authUser, contactId);
-      if (!contact.email) throw ValidationError.field('contactId', 'has no email address');
+      if (!contact.email) throw ValidationError.field('input.contactId', 'has no email address');
       const suppressed = await m.getRepository(EmailSuppression).findOneBy({ email: contact.email.toLowerCase() });
       if (contact.emailOptOut || suppressed) {
         throw new ConflictError('This contact does not want emails from Rapport', {
           reason: 'OPTED_OUT',
-          fields: [{ field: 'contactId', message: 'has opted out of emails' }],
+          fields: [{ field: 'input.contactId', message: 'has opted out of emails' }],
         });
       }
       if (!canMove(contact.stage, ContactStage.REQUESTED)) {
-        throw ContactErrors.illegalStage(contact.stage, ContactStage.REQUESTED, 'contactId');
+        throw ContactErrors.illegalStage(contact.stage, ContactStage.REQUESTED, 'input.contactId');
       }
       // Last check before planning: a refused request plans nothing and leaves the contact as it was.
       await assertUnderOutreachCaps(m, authUser.id, contact.email, this.caps, now);
@@ -143,9 +143,9 @@ export class OutreachService {
     kind: InteractionKind = InteractionKind.OTHER,
     now = new Date(),
   ): Promise<Contact> {
-    const line = note?.trim() ? text(note, 'note', INTERACTION_NOTE_MAX) : null;
+    const line = note?.trim() ? text(note, 'input.note', INTERACTION_NOTE_MAX) : null;
     if (at && at.getTime() > now.getTime() + CLOCK_SKEW_MS)
-      throw ValidationError.field('at', 'must not be in the future');
+      throw ValidationError.field('input.at', 'must not be in the future');
     const when = at && at < now ? at : now;
     return this.ds.transaction(async (m) => {
       const contact = await this.lockOwn(m, authUser, contactId);
@@ -158,14 +158,14 @@ export class OutreachService {
     });
   }
 
-  /** The user's contact, locked for this transaction; NOT_FOUND naming `contactId` otherwise. */
+  /** The user's contact, locked for this transaction; NOT_FOUND naming `input.contactId` otherwise. */
   private async lockOwn(m: EntityManager, authUser: AuthUser, contactId: string): Promise<Contact> {
     const contact = isUuid(contactId)
       ? await m
           .getRepository(Contact)
           .findOne({ where: { id: contactId, userId: authUser.id }, lock: { mode: 'pessimistic_write' } })
       : null;
-    if (!contact) throw relationNotFound('contactId', 'Contact');
+    if (!contact) throw relationNotFound('input.contactId', 'Contact');
     return contact;
   }
 }

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { EmailKind } from './email-kind';
-import { EmailTemplateInput } from './email-template.inputs';
+import { ResetEmailTemplateInput, UpdateEmailTemplateInput } from './email-template.inputs';
 import { EmailPreview, EmailTemplateView } from './email-template.types';
 
 @Resolver(() => EmailTemplateView)
@@ -17,20 +17,19 @@ export class EmailTemplateResolver {
     description: 'Saves your wording for one kind of email. Emails already planned use it when they are sent.',
   })
   updateEmailTemplate(
-    @Arg('kind', () => EmailKind) kind: EmailKind,
-    @Arg('input') input: EmailTemplateInput,
+    @Arg('input') input: UpdateEmailTemplateInput,
     @Ctx() { user, services }: Context,
   ): Promise<EmailTemplateView> {
-    return services.emailTemplates.update(user!, kind, input);
+    return services.emailTemplates.update(user!, input);
   }
 
   @Authorized()
   @Mutation(() => EmailTemplateView, { description: 'Goes back to Rapport’s default wording for this kind.' })
   resetEmailTemplate(
-    @Arg('kind', () => EmailKind) kind: EmailKind,
+    @Arg('input') input: ResetEmailTemplateInput,
     @Ctx() { user, services }: Context,
   ): Promise<EmailTemplateView> {
-    return services.emailTemplates.reset(user!, kind);
+    return services.emailTemplates.reset(user!, input.kind);
   }
 
   @Authorized()

@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/access-tokens';
 import { loadRenderContext } from './email-context';
 import { ACCOUNT_EMAILS, CONTACT_FACING, EmailKind } from './email-kind';
 import { EmailTemplate } from './email-template.entity';
-import type { EmailTemplateInput } from './email-template.inputs';
+import type { UpdateEmailTemplateInput } from './email-template.inputs';
 import type { EmailPreview, EmailTemplateView } from './email-template.types';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
 import type { TemplateSource } from './rendering/render.types';
@@ -19,8 +19,8 @@ export const PREVIEW_MESSAGE = '(Your message to them appears here.)';
 // Account emails keep Rapport's wording: their recipient may not be the account holder.
 const KINDS = Object.values(EmailKind).filter((kind) => !ACCOUNT_EMAILS.has(kind));
 
-function editable(kind: EmailKind): void {
-  if (ACCOUNT_EMAILS.has(kind)) throw ValidationError.field('kind', 'account emails keep Rapport’s wording');
+function editable(kind: EmailKind, field = 'input.kind'): void {
+  if (ACCOUNT_EMAILS.has(kind)) throw ValidationError.field(field, 'account emails keep Rapport’s wording');
 }
 
 function view(kind: EmailKind, own: EmailTemplate | null): EmailTemplateView {
@@ -56,7 +56,8 @@ export class EmailTemplateService {
   }
 
   /** Saves the user's wording after checking it (BAD_USER_INPUT naming input.subject / input.body). */
-  async update(user: AuthUser, kind: EmailKind, input: EmailTemplateInput): Promise<EmailTemplateView> {
+  async update(user: AuthUser, input: UpdateEmailTemplateInput): Promise<EmailTemplateView> {
+    const { kind } = input;
     editable(kind);
     const source = { subject: input.subject.trim(), body: input.body.trim() };
     const errors = validateTemplate(source, kind);
@@ -86,7 +87,7 @@ export class EmailTemplateService {
    * renders over its cap (see render-limits.ts).
    */
   async preview(user: AuthUser, kind: EmailKind, meetingId: string): Promise<EmailPreview> {
-    editable(kind);
+    editable(kind, 'kind');
     if (!isUuid(meetingId)) throw new NotFoundError('Meeting');
     const contactFacing = CONTACT_FACING.has(kind);
     const m = this.ds.manager;

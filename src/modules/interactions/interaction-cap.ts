@@ -4,7 +4,7 @@ import { ValidationError } from '../../core/errors';
 /** Logged interactions one contact may have: years of weekly calls, not a script's flood. */
 export const MAX_INTERACTIONS_PER_CONTACT = 5_000;
 
-/** BAD_USER_INPUT on `contactId` once the contact has the most it may have (caller holds its lock). */
+/** BAD_USER_INPUT on `input.contactId` (logInteraction's) once the contact has the most it may have (caller holds its lock). */
 export async function assertUnderInteractionCap(m: EntityManager, userId: string, contactId: string): Promise<void> {
   const [{ full }]: { full: boolean }[] = await m.query(
     `SELECT count(*) >= $3 AS full FROM (
@@ -14,7 +14,7 @@ export async function assertUnderInteractionCap(m: EntityManager, userId: string
   );
   if (full) {
     throw ValidationError.field(
-      'contactId',
+      'input.contactId',
       `already has ${MAX_INTERACTIONS_PER_CONTACT} logged interactions, the most one contact can have`,
     );
   }

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { AgendaItem } from './agenda-item.entity';
-import { AgendaAnswerInput } from './meeting.inputs';
+import { SetAgendaAnswerInput } from './meeting.inputs';
 
 /** Editing a debrief after completeMeeting (insights: see createInsight). */
 @Resolver(() => AgendaItem)
@@ -12,7 +12,7 @@ export class DebriefResolver {
       'Notes, corrects or removes ("" clears it) the answer to a question on a scheduled or completed meeting’s ' +
       'agenda; CONFLICT for a cancelled or no-show meeting.',
   })
-  setAgendaAnswer(@Arg('input') input: AgendaAnswerInput, @Ctx() { user, services }: Context): Promise<AgendaItem> {
+  setAgendaAnswer(@Arg('input') input: SetAgendaAnswerInput, @Ctx() { user, services }: Context): Promise<AgendaItem> {
     return services.debriefs.setAnswer(user!, input);
   }
 }

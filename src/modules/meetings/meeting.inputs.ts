@@ -140,6 +140,30 @@ export class AgendaAnswerInput {
   answer: string;
 }
 
+@InputType({ description: 'One answer to an agenda question: "" clears it.' })
+export class SetAgendaAnswerInput extends AgendaAnswerInput {}
+
+@InputType()
+export class RescheduleMeetingInput {
+  @Field(() => Date, { description: 'An instant (ISO 8601 with offset or Z).' })
+  startsAt: Date;
+
+  @Field(() => Date, { description: 'After startsAt, at most 12 hours later.' })
+  endsAt: Date;
+
+  @Field(() => String, { nullable: true, description: 'A new IANA zone; keeps the old one if omitted.' })
+  timezone?: string | null;
+
+  @Field({ defaultValue: false, description: 'Move it even if it then overlaps another meeting.' })
+  allowOverlap: boolean;
+}
+
+@InputType()
+export class CancelMeetingInput {
+  @Field(() => String, { nullable: true, description: 'Kept with the meeting (up to 2000 characters).' })
+  reason?: string | null;
+}
+
 @InputType({ description: 'The debrief: everything recorded when a meeting is marked completed.' })
 export class CompleteMeetingInput {
   @Field(() => String, { nullable: true })

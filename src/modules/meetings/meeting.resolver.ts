@@ -8,9 +8,11 @@ import { AgendaItem } from './agenda-item.entity';
 import { Meeting } from './meeting.entity';
 import { meetingSelection, primeLoaders } from './meeting-page';
 import {
+  CancelMeetingInput,
   CompleteMeetingInput,
   MeetingFilter,
   MeetingSort,
+  RescheduleMeetingInput,
   ScheduleMeetingInput,
   UpdateMeetingInput,
 } from './meeting.inputs';
@@ -67,24 +69,23 @@ export class MeetingResolver {
   @Mutation(() => Meeting, { description: 'Moves a scheduled meeting; overlaps are refused unless allowOverlap.' })
   rescheduleMeeting(
     @Arg('id', () => ID) id: string,
-    @Arg('startsAt', () => Date) startsAt: Date,
-    @Arg('endsAt', () => Date) endsAt: Date,
-    @Arg('timezone', () => String, { nullable: true, description: 'A new IANA zone; keeps the old one if omitted.' })
-    timezone: string | null,
-    @Arg('allowOverlap', { defaultValue: false }) allowOverlap: boolean,
+    @Arg('input') input: RescheduleMeetingInput,
     @Ctx() { user, services }: Context,
   ): Promise<Meeting> {
-    return services.meetings.reschedule(user!, id, startsAt, endsAt, timezone, allowOverlap);
+    return services.meetings.reschedule(user!, id, input);
   }
 
   @Authorized()
-  @Mutation(() => Meeting)
+  @Mutation(() => Meeting, {
+    description:
+      'Cancels a scheduled meeting (its contact-facing emails too); input may be left out. A contact left with no scheduled meeting goes back to REQUESTED.',
+  })
   cancelMeeting(
     @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Arg('input', () => CancelMeetingInput, { defaultValue: {} }) input: CancelMeetingInput,
     @Ctx() { user, services }: Context,
   ): Promise<Meeting> {
-    return services.meetings.cancel(user!, id, reason);
+    return services.meetings.cancel(user!, id, input.reason);
   }
 
   @Authorized()

@@ -26,6 +26,7 @@ import {
   type AgendaEntryInput,
   type CompleteMeetingInput,
   type MeetingFilter,
+  type RescheduleMeetingInput,
   type ScheduleMeetingInput,
   type UpdateMeetingInput,
 } from './meeting.inputs';
@@ -228,17 +229,11 @@ export class MeetingService {
     });
   }
 
-  async reschedule(
-    user: AuthUser,
-    id: string,
-    startsAt: Date,
-    endsAt: Date,
-    timezone: string | null | undefined,
-    allowOverlap: boolean,
-  ): Promise<Meeting> {
-    assertTimes(startsAt, endsAt, '');
+  async reschedule(user: AuthUser, id: string, input: RescheduleMeetingInput): Promise<Meeting> {
+    const { startsAt, endsAt, timezone, allowOverlap } = input;
+    assertTimes(startsAt, endsAt, 'input.');
     if (timezone && !isIanaTimeZone(timezone))
-      throw ValidationError.field('timezone', 'must be an IANA time zone name');
+      throw ValidationError.field('input.timezone', 'must be an IANA time zone name');
     return this.changeMeeting(user, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'rescheduled');
@@ -252,7 +247,7 @@ export class MeetingService {
 
   /** Cancels; a contact left with no scheduled meeting goes back to REQUESTED. */
   async cancel(user: AuthUser, id: string, reason: string | null | undefined): Promise<Meeting> {
-    if (reason && reason.length > 2000) throw ValidationError.field('reason', 'must be at most 2000 characters');
+    if (reason && reason.length > 2000) throw ValidationError.field('input.reason', 'must be at most 2000 characters');
     return this.changeMeeting(user, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'cancelled');

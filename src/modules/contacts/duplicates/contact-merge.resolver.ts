@@ -1,7 +1,7 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../../app/context';
 import { Contact } from '../contact.entity';
-import { DuplicateContactPage } from './duplicate-contacts.types';
+import { DismissDuplicateContactsInput, DuplicateContactPage, MergeContactsInput } from './duplicate-contacts.types';
 
 @Resolver()
 export class ContactMergeResolver {
@@ -23,11 +23,10 @@ export class ContactMergeResolver {
       'Says two contacts are different people: duplicateContacts stops suggesting the pair (idempotent). Deleting either contact forgets it; merging one into a third keeps it.',
   })
   dismissDuplicateContacts(
-    @Arg('contactId', () => ID) contactId: string,
-    @Arg('otherContactId', () => ID) otherContactId: string,
+    @Arg('input') input: DismissDuplicateContactsInput,
     @Ctx() { user, services }: Context,
   ): Promise<boolean> {
-    return services.duplicateContacts.dismiss(user!, contactId, otherContactId);
+    return services.duplicateContacts.dismiss(user!, input.contactId, input.otherContactId);
   }
 
   @Authorized()
@@ -35,11 +34,7 @@ export class ContactMergeResolver {
     description:
       "Moves every meeting, insight, promise, job lead, email and introduction of mergeId to keepId, fills keepId's empty fields from it and deletes it.",
   })
-  mergeContacts(
-    @Arg('keepId', () => ID) keepId: string,
-    @Arg('mergeId', () => ID) mergeId: string,
-    @Ctx() { user, services }: Context,
-  ): Promise<Contact> {
-    return services.contactMerge.merge(user!, keepId, mergeId);
+  mergeContacts(@Arg('input') input: MergeContactsInput, @Ctx() { user, services }: Context): Promise<Contact> {
+    return services.contactMerge.merge(user!, input.keepId, input.mergeId);
   }
 }

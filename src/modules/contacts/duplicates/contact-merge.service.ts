@@ -45,7 +45,7 @@ export class ContactMergeService {
    * empty fields from the other, and deletes it; one transaction.
    */
   async merge(user: AuthUser, keepId: string, mergeId: string): Promise<Contact> {
-    if (keepId === mergeId) throw ValidationError.field('mergeId', 'must be another contact than keepId');
+    if (keepId === mergeId) throw ValidationError.field('input.mergeId', 'must be another contact than keepId');
     const changes: OutboxChange[] = [];
     const kept = await this.ds.transaction(async (m) => {
       await lockContactsOf(m, user.id);

@@ -80,7 +80,7 @@ export class DuplicateContactsService {
    */
   async dismiss(user: AuthUser, contactId: string, otherContactId: string): Promise<boolean> {
     if (!isUuid(contactId) || !isUuid(otherContactId)) throw new NotFoundError('Contact');
-    if (contactId === otherContactId) throw ValidationError.field('otherContactId', 'must be another contact');
+    if (contactId === otherContactId) throw ValidationError.field('input.otherContactId', 'must be another contact');
     return this.ds.transaction(async (m) => {
       // Serialised with imports and merges of the user's contacts, and with other dismissals (the cap).
       await lockContactsOf(m, user.id);
@@ -94,7 +94,7 @@ export class DuplicateContactsService {
       if (owned !== 2) throw new NotFoundError('Contact');
       if (dismissed) return true;
       if (total >= DISMISSALS_MAX) {
-        throw ValidationError.field('contactId', `at most ${DISMISSALS_MAX} pairs can be dismissed`);
+        throw ValidationError.field('input.contactId', `at most ${DISMISSALS_MAX} pairs can be dismissed`);
       }
       await m.getRepository(DuplicateDismissal).insert({ userId: user.id, contactId, otherContactId });
       return true;

@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Contact } from '../contact.entity';
 
 export enum DuplicateReason {
@@ -34,4 +34,22 @@ export class DuplicateContactPage {
 
   @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' })
   endCursor: string | null;
+}
+
+@InputType()
+export class DismissDuplicateContactsInput {
+  @Field(() => ID)
+  contactId: string;
+
+  @Field(() => ID, { description: 'Another of your contacts.' })
+  otherContactId: string;
+}
+
+@InputType()
+export class MergeContactsInput {
+  @Field(() => ID, { description: 'The contact that stays.' })
+  keepId: string;
+
+  @Field(() => ID, { description: 'The contact merged into keepId and then deleted.' })
+  mergeId: string;
 }
