@@ -31,13 +31,18 @@ export class ContactResolver {
   }
 
   @Authorized()
-  @Mutation(() => Contact)
+  @Mutation(() => Contact, {
+    description: 'Adds a contact. CONFLICT with reason EMAIL_TAKEN when another of your contacts has the email.',
+  })
   createContact(@Arg('input') input: CreateContactInput, @Ctx() { user, services }: Context): Promise<Contact> {
     return services.contacts.create(user!, input);
   }
 
   @Authorized()
-  @Mutation(() => Contact)
+  @Mutation(() => Contact, {
+    description:
+      'Edits a contact: only the fields given change. A stage move the cycle does not allow is BAD_USER_INPUT with reason ILLEGAL_STAGE_TRANSITION; EMAIL_TAKEN as for createContact.',
+  })
   updateContact(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateContactInput,

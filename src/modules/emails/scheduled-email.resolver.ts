@@ -23,7 +23,7 @@ export class ScheduledEmailResolver {
   }
 
   @Authorized()
-  @Query(() => ScheduledEmail, { nullable: true })
+  @Query(() => ScheduledEmail, { nullable: true, description: 'null when it does not exist or is not yours.' })
   scheduledEmail(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<ScheduledEmail | null> {
     return services.scheduledEmails.get(user!, id);
   }

@@ -56,7 +56,10 @@ export class MeetingResolver {
   }
 
   @Authorized()
-  @Mutation(() => Meeting)
+  @Mutation(() => Meeting, {
+    description:
+      'Edits the title, place, notes, emails wanted or (scheduled meetings only, CONFLICT INVALID_STATUS otherwise) the agenda; only the fields given change.',
+  })
   updateMeeting(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateMeetingInput,
@@ -78,7 +81,7 @@ export class MeetingResolver {
   @Authorized()
   @Mutation(() => Meeting, {
     description:
-      'Cancels a scheduled meeting (its contact-facing emails too); input may be left out. A contact left with no scheduled meeting goes back to REQUESTED.',
+      'Cancels a scheduled meeting and its pending emails; input may be left out. A contact left with no scheduled meeting goes back to REQUESTED.',
   })
   cancelMeeting(
     @Arg('id', () => ID) id: string,
@@ -99,7 +102,10 @@ export class MeetingResolver {
   }
 
   @Authorized()
-  @Mutation(() => Meeting)
+  @Mutation(() => Meeting, {
+    description:
+      'Marks a scheduled meeting that has started as a no-show; its pending emails are cancelled. CONFLICT with reason INVALID_STATUS or NOT_STARTED otherwise.',
+  })
   markNoShow(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<Meeting> {
     return services.meetings.markNoShow(user!, id);
   }

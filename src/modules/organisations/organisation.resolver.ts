@@ -32,7 +32,9 @@ export class OrganisationResolver {
   }
 
   @Authorized()
-  @Mutation(() => Organisation)
+  @Mutation(() => Organisation, {
+    description: 'Adds an organisation. CONFLICT with reason DOMAIN_TAKEN when another of yours has the domain.',
+  })
   createOrganisation(
     @Arg('input') input: CreateOrganisationInput,
     @Ctx() { user, services }: Context,
@@ -41,7 +43,9 @@ export class OrganisationResolver {
   }
 
   @Authorized()
-  @Mutation(() => Organisation)
+  @Mutation(() => Organisation, {
+    description: 'Edits an organisation: only the fields given change; DOMAIN_TAKEN as for createOrganisation.',
+  })
   updateOrganisation(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateOrganisationInput,

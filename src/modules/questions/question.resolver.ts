@@ -28,13 +28,15 @@ export class QuestionResolver {
   }
 
   @Authorized()
-  @Mutation(() => Question)
+  @Mutation(() => Question, { description: 'Adds a question to your bank, for agendas to come.' })
   createQuestion(@Arg('input') input: CreateQuestionInput, @Ctx() { user, services }: Context): Promise<Question> {
     return services.questions.create(user!, input);
   }
 
   @Authorized()
-  @Mutation(() => Question)
+  @Mutation(() => Question, {
+    description: 'Edits a question of your bank; agendas already planned keep their own copy of its text.',
+  })
   updateQuestion(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateQuestionInput,

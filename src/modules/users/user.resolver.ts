@@ -12,7 +12,7 @@ export class UserResolver {
   }
 
   @Authorized()
-  @Mutation(() => User)
+  @Mutation(() => User, { description: 'Changes your settings: only the fields given change.' })
   updateProfile(@Arg('input') input: UpdateProfileInput, @Ctx() { user, services }: Context): Promise<User> {
     return services.users.updateProfile(user!, input);
   }
