@@ -82,11 +82,23 @@ describe('requestMeeting', () => {
       'I am moving into <b>compilers</b> & would value 20 minutes.\n\nPS: {{user.email}} {{{contact.email}}}';
 
     const { requestMeeting } = await user.ok(RequestMeetingDocument, { contactId: contact.id, message });
-    expect(requestMeeting.stage).toBe('REQUESTED');
+    expect(requestMeeting.contact).toMatchObject({ id: contact.id, stage: 'REQUESTED' });
     const emails = await emailsOf(user, { contactId: contact.id });
     expect(emails.map((e) => e.kind).sort()).toEqual(['OUTREACH', 'OUTREACH_NUDGE']);
     const outreach = emails.find((e) => e.kind === 'OUTREACH')!;
     const nudge = emails.find((e) => e.kind === 'OUTREACH_NUDGE')!;
+    // The payload carries the OUTREACH email it planned, as it was when planned (before any send).
+    const { history, ...planned } = outreach;
+    expect(history[0]).toMatchObject({ event: 'PLANNED' });
+    expect(requestMeeting.email).toEqual({
+      ...planned,
+      status: 'PENDING',
+      sentAt: null,
+      attempts: 0,
+      lastError: null,
+      cancelReason: null,
+    });
+    expect(requestMeeting.email.subject).toBe('Would you have time for a short conversation, Grace?');
     expect(outreach).toMatchObject({ to: 'grace.ask@example.test', toName: 'Grace Hopper' });
     expect(Math.abs(new Date(outreach.sendAt).getTime() - Date.now())).toBeLessThan(60_000);
     expect(nudge).toMatchObject({ status: 'PENDING', to: user.input.email });

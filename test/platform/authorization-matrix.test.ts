@@ -264,7 +264,7 @@ const PROBES: Record<string, Probe> = {
     expect: 'NOT_FOUND',
   },
   'Mutation.requestMeeting.input.contactId': {
-    query: `mutation($id: ID!) { requestMeeting(input: { contactId: $id, message: "Hello" }) { id } }`,
+    query: `mutation($id: ID!) { requestMeeting(input: { contactId: $id, message: "Hello" }) { contact { id } } }`,
     variables: (f) => ({ id: f.contactId }),
     expect: 'NOT_FOUND',
   },

@@ -3,17 +3,21 @@ import type { Context } from '../../app/context';
 import { InteractionKind } from '../interactions/interaction.entity';
 import { Contact } from './contact.entity';
 import { LogInteractionInput, RequestMeetingInput } from './outreach.inputs';
+import { RequestMeetingPayload } from './outreach.types';
 
 @Resolver()
 export class OutreachResolver {
   @Authorized()
-  @Mutation(() => Contact, {
+  @Mutation(() => RequestMeetingPayload, {
     description:
       'Emails your request for a conversation to the contact (now, inside the sending window) and moves them to ' +
       'REQUESTED; you get a nudge outreachNudgeDays later if they are still REQUESTED. The message is sent as you ' +
-      'wrote it (1–5000 characters), never run as a template.',
+      'wrote it (1–5000 characters), never run as a template. Returns the contact and the OUTREACH email it planned.',
   })
-  requestMeeting(@Arg('input') input: RequestMeetingInput, @Ctx() { user, services }: Context): Promise<Contact> {
+  requestMeeting(
+    @Arg('input') input: RequestMeetingInput,
+    @Ctx() { user, services }: Context,
+  ): Promise<RequestMeetingPayload> {
     return services.outreach.requestMeeting(user!, input.contactId, input.message);
   }
 

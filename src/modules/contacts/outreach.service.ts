@@ -57,10 +57,15 @@ export class OutreachService {
    * `outreachNudgeDays` after it goes out, unless the user switched nudges off. One transaction.
    * RATE_LIMITED (OUTREACH_LIMIT) over the per-user daily or per-address weekly cap.
    */
-  async requestMeeting(authUser: AuthUser, contactId: string, message: string, now = new Date()): Promise<Contact> {
+  async requestMeeting(
+    authUser: AuthUser,
+    contactId: string,
+    message: string,
+    now = new Date(),
+  ): Promise<{ contact: Contact; email: ScheduledEmail }> {
     const body = text(message, 'input.message', OUTREACH_MESSAGE_MAX);
     const changes: OutboxChange[] = [];
-    const contact = await this.ds.transaction(async (m) => {
+    const result = await this.ds.transaction(async (m) => {
       // Locked: two requests at once must count each other when they number their emails.
       const contact = await this.lockOwn(m, authUser, contactId);
       if (!contact.email) throw ValidationError.field('input.contactId', 'has no email address');
@@ -85,18 +90,17 @@ export class OutreachService {
         [user.id, `outreach:${contact.id}:%`],
       );
       const sendAt = intoWindow(now, now, { ...window, zone: contact.timezone ?? user.timezone });
-      changes.push(
-        await this.outbox.plan(m, {
-          userId: user.id,
-          contactId: contact.id,
-          kind: EmailKind.OUTREACH,
-          dedupeKey: outreachDedupeKey(contact.id, n),
-          to: { email: contact.email, name: contact.fullName },
-          sendAt,
-          // Shown as the template's {{message}}, escaped, never run as a template itself.
-          bodyOverride: body,
-        }),
-      );
+      const outreach = await this.outbox.plan(m, {
+        userId: user.id,
+        contactId: contact.id,
+        kind: EmailKind.OUTREACH,
+        dedupeKey: outreachDedupeKey(contact.id, n),
+        to: { email: contact.email, name: contact.fullName },
+        sendAt,
+        // Shown as the template's {{message}}, escaped, never run as a template itself.
+        bodyOverride: body,
+      });
+      changes.push(outreach);
 
       // The clock of an earlier nudge to this contact restarts with this request.
       const earlier = await m.getRepository(ScheduledEmail).findBy({
@@ -124,10 +128,13 @@ export class OutreachService {
       }
 
       contact.stage = ContactStage.REQUESTED;
-      return m.getRepository(Contact).save(contact);
+      const saved = await m.getRepository(Contact).save(contact);
+      // Read back in the transaction: the row as planned (subject rendered), before any worker claims it.
+      const email = await m.getRepository(ScheduledEmail).findOneByOrFail({ id: outreach.id, userId: user.id });
+      return { contact: saved, email };
     });
     await this.outbox.commit(changes);
-    return contact;
+    return result;
   }
 
   /**

@@ -6,6 +6,7 @@ export enum MeetingErrorReason {
   OVERLAP = 'OVERLAP',
   INVALID_STATUS = 'INVALID_STATUS',
   NOT_STARTED = 'NOT_STARTED',
+  CONTACT_DECLINED = 'CONTACT_DECLINED',
 }
 
 /** "Tue 14 Jan 2026, 10:00–11:00 (Europe/London)", in the meeting's own zone. */
@@ -32,6 +33,11 @@ export const MeetingErrors = {
     ),
   invalidStatus: (status: MeetingStatus, action: string) =>
     new ConflictError(`A ${status} meeting cannot be ${action}`, { reason: MeetingErrorReason.INVALID_STATUS, status }),
+  contactDeclined: () =>
+    new ConflictError('This contact declined. Pass reopenDeclined: true if they changed their mind.', {
+      reason: MeetingErrorReason.CONTACT_DECLINED,
+      fields: [{ field: 'input.contactId', message: 'has declined' }],
+    }),
   notStarted: (action: string) =>
     new ConflictError(`A meeting cannot be ${action} before it starts`, { reason: MeetingErrorReason.NOT_STARTED }),
   endsBeforeStart: (prefix: string) => ValidationError.field(`${prefix}endsAt`, 'must be after startsAt'),

@@ -88,6 +88,12 @@ export class ScheduleMeetingInput {
 
   @Field({ defaultValue: false, description: 'Plan it even if it overlaps another meeting.' })
   allowOverlap: boolean;
+
+  @Field({
+    defaultValue: false,
+    description: 'The contact had DECLINED and changed their mind: plan it and move them to SCHEDULED.',
+  })
+  reopenDeclined: boolean;
 }
 
 @InputType({ description: 'Only the fields given change; null or "" clears an optional field.' })

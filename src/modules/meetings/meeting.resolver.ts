@@ -49,7 +49,10 @@ export class MeetingResolver {
   @Authorized()
   @Mutation(() => Meeting, {
     description:
-      'Plans an informational interview. Overlaps are refused (CONFLICT, reason OVERLAP) unless allowOverlap.',
+      'Plans an informational interview. Overlaps are refused (CONFLICT, reason OVERLAP) unless allowOverlap. ' +
+      'The contact moves to SCHEDULED from IDENTIFIED, REQUESTED or NURTURING; a MET or FOLLOWED_UP contact keeps ' +
+      'their stage (a second conversation does not undo the first); a DECLINED contact is refused (CONFLICT, reason ' +
+      'CONTACT_DECLINED) unless reopenDeclined, which moves them to SCHEDULED. Select contact { stage } to see it.',
   })
   scheduleMeeting(@Arg('input') input: ScheduleMeetingInput, @Ctx() { user, services }: Context): Promise<Meeting> {
     return services.meetings.schedule(user!, input);

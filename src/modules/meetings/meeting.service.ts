@@ -6,7 +6,7 @@ import { isUuid } from '../../core/ids';
 import { cleanText, rejectNulls } from '../../core/inputs';
 import { isIanaTimeZone } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
-import { StageEvent } from '../contacts/contact-stage';
+import { ContactStage, StageEvent } from '../contacts/contact-stage';
 import { moveStageOn } from '../contacts/contact-stage-moves';
 import { Contact } from '../contacts/contact.entity';
 import type { ContactService } from '../contacts/contact.service';
@@ -162,7 +162,10 @@ export class MeetingService {
     );
   }
 
-  /** Plans a meeting; the contact moves to SCHEDULED. Refuses overlaps unless allowed. */
+  /**
+   * Plans a meeting; the contact moves to SCHEDULED where the stage cycle allows (MET and
+   * FOLLOWED_UP stay). A DECLINED contact is refused unless reopenDeclined. Overlaps likewise.
+   */
   async schedule(user: AuthUser, input: ScheduleMeetingInput): Promise<Meeting> {
     assertTimes(input.startsAt, input.endsAt, 'input.');
     return this.changeMeeting(user, async (m) => {
@@ -170,6 +173,8 @@ export class MeetingService {
         ? await m.getRepository(Contact).findOneBy({ id: input.contactId, userId: user.id })
         : null;
       if (!contact) throw MeetingErrors.relationNotFound('input.contactId', 'Contact');
+      const reopening = contact.stage === ContactStage.DECLINED;
+      if (reopening && !input.reopenDeclined) throw MeetingErrors.contactDeclined();
       const organisationId = await ownOrganisationId(
         m,
         user.id,
@@ -203,7 +208,8 @@ export class MeetingService {
         }),
       );
       await this.insertAgenda(m, user, meeting.id, agenda);
-      await moveStageOn(m, StageEvent.MEETING_SCHEDULED, { userId: user.id, contactId: contact.id });
+      const event = reopening ? StageEvent.MEETING_SCHEDULED_REOPENING : StageEvent.MEETING_SCHEDULED;
+      await moveStageOn(m, event, { userId: user.id, contactId: contact.id });
       return meeting;
     });
   }
