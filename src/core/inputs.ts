@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsUrl, Length, registerDecorator, type ValidationOptions } from 'class-validator';
 import { ValidationError } from './errors';
-import { hasControlCharacters, isCalendarDate, NoControlCharacters, rule } from './validation';
+import { hasControlCharacters, NoControlCharacters, rule } from './validation';
 
 /** Length limits shared by every module's inputs. */
 export const LIMITS = {
@@ -33,10 +33,6 @@ export const WebUrl = (options?: ValidationOptions) =>
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'must be an http(s) URL', ...options },
   );
-
-/** A calendar date `YYYY-MM-DD` that exists (no 31 April, 29 February only in leap years). */
-export const IsoDate = () =>
-  rule('isoDate', (v) => typeof v === 'string' && isCalendarDate(v), 'must be a date as YYYY-MM-DD that exists');
 
 /** At most LIMITS.tags tags of 1..LIMITS.tag characters each. */
 export const Tags = () => {

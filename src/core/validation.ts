@@ -25,15 +25,6 @@ export const IsIanaTimeZone = (options?: ValidationOptions) =>
     options,
   );
 
-/** A local wall-clock time `HH:mm`, 00:00–24:00. */
-export const IsLocalTime = (options?: ValidationOptions) =>
-  rule(
-    'isLocalTime',
-    (v) => typeof v === 'string' && /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/.test(v),
-    'must be a time of day as HH:mm',
-    options,
-  );
-
 /** `YYYY-MM-DD` naming a day that exists (years 0001–9999, leap years included). */
 export function isCalendarDate(value: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

@@ -237,8 +237,8 @@ describe('search, filters and sorting', () => {
 
   it('filters by stage, tag, how-we-know, decision maker and organisation', async () => {
     expect(await names({ filter: { stages: ['MET'] } })).toEqual(['Dmitri Ivanov']);
-    expect(await names({ filter: { tag: 'DATA' }, sort: 'NAME' })).toEqual(['Alice Anders', 'Bob Malice']);
-    expect(await names({ filter: { howWeKnow: ['ALUMNI', 'COLD'] }, sort: 'NAME' })).toEqual([
+    expect(await names({ filter: { tag: 'DATA' }, sort: 'NAME_ASC' })).toEqual(['Alice Anders', 'Bob Malice']);
+    expect(await names({ filter: { howWeKnows: ['ALUMNI', 'COLD'] }, sort: 'NAME_ASC' })).toEqual([
       'Alice Anders',
       'Alicia Keyes',
     ]);
@@ -248,12 +248,12 @@ describe('search, filters and sorting', () => {
   });
 
   it('finds contacts not contacted for N days, longest-neglected first', async () => {
-    expect(await names({ filter: { notContactedForDays: 7 }, sort: 'NAME' })).toEqual([
+    expect(await names({ filter: { notContactedForDays: 7 }, sort: 'NAME_ASC' })).toEqual([
       'Alice Anders',
       'Alicia Keyes',
       'Dmitri Ivanov',
     ]);
-    expect(await names({ filter: { notContactedForDays: 2 }, sort: 'LAST_CONTACTED_AT' })).toHaveLength(4);
-    expect((await names({ sort: 'RECENTLY_CONTACTED' }))[0]).toBe('Bob Malice');
+    expect(await names({ filter: { notContactedForDays: 2 }, sort: 'LAST_CONTACTED_AT_ASC' })).toHaveLength(4);
+    expect((await names({ sort: 'LAST_CONTACTED_AT_DESC' }))[0]).toBe('Bob Malice');
   });
 });

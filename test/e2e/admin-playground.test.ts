@@ -96,7 +96,7 @@ it('walks an administrator through the Playground: promote, sign in, queueHealth
 
   // 5. Find the FAILED email and retry it.
   const list = await playground.run(
-    '{ adminScheduledEmails(filter: { statuses: [FAILED] }) { edges { node { id userEmail to lastError } } } }',
+    '{ adminScheduledEmails(filter: { statuses: [FAILED] }) { edges { node { id userEmail toEmail lastError } } } }',
     'adminScheduledEmails',
   );
   expect(list.data.adminScheduledEmails.edges).toEqual([
@@ -104,7 +104,7 @@ it('walks an administrator through the Playground: promote, sign in, queueHealth
       node: {
         id: failed.id,
         userEmail: spammer.input.email,
-        to: expect.stringMatching(/^policy-/),
+        toEmail: expect.stringMatching(/^policy-/),
         lastError: expect.stringContaining('554'),
       },
     },

@@ -352,7 +352,7 @@ describe('delivery', () => {
 
     await user.ok(CancelMeetingDocument, { id: meeting.id, reason: 'Travelling' });
     const notice = (await emailsOf(user, meeting.id)).find((e) => e.kind === 'MEETING_CANCELLED')!;
-    expect(notice.to).toBe(user.input.email);
+    expect(notice.toEmail).toBe(user.input.email);
     const [cancel] = await eventually(() =>
       byMessageId(notice.messageId).length ? byMessageId(notice.messageId) : Promise.reject(new Error('not yet')),
     );

@@ -167,7 +167,7 @@ describe('job leads', () => {
     const titles = async (vars: Record<string, unknown>) =>
       (await user.ok(JobLeadsDocument, { first: 10, ...vars })).jobLeads.edges.map((e) => e.node.title);
     expect(await titles({})).toEqual(['l2', 'l1', 'l4', 'l3']);
-    expect(await titles({ sort: 'NEWEST' })).toEqual(['l4', 'l3', 'l2', 'l1']);
+    expect(await titles({ sort: 'CREATED_AT_DESC' })).toEqual(['l4', 'l3', 'l2', 'l1']);
     expect(await titles({ filter: { statuses: ['APPLIED', 'OFFER'] } })).toEqual(['l2', 'l4']);
     expect(await titles({ filter: { organisationId: a.id } })).toEqual([l1.title]);
     expect(await titles({ filter: { contactId: ref.id } })).toEqual([l2.title, l3.title]);
@@ -179,7 +179,7 @@ describe('job leads', () => {
     // A cursor from one sort is refused by the other.
     const wrong = await user.run(JobLeadsDocument, {
       first: 3,
-      sort: 'NEWEST',
+      sort: 'CREATED_AT_DESC',
       after: page1.jobLeads.pageInfo.endCursor,
     });
     expect(errorOf(wrong).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'after' }] });

@@ -9,6 +9,7 @@ import {
   OrganisationDocument,
   OrganisationsDocument,
   UpdateOrganisationDocument,
+  type OrganisationSort,
 } from '../generated/graphql';
 
 let app: TestApp;
@@ -145,7 +146,7 @@ describe('organisations list', () => {
       await carol.ok(CreateOrganisationDocument, { input });
     }
   });
-  const names = async (filter: object, sort?: 'NAME' | 'CREATED_AT') =>
+  const names = async (filter: object, sort?: OrganisationSort) =>
     (await carol.ok(OrganisationsDocument, { filter, sort })).organisations.edges.map((e) => e.node.name);
 
   it('searches partial words across name, industry and location', async () => {
@@ -160,8 +161,19 @@ describe('organisations list', () => {
     expect(await names({ tag: 'Target' })).toEqual(['Contoso Pharma', 'Northwind Traders']);
   });
 
-  it('sorts newest first on request and counts across pages', async () => {
-    expect(await names({}, 'CREATED_AT')).toEqual(['Tailspin Toys', 'Fabrikam', 'Contoso Pharma', 'Northwind Traders']);
+  it('sorts newest or oldest first on request and counts across pages', async () => {
+    expect(await names({}, 'CREATED_AT_DESC')).toEqual([
+      'Tailspin Toys',
+      'Fabrikam',
+      'Contoso Pharma',
+      'Northwind Traders',
+    ]);
+    expect(await names({}, 'CREATED_AT_ASC')).toEqual([
+      'Northwind Traders',
+      'Contoso Pharma',
+      'Fabrikam',
+      'Tailspin Toys',
+    ]);
     const { organisations } = await carol.ok(OrganisationsDocument, { first: 1 });
     expect(organisations.totalCount).toBe(4);
     expect(organisations.pageInfo.hasNextPage).toBe(true);

@@ -78,7 +78,7 @@ it('answers a nested read the same once compiled: lists, relations, cursors, cou
       totalCount pageInfo { hasNextPage endCursor }
       edges { cursor node { id title status startsAt contact { fullName tags organisation { name } } agenda { id } } }
     }
-    contacts(first: 5, sort: NAME) { edges { node { fullName stage meetings(first: 1) { totalCount } } } }
+    contacts(first: 5, sort: NAME_ASC) { edges { node { fullName stage meetings(first: 1) { totalCount } } } }
   }`);
   const data = answer.data as { meetings: { totalCount: number; edges: unknown[] }; contacts: { edges: unknown[] } };
   expect(answer.errors).toBeUndefined();
@@ -249,10 +249,10 @@ it('refuses variables that cannot be coerced the same way, compiled or not', asy
   const read = `query($first: Int!, $sort: MeetingSort!) { meetings(first: $first, sort: $sort) { totalCount } }`;
   const create = `mutation($input: CreateContactInput!) { createContact(input: $input) { id } }`;
   const cases: [string, Record<string, unknown>][] = [
-    [read, { first: 'ten', sort: 'STARTS_AT' }],
-    [read, { first: 2.5, sort: 'STARTS_AT' }],
-    [read, { first: null, sort: 'STARTS_AT' }],
-    [read, { sort: 'STARTS_AT' }],
+    [read, { first: 'ten', sort: 'STARTS_AT_ASC' }],
+    [read, { first: 2.5, sort: 'STARTS_AT_ASC' }],
+    [read, { first: null, sort: 'STARTS_AT_ASC' }],
+    [read, { sort: 'STARTS_AT_ASC' }],
     [read, { first: 1, sort: 'SIDEWAYS' }],
     [create, { input: { firstName: 'Hal', nickname: 'H' } }],
     [create, { input: { lastName: 'Ode' } }],
@@ -266,6 +266,6 @@ it('refuses variables that cannot be coerced the same way, compiled or not', asy
     for (const error of refused.errors ?? []) expect(error.extensions?.code).toBe('BAD_USER_INPUT');
   }
   // A document that runs well is still compiled after refusals of its variables.
-  const answer = await sameEveryTime(read, () => ({ first: 1, sort: 'STARTS_AT' }));
+  const answer = await sameEveryTime(read, () => ({ first: 1, sort: 'STARTS_AT_ASC' }));
   expect(answer.errors).toBeUndefined();
 });

@@ -42,6 +42,7 @@ beforeAll(async () => {
         { owner: 'ME', description: 'Send portfolio', dueOn: '2030-01-15' },
         { owner: 'ME', description: 'Call back', dueOn: '2030-02-01' },
       ],
+      jobLeads: [{ title: 'Analyst' }, { title: 'Engineer' }],
     },
   });
 });
@@ -52,49 +53,74 @@ const PAGE = 'edges { cursor } pageInfo { endCursor }';
 /** Every connection, with the order its cursors belong to: cursors of one family are interchangeable. */
 const connections = (): { name: string; family: string; field: string }[] => [
   {
-    name: 'contacts NAME',
+    name: 'contacts NAME_ASC',
     family: 'contacts:NAME',
-    field: `contacts(first: 1, sort: NAME, after: $after) { ${PAGE} }`,
+    field: `contacts(first: 1, sort: NAME_ASC, after: $after) { ${PAGE} }`,
   },
   {
-    name: 'contacts CREATED_AT',
+    name: 'contacts CREATED_AT_DESC',
     family: 'contacts:CREATED_AT',
-    field: `contacts(first: 1, sort: CREATED_AT, after: $after) { ${PAGE} }`,
+    field: `contacts(first: 1, sort: CREATED_AT_DESC, after: $after) { ${PAGE} }`,
   },
   {
-    name: 'contacts LAST_CONTACTED_AT',
+    name: 'contacts CREATED_AT_ASC',
+    family: 'contacts:CREATED_AT_ASC',
+    field: `contacts(first: 1, sort: CREATED_AT_ASC, after: $after) { ${PAGE} }`,
+  },
+  {
+    name: 'contacts LAST_CONTACTED_AT_ASC',
     family: 'contacts:LAST',
-    field: `contacts(first: 1, sort: LAST_CONTACTED_AT, after: $after) { ${PAGE} }`,
+    field: `contacts(first: 1, sort: LAST_CONTACTED_AT_ASC, after: $after) { ${PAGE} }`,
   },
   {
-    name: 'contacts RECENTLY_CONTACTED',
+    name: 'contacts LAST_CONTACTED_AT_DESC',
     family: 'contacts:RECENT',
-    field: `contacts(first: 1, sort: RECENTLY_CONTACTED, after: $after) { ${PAGE} }`,
+    field: `contacts(first: 1, sort: LAST_CONTACTED_AT_DESC, after: $after) { ${PAGE} }`,
   },
   {
-    name: 'contacts RELEVANCE',
+    name: 'contacts RELEVANCE_DESC',
     family: 'contacts:RELEVANCE',
-    field: `contacts(first: 1, sort: RELEVANCE, filter: { search: "grace acme" }, after: $after) { ${PAGE} }`,
+    field: `contacts(first: 1, sort: RELEVANCE_DESC, filter: { search: "grace acme" }, after: $after) { ${PAGE} }`,
   },
   {
-    name: 'organisations NAME',
+    name: 'organisations NAME_ASC',
     family: 'organisations:NAME',
-    field: `organisations(first: 1, sort: NAME, after: $after) { ${PAGE} }`,
+    field: `organisations(first: 1, sort: NAME_ASC, after: $after) { ${PAGE} }`,
   },
   {
-    name: 'organisations CREATED_AT',
+    name: 'organisations CREATED_AT_DESC',
     family: 'organisations:CREATED_AT',
-    field: `organisations(first: 1, sort: CREATED_AT, after: $after) { ${PAGE} }`,
+    field: `organisations(first: 1, sort: CREATED_AT_DESC, after: $after) { ${PAGE} }`,
   },
   {
-    name: 'organisations UPDATED_AT',
+    name: 'organisations CREATED_AT_ASC',
+    family: 'organisations:CREATED_AT_ASC',
+    field: `organisations(first: 1, sort: CREATED_AT_ASC, after: $after) { ${PAGE} }`,
+  },
+  {
+    name: 'organisations UPDATED_AT_DESC',
     family: 'organisations:UPDATED_AT',
-    field: `organisations(first: 1, sort: UPDATED_AT, after: $after) { ${PAGE} }`,
+    field: `organisations(first: 1, sort: UPDATED_AT_DESC, after: $after) { ${PAGE} }`,
   },
   {
-    name: 'meetings STARTS_AT',
+    name: 'jobLeads DEADLINE_ASC',
+    family: 'jobLeads:DEADLINE',
+    field: `jobLeads(first: 1, sort: DEADLINE_ASC, after: $after) { ${PAGE} }`,
+  },
+  {
+    name: 'jobLeads CREATED_AT_ASC',
+    family: 'jobLeads:CREATED_AT_ASC',
+    field: `jobLeads(first: 1, sort: CREATED_AT_ASC, after: $after) { ${PAGE} }`,
+  },
+  {
+    name: 'jobLeads CREATED_AT_DESC',
+    family: 'jobLeads:CREATED_AT_DESC',
+    field: `jobLeads(first: 1, sort: CREATED_AT_DESC, after: $after) { ${PAGE} }`,
+  },
+  {
+    name: 'meetings STARTS_AT_ASC',
     family: 'meetings:ASC',
-    field: `meetings(first: 1, sort: STARTS_AT, after: $after) { ${PAGE} }`,
+    field: `meetings(first: 1, sort: STARTS_AT_ASC, after: $after) { ${PAGE} }`,
   },
   {
     name: 'meetings STARTS_AT_DESC',
@@ -105,9 +131,9 @@ const connections = (): { name: string; family: string; field: string }[] => [
   { name: 'insights', family: 'insights', field: `insights(first: 1, after: $after) { ${PAGE} }` },
   { name: 'commitments', family: 'commitments', field: `commitments(first: 1, after: $after) { ${PAGE} }` },
   {
-    name: 'scheduledEmails SEND_AT',
+    name: 'scheduledEmails SEND_AT_ASC',
     family: 'emails:ASC',
-    field: `scheduledEmails(first: 1, sort: SEND_AT, after: $after) { ${PAGE} }`,
+    field: `scheduledEmails(first: 1, sort: SEND_AT_ASC, after: $after) { ${PAGE} }`,
   },
   {
     name: 'scheduledEmails SEND_AT_DESC',

@@ -3,6 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode } from '../errors';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../db/pg-errors';
+import { scalarErrorField } from './calendar.scalars';
 
 // Errors Apollo and graphql-js raise about the request itself (parse, validation, limits):
 // their messages describe the client's document and are safe to show.
@@ -48,7 +49,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof GraphQLError && isExpectedError(original)) {
     const code = original.extensions?.code ?? ErrorCode.BAD_USER_INPUT;
     const shown = Object.entries(original.extensions ?? {}).filter(([key]) => SHOWN_EXTENSIONS.has(key));
-    return { ...base, message: formatted.message, extensions: { code, ...Object.fromEntries(shown) } };
+    // A LocalDate/LocalTime variable refused by its scalar names its field like a validation error.
+    const field = code === ErrorCode.BAD_USER_INPUT ? scalarErrorField(original) : undefined;
+    const fields = field ? { fields: [field] } : {};
+    return { ...base, message: formatted.message, extensions: { code, ...Object.fromEntries(shown), ...fields } };
   }
   return { ...base, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

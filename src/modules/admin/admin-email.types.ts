@@ -1,12 +1,13 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { EmailEventType } from '../emails/email-event-type';
 import { EmailKind, EmailStatus } from '../emails/email-kind';
 import { SuppressionReason } from '../emails/email-suppression.entity';
 
 @ObjectType({ description: 'One step of an email’s history, as an administrator sees it.' })
 export class AdminEmailEvent {
-  @Field()
-  event: string;
+  @Field(() => EmailEventType)
+  event: EmailEventType;
 
   @Field(() => Int)
   attempt: number;
@@ -39,7 +40,7 @@ export class AdminScheduledEmail {
   status: EmailStatus;
 
   @Field({ description: 'The recipient’s address (what a bounce or a suppression is about).' })
-  to: string;
+  toEmail: string;
 
   @Field(() => Date)
   sendAt: Date;

@@ -33,7 +33,7 @@ function toAdminEmail(r: any, history: AdminScheduledEmail['history']): AdminSch
     userEmail: r.user_email,
     kind: r.kind,
     status: r.status,
-    to: r.to_email,
+    toEmail: r.to_email,
     sendAt: r.send_at,
     attempts: r.attempts,
     lastError: r.last_error,

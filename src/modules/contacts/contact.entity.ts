@@ -14,6 +14,7 @@ import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../users/user.entity';
 import { ContactStage } from './contact-stage';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 export enum HowWeKnow {
   FRIEND = 'FRIEND',
@@ -84,9 +85,9 @@ export class Contact {
   @Column('text', { nullable: true })
   linkedinUrl: string | null;
 
-  @Field(() => String, {
+  @Field(() => LocalDate, {
     nullable: true,
-    description: 'The day you connected (YYYY-MM-DD), e.g. LinkedIn’s “Connected On” from an import.',
+    description: 'The day you connected, e.g. LinkedIn’s “Connected On” from an import.',
   })
   @Column('date', { nullable: true })
   connectedOn: string | null;

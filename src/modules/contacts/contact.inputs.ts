@@ -1,9 +1,10 @@
 import { ArrayMaxSize, IsEmail, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { IsoDate, Label, LIMITS, Notes, Tags, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, Tags, WebUrl } from '../../core/inputs';
 import { IsIanaTimeZone } from '../../core/validation';
 import { ContactStage } from './contact-stage';
 import { HowWeKnow } from './contact.entity';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 // Shared fields; not emitted in the schema on its own (no resolver uses it).
 @InputType('ContactFields')
@@ -38,9 +39,8 @@ class ContactFields {
   @MaxLength(LIMITS.url)
   linkedinUrl?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The day you connected (YYYY-MM-DD); null clears it.' })
+  @Field(() => LocalDate, { nullable: true, description: 'The day you connected; null clears it.' })
   @IsOptional()
-  @IsoDate()
   connectedOn?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'One of your organisations; null to clear.' })
@@ -106,16 +106,23 @@ export class UpdateContactInput extends ContactFields {
 }
 
 export enum ContactSort {
-  RELEVANCE = 'RELEVANCE',
-  NAME = 'NAME',
-  CREATED_AT = 'CREATED_AT',
-  LAST_CONTACTED_AT = 'LAST_CONTACTED_AT',
-  RECENTLY_CONTACTED = 'RECENTLY_CONTACTED',
+  RELEVANCE_DESC = 'RELEVANCE_DESC',
+  NAME_ASC = 'NAME_ASC',
+  CREATED_AT_ASC = 'CREATED_AT_ASC',
+  CREATED_AT_DESC = 'CREATED_AT_DESC',
+  LAST_CONTACTED_AT_ASC = 'LAST_CONTACTED_AT_ASC',
+  LAST_CONTACTED_AT_DESC = 'LAST_CONTACTED_AT_DESC',
 }
 registerEnumType(ContactSort, {
   name: 'ContactSort',
-  description:
-    'RELEVANCE ranks search matches (NAME without a search); LAST_CONTACTED_AT puts the longest-neglected first; RECENTLY_CONTACTED the latest first.',
+  valuesConfig: {
+    RELEVANCE_DESC: { description: 'Best search matches first; by name (NAME_ASC) without a search.' },
+    NAME_ASC: { description: 'By full name, A to Z.' },
+    CREATED_AT_ASC: { description: 'Oldest added first.' },
+    CREATED_AT_DESC: { description: 'Newest added first.' },
+    LAST_CONTACTED_AT_ASC: { description: 'The longest-neglected first: never contacted, then the least recent.' },
+    LAST_CONTACTED_AT_DESC: { description: 'The most recently contacted first; never contacted last.' },
+  },
 });
 
 @InputType()
@@ -141,10 +148,10 @@ export class ContactFilter {
   @Field(() => ID, { nullable: true })
   organisationId?: string | null;
 
-  @Field(() => [HowWeKnow], { nullable: true })
+  @Field(() => [HowWeKnow], { nullable: true, description: 'Contacts known in any of these ways.' })
   @IsOptional()
   @ArrayMaxSize(10)
-  howWeKnow?: HowWeKnow[] | null;
+  howWeKnows?: HowWeKnow[] | null;
 
   @Field(() => Boolean, { nullable: true })
   isDecisionMaker?: boolean | null;

@@ -17,7 +17,7 @@ export class ContactResolver {
   contacts(
     @Args() page: PageArgs,
     @Arg('filter', () => ContactFilter, { nullable: true }) filter: ContactFilter | null,
-    @Arg('sort', () => ContactSort, { defaultValue: ContactSort.RELEVANCE }) sort: ContactSort,
+    @Arg('sort', () => ContactSort, { defaultValue: ContactSort.RELEVANCE_DESC }) sort: ContactSort,
     @Ctx() { user, services }: Context,
   ): Promise<Page<Contact>> {
     return services.contacts.list(user!, filter ?? {}, page, sort);
@@ -93,7 +93,7 @@ export class OrganisationContactsResolver {
   contacts(
     @Root() org: Organisation,
     @Args() page: PageArgs,
-    @Arg('sort', () => ContactSort, { defaultValue: ContactSort.NAME }) sort: ContactSort,
+    @Arg('sort', () => ContactSort, { defaultValue: ContactSort.NAME_ASC }) sort: ContactSort,
     @Ctx() { user, services, loaders }: Context,
   ): Promise<Page<Contact>> {
     // First pages of every organisation in the parent list are read together (one statement per

@@ -35,16 +35,18 @@ const order = (
 });
 
 const NAME_ORDER = order(`lower(c.first_name || ' ' || coalesce(c.last_name, ''))`, 'text', 'ASC');
-const ORDERS: Record<Exclude<ContactSort, ContactSort.RELEVANCE>, KeysetOrder<Contact>> = {
-  [ContactSort.NAME]: NAME_ORDER,
-  [ContactSort.CREATED_AT]: order('c.created_at', 'timestamptz', 'DESC'),
-  [ContactSort.LAST_CONTACTED_AT]: order(`coalesce(c.last_contacted_at, '-infinity')`, 'timestamptz', 'ASC'),
-  [ContactSort.RECENTLY_CONTACTED]: order(`coalesce(c.last_contacted_at, '-infinity')`, 'timestamptz', 'DESC'),
+const ORDERS: Record<Exclude<ContactSort, ContactSort.RELEVANCE_DESC>, KeysetOrder<Contact>> = {
+  [ContactSort.NAME_ASC]: NAME_ORDER,
+  // Both directions walk contacts_user_id_created_at_idx (forwards or backwards).
+  [ContactSort.CREATED_AT_ASC]: order('c.created_at', 'timestamptz', 'ASC'),
+  [ContactSort.CREATED_AT_DESC]: order('c.created_at', 'timestamptz', 'DESC'),
+  [ContactSort.LAST_CONTACTED_AT_ASC]: order(`coalesce(c.last_contacted_at, '-infinity')`, 'timestamptz', 'ASC'),
+  [ContactSort.LAST_CONTACTED_AT_DESC]: order(`coalesce(c.last_contacted_at, '-infinity')`, 'timestamptz', 'DESC'),
 };
 
 /** The keyset order of a sort without a search (RELEVANCE then orders by name). */
 export function contactOrder(sort: ContactSort): KeysetOrder<Contact> {
-  return sort === ContactSort.RELEVANCE ? NAME_ORDER : ORDERS[sort];
+  return sort === ContactSort.RELEVANCE_DESC ? NAME_ORDER : ORDERS[sort];
 }
 
 const TEXT_FIELDS = ['lastName', 'phone', 'title', 'linkedinUrl', 'connectedOn', 'notes', 'timezone'] as const;
@@ -59,7 +61,7 @@ export class ContactService {
     user: AuthUser,
     filter: ContactFilter = {},
     page: PageArgs,
-    sort = ContactSort.RELEVANCE,
+    sort = ContactSort.RELEVANCE_DESC,
   ): Promise<Page<Contact>> {
     const qb = this.ds
       .getRepository(Contact)
@@ -73,7 +75,7 @@ export class ContactService {
       }),
     );
     if (filter.stages?.length) qb.andWhere('c.stage = ANY(:stages)', { stages: filter.stages });
-    if (filter.howWeKnow?.length) qb.andWhere('c.how_we_know = ANY(:how)', { how: filter.howWeKnow });
+    if (filter.howWeKnows?.length) qb.andWhere('c.how_we_know = ANY(:how)', { how: filter.howWeKnows });
     if (filter.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: filter.tag.trim().toLowerCase() });
     if (filter.organisationId !== undefined && filter.organisationId !== null) {
       qb.andWhere('c.organisation_id = :orgId', {
@@ -93,7 +95,7 @@ export class ContactService {
       });
     }
 
-    if (sort !== ContactSort.RELEVANCE) return paginate(qb, page, ORDERS[sort]);
+    if (sort !== ContactSort.RELEVANCE_DESC) return paginate(qb, page, ORDERS[sort]);
     if (!words.length) return paginate(qb, page, NAME_ORDER);
     // Relevance: how closely each word matches a word of the contact or of its organisation.
     const rank = words

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -9,11 +10,13 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
+import { EMAIL_EVENT_TYPES_SQL, EmailEventType } from './email-event-type';
 import { ScheduledEmail } from './scheduled-email.entity';
 
 /** One step in an email's history: planned, moved, claimed, sent, retried, failed… */
 @ObjectType({ description: 'One step in the history of a planned email.' })
 @Entity('email_events')
+@Check('email_events_event_check', `"event" IN (${EMAIL_EVENT_TYPES_SQL})`)
 export class EmailEvent {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -30,12 +33,9 @@ export class EmailEvent {
   @JoinColumn({ name: 'scheduled_email_id' })
   scheduledEmail?: Relation<ScheduledEmail>;
 
-  @Field({
-    description:
-      'PLANNED, MOVED, EDITED, CLAIMED, SENT, RETRY_SCHEDULED, FAILED, UNCERTAIN, SUPPRESSED, CANCELLED, RELEASED.',
-  })
+  @Field(() => EmailEventType)
   @Column('text')
-  event: string;
+  event: EmailEventType;
 
   @Field(() => Int)
   @Column('integer', { default: 0 })

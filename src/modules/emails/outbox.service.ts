@@ -7,6 +7,7 @@ import { Meeting, MeetingStatus } from '../meetings/meeting.entity';
 import { User } from '../users/user.entity';
 import type { EmailComposer, Renderable } from './email-composer';
 import { EmailEvent } from './email-event.entity';
+import { EmailEventType } from './email-event-type';
 import { CONTACT_FACING, EmailKind, EmailStatus } from './email-kind';
 import { planMeetingEmails } from './email-planner';
 import type { EmailQueue, OutboxChange } from './email-queue';
@@ -192,7 +193,7 @@ export class OutboxService {
    */
   async cancel(m: EntityManager, row: ScheduledEmail, reason: CancelReason): Promise<OutboxChange[]> {
     if (!(await this.writeIfUnchanged(m, row, { status: EmailStatus.CANCELLED, cancelReason: reason }))) return [];
-    await this.event(m, row, 'CANCELLED', reason);
+    await this.event(m, row, EmailEventType.CANCELLED, reason);
     return [{ id: row.id, status: EmailStatus.CANCELLED, sendAt: row.sendAt }];
   }
 
@@ -226,7 +227,7 @@ export class OutboxService {
   async event(
     m: EntityManager,
     row: Pick<ScheduledEmail, 'id' | 'userId' | 'attempts'>,
-    event: string,
+    event: EmailEventType,
     detail: string | null = null,
   ) {
     await m
@@ -305,7 +306,7 @@ export class OutboxService {
     };
     const subject = await this.plannedSubject(m, row);
     await m.getRepository(ScheduledEmail).insert({ ...row, subject, status: EmailStatus.PENDING });
-    await this.event(m, { id, userId: data.userId, attempts: 0 }, 'PLANNED', data.sendAt.toISOString());
+    await this.event(m, { id, userId: data.userId, attempts: 0 }, EmailEventType.PLANNED, data.sendAt.toISOString());
     return { id, status: EmailStatus.PENDING, sendAt: data.sendAt };
   }
 
@@ -330,8 +331,8 @@ export class OutboxService {
     });
     // Claimed meanwhile: it is on its way (or gone) as it was; re-planning it would send it twice.
     if (!written) return [];
-    if (revived) await this.event(m, row, 'REPLANNED', sendAt.toISOString());
-    else if (moved) await this.event(m, row, 'MOVED', `${row.sendAt.toISOString()} → ${sendAt.toISOString()}`);
+    if (revived) await this.event(m, row, EmailEventType.REPLANNED, sendAt.toISOString());
+    else if (moved) await this.event(m, row, EmailEventType.MOVED, `${row.sendAt.toISOString()} → ${sendAt.toISOString()}`);
     return [{ id: row.id, status: EmailStatus.PENDING, sendAt, previousSendAt: row.sendAt }];
   }
 }

@@ -60,7 +60,7 @@ export class ScheduledEmail {
   @Column('text')
   dedupeKey: string;
 
-  @Field({ description: 'Recipient address.' })
+  @Field({ description: 'The recipient’s address (toName is their name, when known).' })
   @Column('text')
   toEmail: string;
 

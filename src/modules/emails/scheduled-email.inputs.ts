@@ -29,10 +29,16 @@ export class ScheduledEmailFilter {
 }
 
 export enum ScheduledEmailSort {
-  SEND_AT = 'SEND_AT',
+  SEND_AT_ASC = 'SEND_AT_ASC',
   SEND_AT_DESC = 'SEND_AT_DESC',
 }
-registerEnumType(ScheduledEmailSort, { name: 'ScheduledEmailSort', description: 'SEND_AT: next due first.' });
+registerEnumType(ScheduledEmailSort, {
+  name: 'ScheduledEmailSort',
+  valuesConfig: {
+    SEND_AT_ASC: { description: 'Next due first.' },
+    SEND_AT_DESC: { description: 'Latest due first.' },
+  },
+});
 
 @InputType({ description: 'Edits a PENDING email. null clears an override (back to the template).' })
 export class UpdateScheduledEmailInput {

@@ -16,7 +16,7 @@ export class ScheduledEmailResolver {
   scheduledEmails(
     @Args() page: PageArgs,
     @Arg('filter', () => ScheduledEmailFilter, { nullable: true }) filter: ScheduledEmailFilter | null,
-    @Arg('sort', () => ScheduledEmailSort, { defaultValue: ScheduledEmailSort.SEND_AT }) sort: ScheduledEmailSort,
+    @Arg('sort', () => ScheduledEmailSort, { defaultValue: ScheduledEmailSort.SEND_AT_ASC }) sort: ScheduledEmailSort,
     @Ctx() { user, services }: Context,
   ): Promise<Page<ScheduledEmail>> {
     return services.scheduledEmails.list(user!, filter ?? {}, page, sort);
@@ -57,11 +57,6 @@ export class ScheduledEmailResolver {
   })
   retryScheduledEmail(@Arg('id', () => ID) id: string, @Ctx() { user, services }: Context): Promise<ScheduledEmail> {
     return services.scheduledEmails.retry(user!, id);
-  }
-
-  @FieldResolver(() => String, { description: 'The recipient’s address.' })
-  to(@Root() email: ScheduledEmail): string {
-    return email.toEmail;
   }
 
   @FieldResolver(() => [EmailEvent], { description: 'Planned, moved, claimed, sent, retried… oldest first.' })

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { paginate, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import type { AuthUser } from '../auth/access-tokens';
+import { EmailEventType } from './email-event-type';
 import { ACCOUNT_EMAILS, EmailKind, EmailStatus } from './email-kind';
 import type { OutboxChange } from './email-queue';
 import { EmailSuppression } from './email-suppression.entity';
@@ -39,7 +40,7 @@ export class ScheduledEmailService {
     user: AuthUser,
     filter: ScheduledEmailFilter,
     page: PageArgs,
-    sort = ScheduledEmailSort.SEND_AT,
+    sort = ScheduledEmailSort.SEND_AT_ASC,
   ): Promise<Page<ScheduledEmail>> {
     const qb = this.ds
       .getRepository(ScheduledEmail)
@@ -51,7 +52,7 @@ export class ScheduledEmailService {
     if (filter.contactId) qb.andWhere('e.contact_id = :contactId', { contactId: idOrNull(filter.contactId) });
     if (filter.from) qb.andWhere('e.send_at >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('e.send_at < :to', { to: filter.to });
-    const direction = sort === ScheduledEmailSort.SEND_AT ? 'ASC' : 'DESC';
+    const direction = sort === ScheduledEmailSort.SEND_AT_ASC ? 'ASC' : 'DESC';
     return paginate(qb, page, {
       expression: 'e.send_at',
       type: 'timestamptz',
@@ -88,7 +89,7 @@ export class ScheduledEmailService {
       }
       if (input.sendAt) row.sendAt = input.sendAt > new Date() ? input.sendAt : new Date();
       row.subject = await this.outbox.plannedSubject(m, row);
-      return 'EDITED';
+      return EmailEventType.EDITED;
     });
   }
 
@@ -103,14 +104,14 @@ export class ScheduledEmailService {
       row.cancelReason = CancelReason.BY_USER;
       // As the database's trigger does: only a PENDING email waits.
       row.heldReason = null;
-      return 'CANCELLED';
+      return EmailEventType.CANCELLED;
     });
   }
 
   sendNow(user: AuthUser, id: string): Promise<ScheduledEmail> {
     return this.change(byUser(user), id, [EmailStatus.PENDING], 'sent now', async (_m, row) => {
       row.sendAt = new Date();
-      return 'SEND_NOW';
+      return EmailEventType.SEND_NOW;
     });
   }
 
@@ -130,7 +131,7 @@ export class ScheduledEmailService {
         });
       }
       Object.assign(row, { status: EmailStatus.PENDING, sendAt: new Date(), attempts: 0, smtpStartedAt: null });
-      return 'RETRIED';
+      return EmailEventType.RETRIED;
     });
   }
 
@@ -140,7 +141,7 @@ export class ScheduledEmailService {
     id: string,
     allowed: EmailStatus[],
     action: string,
-    edit: (m: EntityManager, row: ScheduledEmail) => Promise<string>,
+    edit: (m: EntityManager, row: ScheduledEmail) => Promise<EmailEventType>,
   ): Promise<ScheduledEmail> {
     const changes: OutboxChange[] = [];
     const saved = await this.ds.transaction(async (m) => {

@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 export enum CommitmentOwner {
   ME = 'ME',
@@ -60,7 +61,7 @@ export class Commitment {
   @Column('text')
   description: string;
 
-  @Field(() => String, { nullable: true, description: 'Due date (YYYY-MM-DD), in your time zone.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Due date, in your time zone.' })
   @Column('date', { nullable: true })
   dueOn: string | null;
 

@@ -1,7 +1,8 @@
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { IsoDate, Label } from '../../core/inputs';
+import { Label } from '../../core/inputs';
 import { CommitmentOwner } from './commitment.entity';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 @InputType()
 export class CommitmentFilter {
@@ -24,9 +25,8 @@ export class CreateCommitmentInput {
   @Field(() => CommitmentOwner, { nullable: true, description: 'Who promised; defaults to ME.' })
   owner?: CommitmentOwner | null;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD, in your time zone.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Due date, in your time zone.' })
   @IsOptional()
-  @IsoDate()
   dueOn?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Who it is owed to or by; defaults to the meeting’s contact.' })
@@ -46,9 +46,8 @@ export class UpdateCommitmentInput {
   @Label(1000)
   description?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; null clears it.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Due date; null clears it.' })
   @IsOptional()
-  @IsoDate()
   dueOn?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Null clears it.' })

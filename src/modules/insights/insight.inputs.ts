@@ -1,8 +1,9 @@
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { IsoDate, Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
 import { Topic } from '../questions/topic';
 import { CommitmentOwner } from './commitment.entity';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 @InputType()
 export class InsightFilter {
@@ -48,9 +49,8 @@ export class CommitmentInput {
   @Label(1000)
   description: string;
 
-  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Due date, in your time zone.' })
   @IsOptional()
-  @IsoDate()
   dueOn?: string | null;
 }
 

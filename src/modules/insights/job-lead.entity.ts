@@ -12,6 +12,7 @@ import {
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 /** Where a lead stands; the order is the pipeline's (docs/network.md § Job leads). */
 export enum JobLeadStatus {
@@ -125,7 +126,7 @@ export class JobLead {
   @Column('jsonb')
   statusHistory: JobLeadStatusStep[];
 
-  @Field(() => String, { nullable: true, description: 'Last day to apply (YYYY-MM-DD), in your time zone.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Last day to apply, in your time zone.' })
   @Column('date', { nullable: true })
   deadline: string | null;
 

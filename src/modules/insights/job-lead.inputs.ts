@@ -1,15 +1,22 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { IsoDate, Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
 import { JobLeadStatus } from './job-lead.entity';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 export enum JobLeadSort {
-  /** Soonest deadline first; leads without one last. */
-  DEADLINE = 'DEADLINE',
-  /** Most recently recorded first. */
-  NEWEST = 'NEWEST',
+  DEADLINE_ASC = 'DEADLINE_ASC',
+  CREATED_AT_ASC = 'CREATED_AT_ASC',
+  CREATED_AT_DESC = 'CREATED_AT_DESC',
 }
-registerEnumType(JobLeadSort, { name: 'JobLeadSort' });
+registerEnumType(JobLeadSort, {
+  name: 'JobLeadSort',
+  valuesConfig: {
+    DEADLINE_ASC: { description: 'Soonest deadline first; leads without one last.' },
+    CREATED_AT_ASC: { description: 'Oldest recorded first.' },
+    CREATED_AT_DESC: { description: 'Most recently recorded first.' },
+  },
+});
 
 @InputType()
 export class JobLeadFilter {
@@ -45,9 +52,8 @@ export class CreateJobLeadInput {
   @Field(() => JobLeadStatus, { nullable: true, description: 'Where it stands now; defaults to INTERESTED.' })
   status?: JobLeadStatus | null;
 
-  @Field(() => String, { nullable: true, description: 'Last day to apply (YYYY-MM-DD), in your time zone.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Last day to apply, in your time zone.' })
   @IsOptional()
-  @IsoDate()
   deadline?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Defaults to the meeting’s organisation.' })
@@ -84,9 +90,8 @@ export class UpdateJobLeadInput {
   @Field(() => JobLeadStatus, { nullable: true, description: 'A move along the pipeline (docs/network.md).' })
   status?: JobLeadStatus | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => LocalDate, { nullable: true, description: 'Last day to apply; null clears it.' })
   @IsOptional()
-  @IsoDate()
   deadline?: string | null;
 
   @Field(() => ID, { nullable: true })

@@ -19,7 +19,7 @@ export class JobLeadResolver {
     @Arg('sort', () => JobLeadSort, { nullable: true }) sort: JobLeadSort | null,
     @Ctx() { user, services }: Context,
   ): Promise<Page<JobLead>> {
-    return services.jobLeads.jobLeads(user!, filter ?? {}, sort ?? JobLeadSort.DEADLINE, page);
+    return services.jobLeads.jobLeads(user!, filter ?? {}, sort ?? JobLeadSort.DEADLINE_ASC, page);
   }
 
   @Authorized()

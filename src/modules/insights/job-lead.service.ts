@@ -17,14 +17,22 @@ import { ownRow } from './ownership';
 const idOrNull = (id: string) => (isUuid(id) ? id : null);
 
 const ORDERS: Record<JobLeadSort, KeysetOrder<JobLead>> = {
-  [JobLeadSort.DEADLINE]: {
+  [JobLeadSort.DEADLINE_ASC]: {
     expression: `coalesce(l.deadline, 'infinity'::date)`,
     type: 'date',
     direction: 'ASC',
     id: 'l.id',
     idOf: (l) => l.id,
   },
-  [JobLeadSort.NEWEST]: {
+  // Both directions walk job_leads_user_id_created_at_idx (forwards or backwards).
+  [JobLeadSort.CREATED_AT_ASC]: {
+    expression: 'l.created_at',
+    type: 'timestamptz',
+    direction: 'ASC',
+    id: 'l.id',
+    idOf: (l) => l.id,
+  },
+  [JobLeadSort.CREATED_AT_DESC]: {
     expression: 'l.created_at',
     type: 'timestamptz',
     direction: 'DESC',

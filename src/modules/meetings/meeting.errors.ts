@@ -22,7 +22,6 @@ export const MeetingErrors = {
       `This overlaps “${clash.title}”, ${describeTime(clash)}. Pass allowOverlap: true to plan it anyway.`,
       {
         reason: MeetingErrorReason.OVERLAP,
-        clashingMeetingId: clash.id,
         clashingMeeting: {
           id: clash.id,
           title: clash.title,

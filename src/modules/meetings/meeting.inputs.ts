@@ -209,12 +209,15 @@ export class CompleteMeetingInput {
 }
 
 export enum MeetingSort {
-  STARTS_AT = 'STARTS_AT',
+  STARTS_AT_ASC = 'STARTS_AT_ASC',
   STARTS_AT_DESC = 'STARTS_AT_DESC',
 }
 registerEnumType(MeetingSort, {
   name: 'MeetingSort',
-  description: 'STARTS_AT: soonest first; STARTS_AT_DESC: latest first.',
+  valuesConfig: {
+    STARTS_AT_ASC: { description: 'Soonest first.' },
+    STARTS_AT_DESC: { description: 'Latest first.' },
+  },
 });
 
 @InputType()

@@ -26,7 +26,7 @@ export class MeetingResolver {
   async meetings(
     @Args() page: PageArgs,
     @Arg('filter', () => MeetingFilter, { nullable: true }) filter: MeetingFilter | null,
-    @Arg('sort', () => MeetingSort, { defaultValue: MeetingSort.STARTS_AT }) sort: MeetingSort,
+    @Arg('sort', () => MeetingSort, { defaultValue: MeetingSort.STARTS_AT_ASC }) sort: MeetingSort,
     @Ctx() { user, services, loaders }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Meeting>> {

@@ -36,7 +36,7 @@ const MAX_DURATION_MS = 12 * 3600_000;
 const BLOCKING = [MeetingStatus.SCHEDULED, MeetingStatus.COMPLETED];
 
 const ORDERS: Record<MeetingSort, KeysetOrder<Meeting>> = {
-  [MeetingSort.STARTS_AT]: {
+  [MeetingSort.STARTS_AT_ASC]: {
     expression: 'm.starts_at',
     type: 'timestamptz',
     direction: 'ASC',
@@ -95,7 +95,7 @@ export class MeetingService {
     user: AuthUser,
     filter: MeetingFilter = {},
     page: PageArgs,
-    sort = MeetingSort.STARTS_AT,
+    sort = MeetingSort.STARTS_AT_ASC,
     selection: MeetingSelection = WHOLE_MEETINGS,
   ): Promise<Page<Meeting>> {
     const r = meetingReaders(this.ds);

@@ -98,11 +98,20 @@ export class UpdateOrganisationInput extends OrganisationFields {
 }
 
 export enum OrganisationSort {
-  NAME = 'NAME',
-  CREATED_AT = 'CREATED_AT',
-  UPDATED_AT = 'UPDATED_AT',
+  NAME_ASC = 'NAME_ASC',
+  CREATED_AT_ASC = 'CREATED_AT_ASC',
+  CREATED_AT_DESC = 'CREATED_AT_DESC',
+  UPDATED_AT_DESC = 'UPDATED_AT_DESC',
 }
-registerEnumType(OrganisationSort, { name: 'OrganisationSort' });
+registerEnumType(OrganisationSort, {
+  name: 'OrganisationSort',
+  valuesConfig: {
+    NAME_ASC: { description: 'By name, A to Z (case ignored).' },
+    CREATED_AT_ASC: { description: 'Oldest added first.' },
+    CREATED_AT_DESC: { description: 'Newest added first.' },
+    UPDATED_AT_DESC: { description: 'Most recently edited first.' },
+  },
+});
 
 @InputType()
 export class OrganisationFilter {

@@ -18,7 +18,7 @@ export class OrganisationResolver {
   organisations(
     @Args() page: PageArgs,
     @Arg('filter', () => OrganisationFilter, { nullable: true }) filter: OrganisationFilter | null,
-    @Arg('sort', () => OrganisationSort, { defaultValue: OrganisationSort.NAME }) sort: OrganisationSort,
+    @Arg('sort', () => OrganisationSort, { defaultValue: OrganisationSort.NAME_ASC }) sort: OrganisationSort,
     @Ctx() { user, services }: Context,
   ): Promise<Page<Organisation>> {
     return services.organisations.list(user!, filter ?? {}, page, sort);

@@ -17,21 +17,29 @@ import {
 import { industryMatches } from './industry-match';
 
 const ORDERS: Record<OrganisationSort, KeysetOrder<Organisation>> = {
-  [OrganisationSort.NAME]: {
+  [OrganisationSort.NAME_ASC]: {
     expression: 'lower(o.name)',
     type: 'text',
     direction: 'ASC',
     id: 'o.id',
     idOf: (o) => o.id,
   },
-  [OrganisationSort.CREATED_AT]: {
+  // Both directions cost the same: a sort of the user's organisations (no created_at index).
+  [OrganisationSort.CREATED_AT_ASC]: {
+    expression: 'o.created_at',
+    type: 'timestamptz',
+    direction: 'ASC',
+    id: 'o.id',
+    idOf: (o) => o.id,
+  },
+  [OrganisationSort.CREATED_AT_DESC]: {
     expression: 'o.created_at',
     type: 'timestamptz',
     direction: 'DESC',
     id: 'o.id',
     idOf: (o) => o.id,
   },
-  [OrganisationSort.UPDATED_AT]: {
+  [OrganisationSort.UPDATED_AT_DESC]: {
     expression: 'o.updated_at',
     type: 'timestamptz',
     direction: 'DESC',
@@ -47,7 +55,7 @@ export class OrganisationService {
     user: AuthUser,
     filter: OrganisationFilter = {},
     page: PageArgs,
-    sort = OrganisationSort.NAME,
+    sort = OrganisationSort.NAME_ASC,
   ): Promise<Page<Organisation>> {
     const qb = this.ds
       .getRepository(Organisation)

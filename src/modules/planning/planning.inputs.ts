@@ -1,18 +1,17 @@
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
-import { IsoDate, Label, LIMITS } from '../../core/inputs';
+import { Label, LIMITS } from '../../core/inputs';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 /** The longest range suggestMeetingSlots plans over, in days (both ends included). */
 export const SLOT_RANGE_MAX_DAYS = 31;
 
 @InputType({ description: 'A range of days to plan meetings in, and what each meeting needs.' })
 export class SuggestMeetingSlotsInput {
-  @Field({ description: 'First day (YYYY-MM-DD, in your time zone).' })
-  @IsoDate()
+  @Field(() => LocalDate, { description: 'First day, in your time zone.' })
   from: string;
 
-  @Field({ description: `Last day (YYYY-MM-DD, included); at most ${SLOT_RANGE_MAX_DAYS} days from \`from\`.` })
-  @IsoDate()
+  @Field(() => LocalDate, { description: `Last day (included); at most ${SLOT_RANGE_MAX_DAYS} days from \`from\`.` })
   to: string;
 
   @Field(() => Int, { description: 'At most this many slots a day, 1 to 10.' })

@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { FunnelStepName } from './funnel';
+import { LocalDate } from '../../core/graphql/calendar.scalars';
 
 @ObjectType({ description: 'A free time for a meeting.' })
 export class MeetingSlot {
@@ -15,7 +16,7 @@ export class MeetingSlot {
 
 @ObjectType({ description: 'The free slots of one working day.' })
 export class MeetingSlotDay {
-  @Field({ description: 'The day (YYYY-MM-DD) in your time zone.' })
+  @Field(() => LocalDate, { description: 'The day, in your time zone.' })
   date: string;
 
   @Field(() => [MeetingSlot], { description: 'Earliest first; empty when the day is full.' })
@@ -53,7 +54,7 @@ export class Funnel {
 
 @ObjectType({ description: 'Meetings held in one ISO week (Monday to Sunday, in your time zone).' })
 export class WeekProgress {
-  @Field({ description: 'The Monday it starts on (YYYY-MM-DD).' })
+  @Field(() => LocalDate, { description: 'The Monday it starts on.' })
   weekStart: string;
 
   @Field({ description: 'ISO week, e.g. 2026-W49.' })

@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { minutesToLocalTime } from '../../core/validation';
 import { EmailKind } from '../emails/email-kind';
 import { isoToWeekday, Weekday } from './weekday';
+import { LocalEndTime, LocalTime } from '../../core/graphql/calendar.scalars';
 
 export enum Role {
   USER = 'USER',
@@ -55,12 +56,12 @@ export class User {
   @Column('smallint', { default: USER_DEFAULTS.sendingWindowEndMinute })
   sendingWindowEndMinute: number;
 
-  @Field(() => String, { description: 'Local time (HH:mm) from which emails may be sent. Default 08:00.' })
+  @Field(() => LocalTime, { description: 'Local time from which emails may be sent. Default 08:00.' })
   get sendingWindowStart(): string {
     return minutesToLocalTime(this.sendingWindowStartMinute);
   }
 
-  @Field(() => String, { description: 'Local time (HH:mm) until which emails may be sent. Default 20:00.' })
+  @Field(() => LocalEndTime, { description: 'Local time until which emails may be sent. Default 20:00.' })
   get sendingWindowEnd(): string {
     return minutesToLocalTime(this.sendingWindowEndMinute);
   }
@@ -97,15 +98,15 @@ export class User {
   @Column('smallint', { name: 'working_days', array: true, default: () => "'{1,2,3,4,5}'" })
   workingDayNumbers: number[];
 
-  @Field(() => String, {
-    description: 'Local time (HH:mm) your working day starts; meeting slots start no earlier. Default 09:00.',
+  @Field(() => LocalTime, {
+    description: 'Local time your working day starts; meeting slots start no earlier. Default 09:00.',
   })
   get workingHoursStart(): string {
     return minutesToLocalTime(this.workingHoursStartMinute);
   }
 
-  @Field(() => String, {
-    description: 'Local time (HH:mm) your working day ends; meeting slots end no later. Default 17:00.',
+  @Field(() => LocalEndTime, {
+    description: 'Local time your working day ends; meeting slots end no later. Default 17:00.',
   })
   get workingHoursEnd(): string {
     return minutesToLocalTime(this.workingHoursEndMinute);

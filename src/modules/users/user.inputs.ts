@@ -1,7 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
 import { EmailKind, USER_REMINDERS } from '../emails/email-kind';
 import { Field, InputType, Int } from 'type-graphql';
-import { IsIanaTimeZone, IsLocalTime, NoControlCharacters } from '../../core/validation';
+import { IsIanaTimeZone, NoControlCharacters } from '../../core/validation';
+import { LocalEndTime, LocalTime } from '../../core/graphql/calendar.scalars';
 import { Weekday } from './weekday';
 
 @InputType({ description: 'Only the fields given are changed.' })
@@ -17,14 +18,15 @@ export class UpdateProfileInput {
   @IsIanaTimeZone()
   timezone?: string;
 
-  @Field({ nullable: true, description: 'HH:mm local time; must be before sendingWindowEnd.' })
+  @Field(() => LocalTime, { nullable: true, description: 'Local time; must be before sendingWindowEnd.' })
   @IsOptional()
-  @IsLocalTime()
   sendingWindowStart?: string;
 
-  @Field({ nullable: true, description: 'HH:mm local time (24:00 allowed); must be after sendingWindowStart.' })
+  @Field(() => LocalEndTime, {
+    nullable: true,
+    description: 'Local time (24:00 for midnight); must be after sendingWindowStart.',
+  })
   @IsOptional()
-  @IsLocalTime()
   sendingWindowEnd?: string;
 
   @Field(() => Int, { nullable: true, description: '0 to 10080 (one week).' })
@@ -75,20 +77,18 @@ export class UpdateProfileInput {
   @Max(100)
   weeklyMeetingGoal?: number;
 
-  @Field({
+  @Field(() => LocalTime, {
     nullable: true,
-    description: 'HH:mm local time your working day starts (meeting slots); before workingHoursEnd.',
+    description: 'Local time your working day starts (meeting slots); before workingHoursEnd.',
   })
   @IsOptional()
-  @IsLocalTime()
   workingHoursStart?: string;
 
-  @Field({
+  @Field(() => LocalEndTime, {
     nullable: true,
-    description: 'HH:mm local time (24:00 allowed) your working day ends; after workingHoursStart.',
+    description: 'Local time (24:00 for midnight) your working day ends; after workingHoursStart.',
   })
   @IsOptional()
-  @IsLocalTime()
   workingHoursEnd?: string;
 
   @Field(() => [Weekday], { nullable: true, description: 'The days you take meetings on (at least one).' })
