@@ -28,10 +28,16 @@ export const COMPILE_AFTER_RUNS = 2;
 /** How many operations this process has compiled (read by tests and diagnostics). */
 export const jitStats = { compiled: 0 };
 
+interface CompiledPlan {
+  executable: CompiledQuery;
+  /** Variables the document uses inside an input object or list literal (see createJitExecutor). */
+  nestedVariables: string[];
+}
+
 interface DocumentPlan {
   runs: number;
   /** Compiled operations by operation name ('' for an anonymous one); null: run by graphql-js. */
-  compiled: Map<string, CompiledQuery | null>;
+  compiled: Map<string, CompiledPlan | null>;
 }
 
 /** One operation of a parsed, validated document, with the request's raw variables. */
@@ -59,7 +65,11 @@ export interface OperationRequest {
  *
  * Variables are coerced by graphql-js before a compiled plan sees them: graphql-jit 0.8's own
  * coercion refuses an input object that omits a non-null field with a default value, which the
- * GraphQL spec (and our schema: `sendThankYou: Boolean! = true`) allows.
+ * GraphQL spec (and our schema: `sendThankYou: Boolean! = true`) allows. And a variable written
+ * inside an input object or list literal (`login(input: { email: $email, password: $password })`)
+ * reaches a compiled plan as null when the request leaves it out, where graphql-js leaves the field
+ * out so its default applies (`rescheduleMeeting`'s `allowOverlap: Boolean! = false`): a request
+ * that leaves out, or sends null for, such a variable runs on graphql-js.
  *
  * Plans live as long as the caller keeps the parsed document (a WeakMap follows it): Apollo
  * keeps it in its LRU document store.
@@ -88,7 +98,8 @@ export function createJitExecutor(schema: GraphQLSchema): (request: OperationReq
     const coerced = getVariableValues(schema, definitions, inputs, { maxErrors: 50 });
     // Bad variables: graphql-js answers exactly as it always does.
     if (coerced.errors) return interpreted();
-    const result = await compiled.query(undefined, contextValue, coerced.coerced);
+    if (compiled.nestedVariables.some((name) => coerced.coerced[name] == null)) return interpreted();
+    const result = await compiled.executable.query(undefined, contextValue, coerced.coerced);
     // Errors first, as graphql-js lists them.
     const { errors, ...rest } = result;
     return errors ? { errors: errors.map(asGraphQLError), ...rest } : result;
@@ -96,7 +107,7 @@ export function createJitExecutor(schema: GraphQLSchema): (request: OperationReq
 }
 
 /** The compiled operation, or null when graphql-js must run it. */
-function compile(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): CompiledQuery | null {
+function compile(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): CompiledPlan | null {
   // graphql-jit 0.8 resolves a union's or an interface's type synchronously only: a resolveType or
   // isTypeOf that returns a Promise fails where graphql-js waits for it. Rapport's schema has no
   // abstract type to speed up, so a document that selects one stays on graphql-js.
@@ -105,7 +116,22 @@ function compile(schema: GraphQLSchema, document: DocumentNode, operationName?: 
   // Not compilable (e.g. an unknown operation name): graphql-js reports it as usual.
   if (!isCompiledQuery(result)) return null;
   jitStats.compiled++;
-  return result;
+  return { executable: result, nestedVariables: nestedVariables(document) };
+}
+
+/** Names of the variables written inside an input object or list literal. */
+function nestedVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  let depth = 0;
+  const literal = { enter: () => void depth++, leave: () => void depth-- };
+  visit(document, {
+    ObjectValue: literal,
+    ListValue: literal,
+    Variable(node) {
+      if (depth > 0) names.add(node.name.value);
+    },
+  });
+  return [...names];
 }
 
 function selectsAbstractType(schema: GraphQLSchema, document: DocumentNode): boolean {
