@@ -87,9 +87,9 @@ describe('requestMeeting', () => {
     expect(emails.map((e) => e.kind).sort()).toEqual(['OUTREACH', 'OUTREACH_NUDGE']);
     const outreach = emails.find((e) => e.kind === 'OUTREACH')!;
     const nudge = emails.find((e) => e.kind === 'OUTREACH_NUDGE')!;
-    expect(outreach).toMatchObject({ to: 'grace.ask@example.test', toName: 'Grace Hopper' });
+    expect(outreach).toMatchObject({ toEmail: 'grace.ask@example.test', toName: 'Grace Hopper' });
     expect(Math.abs(new Date(outreach.sendAt).getTime() - Date.now())).toBeLessThan(60_000);
-    expect(nudge).toMatchObject({ status: 'PENDING', to: user.input.email });
+    expect(nudge).toMatchObject({ status: 'PENDING', toEmail: user.input.email });
     expect(new Date(nudge.sendAt).getTime() - new Date(outreach.sendAt).getTime()).toBe(3 * DAY);
 
     const { parsed, envelope, raw } = await arrived(outreach.messageId);
