@@ -300,11 +300,27 @@ describe('updateProfile', () => {
     const res = await execute(
       app.url,
       UpdateProfileDocument,
-      { input: { timezone: '+02:00', followUpDelayDays: 0, sendingWindowEnd: '25:00' } },
+      { input: { timezone: '+02:00', followUpDelayDays: 0, sendingWindowEnd: '23:00' } },
       { token },
     );
     const fields = (errorOf(res).extensions?.fields as { field: string }[]).map((f) => f.field).sort();
-    expect(fields).toEqual(['input.followUpDelayDays', 'input.sendingWindowEnd', 'input.timezone']);
+    expect(fields).toEqual(['input.followUpDelayDays', 'input.timezone']);
+
+    // A time that is not one is refused while the variables are read (the LocalEndTime scalar),
+    // before the other checks run: it is answered on its own, naming the field.
+    const badTime = await execute(
+      app.url,
+      UpdateProfileDocument,
+      { input: { timezone: '+02:00', followUpDelayDays: 0, sendingWindowEnd: '25:00' } },
+      { token },
+    );
+    expect(badTime.status).toBe(400);
+    expect(errorOf(badTime).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ field: 'input.sendingWindowEnd' }],
+    });
+    const { me } = ok(await execute(app.url, MeDocument, undefined, { token }));
+    expect(me).toMatchObject({ timezone: 'Europe/London', followUpDelayDays: 14, sendingWindowEnd: '20:00' });
   });
 
   it('requires a signed-in user', async () => {

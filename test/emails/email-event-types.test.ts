@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isEnumType } from 'graphql';
 import { createSchema } from '../../src/app/schema';
 import { EmailEventType } from '../../src/modules/emails/email-event-type';
@@ -19,7 +21,22 @@ async function databaseEventTypes(): Promise<string[]> {
   return [...row.def.matchAll(/'([A-Z_]+)'::text/g)].map((m) => m[1]).sort();
 }
 
-it('the GraphQL EmailEventType, the TypeScript enum every writer uses and the database check list the same steps', async () => {
+/** The `event` values docs/export.schema.json allows in an export's email events. */
+function exportedEventTypes(): string[] {
+  const schema: unknown = JSON.parse(readFileSync(join(__dirname, '../../docs/export.schema.json'), 'utf8'));
+  const found: string[][] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const event = (node as { properties?: { event?: { enum?: string[] } } }).properties?.event;
+    if (event?.enum) found.push(event.enum);
+    Object.values(node).forEach(walk);
+  };
+  walk(schema);
+  expect(found).toHaveLength(1);
+  return [...found[0]].sort();
+}
+
+it('the GraphQL EmailEventType, the TypeScript enum every writer uses, the database check and the export schema list the same steps', async () => {
   const schema = await createSchema();
   const graphqlType = schema.getType('EmailEventType');
   if (!isEnumType(graphqlType)) throw new Error('EmailEventType is not an enum');
@@ -31,6 +48,7 @@ it('the GraphQL EmailEventType, the TypeScript enum every writer uses and the da
 
   expect(graphqlValues).toEqual(tsValues);
   expect(await databaseEventTypes()).toEqual(tsValues);
+  expect(exportedEventTypes()).toEqual(tsValues);
   // The steps the issue found written but not listed before this enum.
   expect(tsValues).toEqual(expect.arrayContaining(['SEND_NOW', 'RETRIED', 'REPLANNED', 'HELD', 'UNHELD']));
 });

@@ -121,7 +121,9 @@ it('marks a 550 as FAILED, suppresses the address and never retries', async () =
   const email = await statusOf(row.id);
   expect(email).toMatchObject({ status: 'FAILED', attempts: 1 });
   expect(email.lastError).toMatch(/550/);
-  const [suppressed] = await app.infra.ds.query(`SELECT reason FROM email_suppressions WHERE email = $1`, [email.toEmail]);
+  const [suppressed] = await app.infra.ds.query(`SELECT reason FROM email_suppressions WHERE email = $1`, [
+    email.toEmail,
+  ]);
   expect(suppressed).toEqual({ reason: 'HARD_BOUNCE' });
   // Retrying a bounced address is refused.
   const retry = await user.run(RetryScheduledEmailDocument, { id: row.id });

@@ -88,12 +88,12 @@ describe('planning', () => {
     expect(Object.keys(planned).sort()).toEqual(['FOLLOW_UP', 'PREP_REMINDER', 'THANK_YOU']);
     expect(planned.PREP_REMINDER).toMatchObject({
       sendAt: london('2027-03-25T10:00'),
-      to: user.input.email,
+      toEmail: user.input.email,
       status: 'PENDING',
     });
     expect(planned.THANK_YOU).toMatchObject({
       sendAt: london('2027-03-26T13:00'),
-      to: 'grace.plan@example.test',
+      toEmail: 'grace.plan@example.test',
       toName: 'Grace',
     });
     // Two weeks later in local time, after the clocks went forward.

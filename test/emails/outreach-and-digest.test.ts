@@ -99,9 +99,9 @@ describe('requestMeeting', () => {
       cancelReason: null,
     });
     expect(requestMeeting.email.subject).toBe('Would you have time for a short conversation, Grace?');
-    expect(outreach).toMatchObject({ to: 'grace.ask@example.test', toName: 'Grace Hopper' });
+    expect(outreach).toMatchObject({ toEmail: 'grace.ask@example.test', toName: 'Grace Hopper' });
     expect(Math.abs(new Date(outreach.sendAt).getTime() - Date.now())).toBeLessThan(60_000);
-    expect(nudge).toMatchObject({ status: 'PENDING', to: user.input.email });
+    expect(nudge).toMatchObject({ status: 'PENDING', toEmail: user.input.email });
     expect(new Date(nudge.sendAt).getTime() - new Date(outreach.sendAt).getTime()).toBe(3 * DAY);
 
     const { parsed, envelope, raw } = await arrived(outreach.messageId);

@@ -59,6 +59,9 @@ function sampleValue(type: GraphQLInputType): unknown {
     Float: 1,
     Boolean: true,
     DateTimeISO: new Date().toISOString(),
+    LocalDate: '2030-01-15',
+    LocalTime: '09:00',
+    LocalEndTime: '17:00',
   };
   return samples[getNamedType(inner).name];
 }

@@ -36,20 +36,25 @@ async function walk(sort: ContactSort, pageSize: number, between: (page: number)
   throw new Error('pagination did not end');
 }
 
-describe.each<ContactSort>(['NAME_ASC', 'CREATED_AT_ASC', 'CREATED_AT_DESC', 'LAST_CONTACTED_AT_ASC'])('walking 120 contacts by %s', (sort) => {
-  it('sees every existing contact exactly once while new ones are inserted between pages', async () => {
-    let n = 0;
-    const seen = await walk(sort, 25, async () => {
-      // New contacts that sort before, among and after the page boundary.
-      for (const lastName of ['000', '020', 'zzz']) {
-        await ada.ok(CreateContactDocument, { input: { firstName: 'Person', lastName: `${lastName}-${sort}-${n++}` } });
-      }
+describe.each<ContactSort>(['NAME_ASC', 'CREATED_AT_ASC', 'CREATED_AT_DESC', 'LAST_CONTACTED_AT_ASC'])(
+  'walking 120 contacts by %s',
+  (sort) => {
+    it('sees every existing contact exactly once while new ones are inserted between pages', async () => {
+      let n = 0;
+      const seen = await walk(sort, 25, async () => {
+        // New contacts that sort before, among and after the page boundary.
+        for (const lastName of ['000', '020', 'zzz']) {
+          await ada.ok(CreateContactDocument, {
+            input: { firstName: 'Person', lastName: `${lastName}-${sort}-${n++}` },
+          });
+        }
+      });
+      expect(new Set(seen).size).toBe(seen.length); // no repetition
+      const seenOriginals = seen.filter((id) => originals.has(id));
+      expect(new Set(seenOriginals)).toEqual(originals); // no loss
     });
-    expect(new Set(seen).size).toBe(seen.length); // no repetition
-    const seenOriginals = seen.filter((id) => originals.has(id));
-    expect(new Set(seenOriginals)).toEqual(originals); // no loss
-  });
-});
+  },
+);
 
 describe('page arguments', () => {
   it('reports totalCount and enforces the maximum page size, naming the argument', async () => {

@@ -332,7 +332,8 @@ export class OutboxService {
     // Claimed meanwhile: it is on its way (or gone) as it was; re-planning it would send it twice.
     if (!written) return [];
     if (revived) await this.event(m, row, EmailEventType.REPLANNED, sendAt.toISOString());
-    else if (moved) await this.event(m, row, EmailEventType.MOVED, `${row.sendAt.toISOString()} → ${sendAt.toISOString()}`);
+    else if (moved)
+      await this.event(m, row, EmailEventType.MOVED, `${row.sendAt.toISOString()} → ${sendAt.toISOString()}`);
     return [{ id: row.id, status: EmailStatus.PENDING, sendAt, previousSendAt: row.sendAt }];
   }
 }
