@@ -3,7 +3,7 @@ import type { RequestLogFields } from '../core/graphql/request-observer';
 import type { DataSource } from 'typeorm';
 import { NodeBudget } from '../core/graphql/node-budget';
 import type { Logger } from '../core/logger';
-import { TokenFailure, type AuthUser } from '../modules/auth/access-tokens';
+import { AccessTokenErrorReason, type AuthUser } from '../modules/auth/access-tokens';
 import type { RequestMeta } from '../modules/auth/auth.service';
 import { createLoaders, type Loaders } from './loaders';
 import type { Services } from './services';
@@ -12,7 +12,7 @@ import type { Services } from './services';
 export interface Context {
   user: AuthUser | null;
   /** Why there is no user although credentials were sent (`extensions.reason` of UNAUTHENTICATED). */
-  authFailure: TokenFailure | null;
+  authFailure: AccessTokenErrorReason | null;
   services: Services;
   /** Per-request batching loaders, scoped to `user`. */
   loaders: Loaders;
@@ -38,7 +38,7 @@ export function buildContext(req: IncomingMessage, info: RequestInfo, services: 
   const header = req.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   // A header that is not a Bearer token is a credential we cannot use, not a missing one.
-  const checked = match ? services.accessTokens.check(match[1]) : header ? TokenFailure.INVALID : null;
+  const checked = match ? services.accessTokens.check(match[1]) : header ? AccessTokenErrorReason.INVALID : null;
   const user = typeof checked === 'string' ? null : checked;
   let logger: Logger | undefined;
   return {

@@ -17,7 +17,7 @@ export interface AuthUser {
 }
 
 /** Why a sent access token gives no user: a client refreshes on EXPIRED and REVOKED. */
-export enum TokenFailure {
+export enum AccessTokenErrorReason {
   /** Signed by us and otherwise valid, but past its expiry. */
   EXPIRED = 'TOKEN_EXPIRED',
   /** Malformed, tampered with, of another kind or issuer, or not a Bearer token. */
@@ -79,12 +79,12 @@ export class AccessTokens {
     return typeof checked === 'string' ? null : checked;
   }
 
-  /** The token's user, or why it gives none (see TokenFailure). */
-  check(token: string): AuthUser | TokenFailure {
+  /** The token's user, or why it gives none (see AccessTokenErrorReason). */
+  check(token: string): AuthUser | AccessTokenErrorReason {
     let known = this.verified.get(token);
     if (known && Date.now() >= known.expiresAtMs) {
       this.verified.delete(token);
-      return TokenFailure.EXPIRED;
+      return AccessTokenErrorReason.EXPIRED;
     }
     if (!known) {
       const checked = this.verifySignature(token);
@@ -94,11 +94,11 @@ export class AccessTokens {
       known = checked;
     }
     // Checked on every use, cached or not: a revocation applies to tokens already seen.
-    if (this.revocations?.revoked(known.user.id, known.issuedAtMs)) return TokenFailure.REVOKED;
+    if (this.revocations?.revoked(known.user.id, known.issuedAtMs)) return AccessTokenErrorReason.REVOKED;
     return known.user;
   }
 
-  private verifySignature(token: string, ignoreExpiration = false): Verified | TokenFailure {
+  private verifySignature(token: string, ignoreExpiration = false): Verified | AccessTokenErrorReason {
     let claims: string | jwt.JwtPayload;
     try {
       claims = jwt.verify(token, this.key, {
@@ -111,14 +111,16 @@ export class AccessTokens {
       // jsonwebtoken checks the expiry before the audience and issuer: an expired token is called
       // expired only once everything else about it holds.
       if (err instanceof jwt.TokenExpiredError && !ignoreExpiration) {
-        return typeof this.verifySignature(token, true) === 'string' ? TokenFailure.INVALID : TokenFailure.EXPIRED;
+        return typeof this.verifySignature(token, true) === 'string'
+          ? AccessTokenErrorReason.INVALID
+          : AccessTokenErrorReason.EXPIRED;
       }
-      return TokenFailure.INVALID;
+      return AccessTokenErrorReason.INVALID;
     }
-    if (typeof claims !== 'object' || typeof claims.sub !== 'string') return TokenFailure.INVALID;
+    if (typeof claims !== 'object' || typeof claims.sub !== 'string') return AccessTokenErrorReason.INVALID;
     const role = (claims as { role?: unknown }).role;
-    if (role !== Role.USER && role !== Role.ADMIN) return TokenFailure.INVALID;
-    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return TokenFailure.INVALID;
+    if (role !== Role.USER && role !== Role.ADMIN) return AccessTokenErrorReason.INVALID;
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return AccessTokenErrorReason.INVALID;
     const sid = (claims as { sid?: unknown }).sid;
     const user: AuthUser =
       typeof sid === 'string' ? { id: claims.sub, role, sessionId: sid } : { id: claims.sub, role };
