@@ -3,7 +3,7 @@ import type { RequestLogFields } from '../core/graphql/request-observer';
 import type { DataSource } from 'typeorm';
 import { NodeBudget } from '../core/graphql/node-budget';
 import type { Logger } from '../core/logger';
-import type { AuthUser } from '../modules/auth/access-tokens';
+import { AccessTokenErrorReason, type AuthUser } from '../modules/auth/access-tokens';
 import type { RequestMeta } from '../modules/auth/auth.service';
 import { createLoaders, type Loaders } from './loaders';
 import type { Services } from './services';
@@ -11,6 +11,8 @@ import type { Services } from './services';
 /** Per-request GraphQL context. `user` comes only from a verified access token. */
 export interface Context {
   user: AuthUser | null;
+  /** Why there is no user although credentials were sent (`extensions.reason` of UNAUTHENTICATED). */
+  authFailure: AccessTokenErrorReason | null;
   services: Services;
   /** Per-request batching loaders, scoped to `user`. */
   loaders: Loaders;
@@ -35,10 +37,13 @@ export interface RequestInfo {
 export function buildContext(req: IncomingMessage, info: RequestInfo, services: Services, ds: DataSource): Context {
   const header = req.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  const user = match ? services.accessTokens.verify(match[1]) : null;
+  // A header that is not a Bearer token is a credential we cannot use, not a missing one.
+  const checked = match ? services.accessTokens.check(match[1]) : header ? AccessTokenErrorReason.INVALID : null;
+  const user = typeof checked === 'string' ? null : checked;
   let logger: Logger | undefined;
   return {
     user,
+    authFailure: typeof checked === 'string' ? checked : null,
     services,
     loaders: createLoaders(ds, user?.id ?? null, new NodeBudget(info.maxNodes)),
     meta: { ip: info.ip, userAgent: req.headers['user-agent'] ?? null },

@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '../errors';
+import { AppError, CoreErrorReason, ErrorCode } from '../errors';
 
 /**
  * How many objects one request may read through its loaders. The cost estimate refuses most
@@ -19,7 +19,7 @@ export class NodeBudget {
       throw new AppError(
         ErrorCode.BAD_USER_INPUT,
         `This request reads more than ${this.limit} objects; ask for smaller pages or fewer nested lists.`,
-        { reason: 'NODE_LIMIT', limit: this.limit },
+        { reason: CoreErrorReason.NODE_LIMIT, limit: this.limit },
       );
     }
   }

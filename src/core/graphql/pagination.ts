@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Max, Min } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { ValidationError } from '../errors';
+import { CoreErrorReason, ValidationError } from '../errors';
 import { isCalendarDate } from '../validation';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -174,7 +174,7 @@ export function decodeCursor(cursor: string, tag: string, type: SortOrder['type'
   } catch {
     // fall through
   }
-  throw ValidationError.field('after', 'is not a cursor from this list and sort');
+  throw ValidationError.field('after', 'is not a cursor from this list and sort', CoreErrorReason.INVALID_CURSOR);
 }
 
 /**

@@ -14,10 +14,12 @@ import { DateTimeISO } from './date-time';
 /** What the auth checker reads from a request's context. */
 export interface AuthContext {
   user: { role: string } | null;
+  /** Why a sent token gave no user (a reason such as TOKEN_EXPIRED); absent when none was sent. */
+  authFailure?: string | null;
 }
 
 const authChecker: AuthChecker<AuthContext> = ({ context }, roles) => {
-  if (!context.user) throw new UnauthenticatedError();
+  if (!context.user) throw UnauthenticatedError.token(context.authFailure ?? null);
   if (roles.length && !roles.includes(context.user.role)) throw new ForbiddenError();
   return true;
 };

@@ -8,6 +8,7 @@ import cors from 'cors';
 import getRawBody from 'raw-body';
 import type { RequestLogFields } from '../graphql/request-observer';
 import type { Logger } from '../logger';
+import { legacyJsonStatus } from './legacy-json-status';
 import { requestId, sendHttpError } from './requests';
 
 export interface GraphqlEndpointOptions<C extends object> {
@@ -123,7 +124,13 @@ function isOnly(body: unknown, rootField: string): boolean {
  */
 export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOptions<C>): GraphqlEndpoint {
   const { apollo, logger } = options;
-  const allowCors = cors({ origin: options.corsOrigins, methods: ['GET', 'POST'], maxAge: 600 });
+  const allowCors = cors({
+    origin: options.corsOrigins,
+    methods: ['GET', 'POST'],
+    maxAge: 600,
+    // A browser client may read the request id, to show it when something goes wrong.
+    exposedHeaders: ['x-request-id'],
+  });
   const running = new Set<Promise<void>>();
   const only = options.only;
   const callers = new Set<string>();
@@ -198,6 +205,11 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      // Only answers Apollo sends with a 4xx are read again (see legacy-json-status.ts).
+      if (res.statusCode >= 400) {
+        const type = response.headers.get('content-type') ?? '';
+        res.statusCode = legacyJsonStatus(req.headers.accept, res.statusCode, type, response.body.string);
+      }
       res.setHeader('content-length', Buffer.byteLength(response.body.string));
       res.end(response.body.string);
       return;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
+import { AdminErrorReason } from './admin.errors';
 import { paginateSql, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { EmailKind, HeldReason } from '../emails/email-kind';
@@ -91,12 +92,17 @@ export class AdminUserService {
     const text = reason.trim();
     if (!text) throw ValidationError.field('input.reason', 'must not be empty');
     if (text.length > 500) throw ValidationError.field('input.reason', 'must be at most 500 characters');
-    if (id === actor.user.id) throw ValidationError.field('id', 'an administrator cannot suspend their own account');
+    if (id === actor.user.id)
+      throw ValidationError.field(
+        'id',
+        'an administrator cannot suspend their own account',
+        AdminErrorReason.OWN_ACCOUNT,
+      );
     const changes: OutboxChange[] = [];
     await this.ds.transaction(async (m) => {
       const user = await this.lockUser(m.query.bind(m), id);
       if (user.suspended_at)
-        throw new ConflictError('This account is already suspended', { reason: 'ALREADY_SUSPENDED' });
+        throw new ConflictError('This account is already suspended', { reason: AdminErrorReason.ALREADY_SUSPENDED });
       await m.query('UPDATE users SET suspended_at = now(), updated_at = now() WHERE id = $1', [id]);
       // Held, not cancelled: lifting the suspension lets them go. Their timers may fire; the claim skips held rows.
       await m.query(
@@ -133,7 +139,8 @@ export class AdminUserService {
   async unsuspend(actor: AdminActor, id: string): Promise<AdminUser> {
     const changes = await this.ds.transaction(async (m) => {
       const user = await this.lockUser(m.query.bind(m), id);
-      if (!user.suspended_at) throw new ConflictError('This account is not suspended', { reason: 'NOT_SUSPENDED' });
+      if (!user.suspended_at)
+        throw new ConflictError('This account is not suspended', { reason: AdminErrorReason.NOT_SUSPENDED });
       await m.query('UPDATE users SET suspended_at = NULL, updated_at = now() WHERE id = $1', [id]);
       const released = await releaseHeldEmails(m, id, new Date(), HeldReason.ACCOUNT_SUSPENDED);
       await recordAdminAction(m, actor, {
@@ -160,7 +167,8 @@ export class AdminUserService {
           `SELECT count(*)::int AS n FROM users WHERE role = 'ADMIN' AND suspended_at IS NULL AND id <> $1`,
           [id],
         );
-        if (n === 0) throw ValidationError.field('input.role', 'the last administrator cannot be demoted');
+        if (n === 0)
+          throw ValidationError.field('input.role', 'the last administrator cannot be demoted', AdminErrorReason.LAST_ADMIN);
       }
       await m.query('UPDATE users SET role = $2::text::user_role, updated_at = now() WHERE id = $1', [id, role]);
       await recordAdminAction(m, actor, {

@@ -16,6 +16,16 @@ export interface AuthUser {
   sessionId?: string | null;
 }
 
+/** Why a sent access token gives no user: a client refreshes on EXPIRED and REVOKED. */
+export enum AccessTokenErrorReason {
+  /** Signed by us and otherwise valid, but past its expiry. */
+  EXPIRED = 'TOKEN_EXPIRED',
+  /** Malformed, tampered with, of another kind or issuer, or not a Bearer token. */
+  INVALID = 'TOKEN_INVALID',
+  /** Issued before its account's access was revoked (suspended, re-roled, deleted). */
+  REVOKED = 'TOKEN_REVOKED',
+}
+
 interface Verified {
   user: AuthUser;
   expiresAtMs: number;
@@ -65,40 +75,55 @@ export class AccessTokens {
    * issued before its account's access was revoked.
    */
   verify(token: string): AuthUser | null {
+    const checked = this.check(token);
+    return typeof checked === 'string' ? null : checked;
+  }
+
+  /** The token's user, or why it gives none (see AccessTokenErrorReason). */
+  check(token: string): AuthUser | AccessTokenErrorReason {
     let known = this.verified.get(token);
     if (known && Date.now() >= known.expiresAtMs) {
       this.verified.delete(token);
-      known = undefined;
+      return AccessTokenErrorReason.EXPIRED;
     }
     if (!known) {
       const checked = this.verifySignature(token);
-      if (!checked) return null;
+      if (typeof checked === 'string') return checked;
       if (this.verified.size >= 10_000) this.verified.clear();
       this.verified.set(token, checked);
       known = checked;
     }
     // Checked on every use, cached or not: a revocation applies to tokens already seen.
-    if (this.revocations?.revoked(known.user.id, known.issuedAtMs)) return null;
+    if (this.revocations?.revoked(known.user.id, known.issuedAtMs)) return AccessTokenErrorReason.REVOKED;
     return known.user;
   }
 
-  private verifySignature(token: string): Verified | null {
+  private verifySignature(token: string, ignoreExpiration = false): Verified | AccessTokenErrorReason {
+    let claims: string | jwt.JwtPayload;
     try {
-      const claims = jwt.verify(token, this.key, {
+      claims = jwt.verify(token, this.key, {
         algorithms: [ALGORITHM],
         issuer: ISSUER,
         audience: AUDIENCE,
+        ignoreExpiration,
       });
-      if (typeof claims !== 'object' || typeof claims.sub !== 'string') return null;
-      const role = (claims as { role?: unknown }).role;
-      if (role !== Role.USER && role !== Role.ADMIN) return null;
-      if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return null;
-      const sid = (claims as { sid?: unknown }).sid;
-      const user: AuthUser =
-        typeof sid === 'string' ? { id: claims.sub, role, sessionId: sid } : { id: claims.sub, role };
-      return { user, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000 };
-    } catch {
-      return null;
+    } catch (err) {
+      // jsonwebtoken checks the expiry before the audience and issuer: an expired token is called
+      // expired only once everything else about it holds.
+      if (err instanceof jwt.TokenExpiredError && !ignoreExpiration) {
+        return typeof this.verifySignature(token, true) === 'string'
+          ? AccessTokenErrorReason.INVALID
+          : AccessTokenErrorReason.EXPIRED;
+      }
+      return AccessTokenErrorReason.INVALID;
     }
+    if (typeof claims !== 'object' || typeof claims.sub !== 'string') return AccessTokenErrorReason.INVALID;
+    const role = (claims as { role?: unknown }).role;
+    if (role !== Role.USER && role !== Role.ADMIN) return AccessTokenErrorReason.INVALID;
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return AccessTokenErrorReason.INVALID;
+    const sid = (claims as { sid?: unknown }).sid;
+    const user: AuthUser =
+      typeof sid === 'string' ? { id: claims.sub, role, sessionId: sid } : { id: claims.sub, role };
+    return { user, expiresAtMs: claims.exp * 1000, issuedAtMs: claims.iat * 1000 };
   }
 }

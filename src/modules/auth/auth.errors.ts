@@ -6,6 +6,12 @@ export enum AuthErrorReason {
   ACCOUNT_SUSPENDED = 'ACCOUNT_SUSPENDED',
   EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
   SERVER_BUSY = 'SERVER_BUSY',
+  /** A verification or reset link's token that is unknown, used or expired: ask for a new link. */
+  LINK_INVALID = 'LINK_INVALID',
+  /** A verified change of address whose new address another account took meanwhile. */
+  ADDRESS_UNAVAILABLE = 'ADDRESS_UNAVAILABLE',
+  /** The current password given to confirm a sensitive change is wrong. */
+  WRONG_PASSWORD = 'WRONG_PASSWORD',
 }
 
 export class AuthError extends AppError {

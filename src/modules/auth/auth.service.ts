@@ -7,7 +7,7 @@ import { User } from '../users/user.entity';
 import { normalizeEmail, type UserService } from '../users/user.service';
 import { NotFoundError, ValidationError } from '../../core/errors';
 import type { AccessTokens, AuthUser } from './access-tokens';
-import { AuthError } from './auth.errors';
+import { AuthError, AuthErrorReason } from './auth.errors';
 import type { AuthPayload } from './auth.types';
 import type { EmailVerificationService } from './email-verification.service';
 import type { LoginThrottle } from './login-throttle';
@@ -178,7 +178,7 @@ export class AuthService {
       await this.throttle.refund(user.email, meta.ip);
       throw err;
     }
-    if (!ok) throw ValidationError.field(field, 'is not your current password');
+    if (!ok) throw ValidationError.field(field, 'is not your current password', AuthErrorReason.WRONG_PASSWORD);
     await this.throttle.succeeded(user.email, meta.ip);
   }
 

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError, RateLimitedError, ValidationError } from '../../core/errors';
+import { AuthErrorReason } from './auth.errors';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import type { Logger } from '../../core/logger';
 import { releaseHeldEmails } from '../emails/email-holds';
@@ -118,7 +119,7 @@ export class EmailVerificationService {
     } catch (err) {
       // Another account took the address meanwhile.
       if (isPgError(err, PG_UNIQUE_VIOLATION))
-        throw ValidationError.field('input.token', 'this address can no longer be used');
+        throw ValidationError.field('input.token', 'this address can no longer be used', AuthErrorReason.ADDRESS_UNAVAILABLE);
       throw err;
     }
     const [moved]: [{ id: string; send_at: Date }[], number] = await m.query(
@@ -204,4 +205,5 @@ async function attemptChoices(m: EntityManager, token: AccountToken): Promise<Pa
   return { passwordHash: attempt.passwordHash, name: attempt.name, timezone: attempt.timezone };
 }
 
-const invalidToken = () => ValidationError.field('input.token', 'is invalid, already used or expired');
+const invalidToken = () =>
+  ValidationError.field('input.token', 'is invalid, already used or expired', AuthErrorReason.LINK_INVALID);

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { IsNull, type DataSource } from 'typeorm';
 import { RateLimitedError, ValidationError } from '../../core/errors';
+import { AuthErrorReason } from './auth.errors';
 import type { Logger } from '../../core/logger';
 import { releaseHeldEmails } from '../emails/email-holds';
 import { EmailKind } from '../emails/email-kind';
@@ -149,4 +150,5 @@ async function consume(limiter: RateLimiterRedis, key: string, message: string):
   }
 }
 
-const invalidToken = () => ValidationError.field('input.token', 'is invalid, already used or expired');
+const invalidToken = () =>
+  ValidationError.field('input.token', 'is invalid, already used or expired', AuthErrorReason.LINK_INVALID);

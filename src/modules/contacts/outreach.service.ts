@@ -15,7 +15,7 @@ import { User } from '../users/user.entity';
 import { canMove, ContactStage } from './contact-stage';
 import { Contact } from './contact.entity';
 import { assertUnderOutreachCaps, type OutreachCaps } from './outreach-caps';
-import { ContactErrors } from './contact.errors';
+import { ContactErrorReason, ContactErrors } from './contact.errors';
 
 export const OUTREACH_MESSAGE_MAX = 5_000;
 export const INTERACTION_NOTE_MAX = 2_000;
@@ -68,7 +68,8 @@ export class OutreachService {
     const result = await this.ds.transaction(async (m) => {
       // Locked: two requests at once must count each other when they number their emails.
       const contact = await this.lockOwn(m, authUser, contactId);
-      if (!contact.email) throw ValidationError.field('input.contactId', 'has no email address');
+      if (!contact.email)
+        throw ValidationError.field('input.contactId', 'has no email address', ContactErrorReason.NO_EMAIL_ADDRESS);
       const suppressed = await m.getRepository(EmailSuppression).findOneBy({ email: contact.email.toLowerCase() });
       if (contact.emailOptOut || suppressed) {
         throw new ConflictError('This contact does not want emails from Rapport', {

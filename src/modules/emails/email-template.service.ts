@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../core/errors';
+import { EmailErrorReason } from './email.errors';
 import { isUuid } from '../../core/ids';
 import type { AuthUser } from '../auth/access-tokens';
 import { loadRenderContext } from './email-context';
@@ -20,7 +21,8 @@ export const PREVIEW_MESSAGE = '(Your message to them appears here.)';
 const KINDS = Object.values(EmailKind).filter((kind) => !ACCOUNT_EMAILS.has(kind));
 
 function editable(kind: EmailKind, field = 'input.kind'): void {
-  if (ACCOUNT_EMAILS.has(kind)) throw ValidationError.field(field, 'account emails keep Rapport’s wording');
+  if (ACCOUNT_EMAILS.has(kind))
+    throw ValidationError.field(field, 'account emails keep Rapport’s wording', EmailErrorReason.ACCOUNT_EMAIL);
 }
 
 function view(kind: EmailKind, own: EmailTemplate | null): EmailTemplateView {

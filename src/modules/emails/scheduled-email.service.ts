@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
+import { EmailErrorReason } from './email.errors';
 import { paginate, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import type { AuthUser } from '../auth/access-tokens';
@@ -69,7 +70,8 @@ export class ScheduledEmailService {
   async update(user: AuthUser, id: string, input: UpdateScheduledEmailInput): Promise<ScheduledEmail> {
     return this.change(byUser(user), id, [EmailStatus.PENDING], 'edited', async (m, row) => {
       // Its recipient may not be the account holder, who chooses none of its words.
-      if (ACCOUNT_EMAILS.has(row.kind)) throw ValidationError.field('id', 'account emails cannot be edited');
+      if (ACCOUNT_EMAILS.has(row.kind))
+        throw ValidationError.field('id', 'account emails cannot be edited', EmailErrorReason.ACCOUNT_EMAIL);
       if (input.subject !== undefined) row.subjectOverride = input.subject?.trim() || null;
       if (input.body !== undefined) {
         const body = input.body?.trim() ? input.body : null;
@@ -124,10 +126,11 @@ export class ScheduledEmailService {
   retryIn(scope: ChangeScope, id: string): Promise<ScheduledEmail> {
     return this.change(scope, id, [EmailStatus.FAILED, EmailStatus.UNCERTAIN], 'retried', async (m, row) => {
       // Each try mails an address that may not be the user's: resendVerificationEmail is throttled.
-      if (ACCOUNT_EMAILS.has(row.kind)) throw ValidationError.field('id', 'account emails are not retried by hand');
+      if (ACCOUNT_EMAILS.has(row.kind))
+        throw ValidationError.field('id', 'account emails are not retried by hand', EmailErrorReason.ACCOUNT_EMAIL);
       if (await m.getRepository(EmailSuppression).findOneBy({ email: row.toEmail.toLowerCase() })) {
         throw new ConflictError('This address has unsubscribed or bounced; Rapport will not mail it again', {
-          reason: 'SUPPRESSED',
+          reason: EmailErrorReason.SUPPRESSED,
         });
       }
       Object.assign(row, { status: EmailStatus.PENDING, sendAt: new Date(), attempts: 0, smtpStartedAt: null });
@@ -159,7 +162,7 @@ export class ScheduledEmailService {
             ? `This email is being sent right now; it can no longer be ${action}`
             : `A ${row.status} email cannot be ${action}`;
         throw new ConflictError(message, {
-          reason: 'INVALID_STATUS',
+          reason: EmailErrorReason.INVALID_STATUS,
           status: row.status,
         });
       }

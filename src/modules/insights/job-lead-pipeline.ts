@@ -20,9 +20,17 @@ export function canMove(from: JobLeadStatus, to: JobLeadStatus): boolean {
   return isOpen(to);
 }
 
+export enum JobLeadErrorReason {
+  /** A status move the pipeline does not allow (e.g. ACCEPTED from anything but OFFER). */
+  ILLEGAL_STATUS_TRANSITION = 'ILLEGAL_STATUS_TRANSITION',
+}
+
 export function assertMove(from: JobLeadStatus, to: JobLeadStatus, field = 'input.status'): void {
   if (!canMove(from, to)) {
-    throw new ValidationError([{ field, message: `cannot move a lead from ${from} to ${to}` }]);
+    throw new ValidationError(
+      [{ field, message: `cannot move a lead from ${from} to ${to}` }],
+      JobLeadErrorReason.ILLEGAL_STATUS_TRANSITION,
+    );
   }
 }
 

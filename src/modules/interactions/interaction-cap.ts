@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ValidationError } from '../../core/errors';
+import { CoreErrorReason, ValidationError } from '../../core/errors';
 
 /** Logged interactions one contact may have: years of weekly calls, not a script's flood. */
 export const MAX_INTERACTIONS_PER_CONTACT = 5_000;
@@ -16,6 +16,7 @@ export async function assertUnderInteractionCap(m: EntityManager, userId: string
     throw ValidationError.field(
       'input.contactId',
       `already has ${MAX_INTERACTIONS_PER_CONTACT} logged interactions, the most one contact can have`,
+      CoreErrorReason.LIMIT_REACHED,
     );
   }
 }

@@ -49,6 +49,7 @@ export class UserService {
     } catch (err) {
       if (isPgError(err, PG_UNIQUE_VIOLATION)) {
         throw new ConflictError('An account with this email already exists', {
+          reason: 'ACCOUNT_EXISTS',
           fields: [{ field: 'input.email', message: 'is already registered' }],
         });
       }

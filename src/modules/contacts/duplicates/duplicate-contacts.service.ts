@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { NotFoundError, ValidationError } from '../../../core/errors';
+import { CoreErrorReason, NotFoundError, ValidationError } from '../../../core/errors';
 import { isUuid } from '../../../core/ids';
 import type { AuthUser } from '../../auth/access-tokens';
 import { Contact } from '../contact.entity';
@@ -63,7 +63,8 @@ const cursorOf = (a: string, b: string) => Buffer.from(`${a}:${b}`).toString('ba
 function parseCursor(after: string | null | undefined): [string | null, string | null] {
   if (!after) return [null, null];
   const [a, b] = Buffer.from(after, 'base64url').toString().split(':');
-  if (!isUuid(a) || !isUuid(b)) throw ValidationError.field('after', 'is not a cursor from this list');
+  if (!isUuid(a) || !isUuid(b))
+    throw ValidationError.field('after', 'is not a cursor from this list', CoreErrorReason.INVALID_CURSOR);
   return [a, b];
 }
 
@@ -94,7 +95,11 @@ export class DuplicateContactsService {
       if (owned !== 2) throw new NotFoundError('Contact');
       if (dismissed) return true;
       if (total >= DISMISSALS_MAX) {
-        throw ValidationError.field('input.contactId', `at most ${DISMISSALS_MAX} pairs can be dismissed`);
+        throw ValidationError.field(
+          'input.contactId',
+          `at most ${DISMISSALS_MAX} pairs can be dismissed`,
+          CoreErrorReason.LIMIT_REACHED,
+        );
       }
       await m.getRepository(DuplicateDismissal).insert({ userId: user.id, contactId, otherContactId });
       return true;
