@@ -296,10 +296,15 @@ describe('debrief', () => {
     });
     expect(salary.edges.map((e) => e.node.text)).toEqual(['Juniors start around 65k.']);
     const { organisation } = await ada.ok(OrganisationHistoryDocument, { id: org!.id });
-    expect(organisation).toMatchObject({ meetings: { totalCount: 1 }, jobLeads: [{ title: 'Junior analyst' }] });
+    expect(organisation).toMatchObject({
+      meetings: { totalCount: 1 },
+      jobLeads: { totalCount: 1, nodes: [{ title: 'Junior analyst' }] },
+    });
     const { contact: history } = await ada.ok(ContactHistoryDocument, { id: contact.id });
-    expect(history?.insights).toHaveLength(2);
-    expect(history?.commitments).toHaveLength(2);
+    expect(history?.insights.nodes).toHaveLength(2);
+    expect(history?.insights.totalCount).toBe(2);
+    expect(history?.commitments.nodes).toHaveLength(2);
+    expect(history?.commitments.totalCount).toBe(2);
 
     // Promises can be ticked off.
     const { commitments } = await ada.ok(CommitmentsDocument, { filter: { done: false, owner: 'ME' } });
