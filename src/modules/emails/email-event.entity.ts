@@ -10,9 +10,13 @@ import {
   type Relation,
 } from 'typeorm';
 import { ScheduledEmail } from './scheduled-email.entity';
+import { Node } from '../../core/graphql/node';
 
 /** One step in an email's history: planned, moved, claimed, sent, retried, failed… */
-@ObjectType({ description: 'One step in the history of a planned email.' })
+@ObjectType({
+  implements: Node,
+  description: 'One step in the history of a planned email.',
+})
 @Entity('email_events')
 export class EmailEvent {
   @Field(() => ID)

@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
+import { Node } from '../../core/graphql/node';
 
 export enum CommitmentOwner {
   ME = 'ME',
@@ -19,6 +20,7 @@ export enum CommitmentOwner {
 registerEnumType(CommitmentOwner, { name: 'CommitmentOwner', description: 'Who made the promise.' });
 
 @ObjectType({
+  implements: Node,
   description: 'A promise ("send her my portfolio"), by you or by the contact, in a meeting or on its own.',
   simpleResolvers: true,
 })

@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { minutesToLocalTime } from '../../core/validation';
 import { EmailKind } from '../emails/email-kind';
 import { isoToWeekday, Weekday } from './weekday';
+import { Node } from '../../core/graphql/node';
 
 export enum Role {
   USER = 'USER',
@@ -22,7 +23,10 @@ export const USER_DEFAULTS = {
   workingHoursEndMinute: 17 * 60,
 } as const;
 
-@ObjectType({ description: 'A person using Rapport, with the settings that time their emails.' })
+@ObjectType({
+  implements: Node,
+  description: 'A person using Rapport, with the settings that time their emails.',
+})
 @Entity('users')
 export class User {
   @Field(() => ID)
