@@ -271,12 +271,12 @@ describe('debrief', () => {
     expect(done.contact?.lastContactedAt).toBe(meeting.endsAt);
     expect(done.agenda.map((a) => a.answer)).toEqual([null, '60–70k to start']);
     // Entries of one debrief share a timestamp; their order among themselves is not kept.
-    expect(done.insights.map((i) => i.category).sort()).toEqual(['HIRING_CHANNELS', 'SALARY']);
-    expect(done.commitments.sort((a, b) => a.owner.localeCompare(b.owner))).toEqual([
+    expect(done.insights.nodes.map((i) => i.category).sort()).toEqual(['HIRING_CHANNELS', 'SALARY']);
+    expect(done.commitments.nodes.sort((a, b) => a.owner.localeCompare(b.owner))).toEqual([
       expect.objectContaining({ owner: 'CONTACT', dueOn: null }),
       expect.objectContaining({ owner: 'ME', description: 'Send her my portfolio', dueOn: '2030-01-15', done: false }),
     ]);
-    expect(done.jobLeads).toEqual([
+    expect(done.jobLeads.nodes).toEqual([
       expect.objectContaining({ title: 'Junior analyst', organisation: { id: org!.id } }),
     ]);
     expect(done.referrals).toEqual([

@@ -4,7 +4,7 @@ import { ok, postRaw } from '../helpers/graphql';
 import { SqlCounter } from '../helpers/sql-counter';
 
 // The to-many relations that are connections (Organisation.insights and .jobLeads,
-// Contact.insights, .commitments and .introductions): under a page of parents, every parent's
+// Contact.insights, .commitments and .introductions, Meeting.insights, .commitments and .jobLeads): under a page of parents, every parent's
 // page is one statement, filter included, and matches what the table holds in the list's order;
 // one parent's list pages on from its cursors forward and backward over the same items.
 
@@ -24,19 +24,25 @@ beforeAll(async () => {
      ), people AS (
        INSERT INTO contacts (user_id, first_name, organisation_id) SELECT $1, 'Lead ' || o.n, o.id FROM orgs o
        RETURNING id, organisation_id
+     ), talks AS (
+       INSERT INTO meetings (user_id, contact_id, contact_name, organisation_id, title, starts_at, ends_at, timezone)
+       SELECT $1, p.id, 'Lead', p.organisation_id, 'Talk', now() - interval '2 days', now() - interval '47 hours', 'UTC' FROM people p
+       RETURNING id, contact_id
      ), items AS (
-       SELECT p.id AS contact_id, p.organisation_id, j, date_trunc('hour', now()) - (j / 2) * interval '1 minute' AS at
-       FROM people p JOIN orgs o ON o.id = p.organisation_id, generate_series(1, 7) j WHERE j <= o.n % 8
+       SELECT p.id AS contact_id, p.organisation_id, t.id AS meeting_id, j,
+              date_trunc('hour', now()) - (j / 2) * interval '1 minute' AS at
+       FROM people p JOIN orgs o ON o.id = p.organisation_id JOIN talks t ON t.contact_id = p.id,
+            generate_series(1, 7) j WHERE j <= o.n % 8
      ), ins AS (
-       INSERT INTO insights (user_id, contact_id, organisation_id, category, text, created_at)
-       SELECT $1, contact_id, organisation_id, (CASE WHEN j % 2 = 0 THEN 'SALARY' ELSE 'CULTURE' END)::topic, 'Insight ' || j, at FROM items
+       INSERT INTO insights (user_id, contact_id, organisation_id, meeting_id, category, text, created_at)
+       SELECT $1, contact_id, organisation_id, meeting_id, (CASE WHEN j % 2 = 0 THEN 'SALARY' ELSE 'CULTURE' END)::topic, 'Insight ' || j, at FROM items
      ), com AS (
-       INSERT INTO commitments (user_id, contact_id, owner, description, done_at, created_at)
-       SELECT $1, contact_id, (CASE WHEN j % 2 = 0 THEN 'ME' ELSE 'CONTACT' END)::commitment_owner, 'Promise ' || j,
+       INSERT INTO commitments (user_id, contact_id, meeting_id, owner, description, done_at, created_at)
+       SELECT $1, contact_id, meeting_id, (CASE WHEN j % 2 = 0 THEN 'ME' ELSE 'CONTACT' END)::commitment_owner, 'Promise ' || j,
               CASE WHEN j % 3 = 0 THEN now() END, at FROM items
      ), leads AS (
-       INSERT INTO job_leads (user_id, organisation_id, title, status, status_history, created_at)
-       SELECT $1, organisation_id, 'Lead ' || j, (CASE WHEN j % 2 = 0 THEN 'APPLIED' ELSE 'INTERESTED' END)::job_lead_status, '[]', at FROM items
+       INSERT INTO job_leads (user_id, organisation_id, meeting_id, title, status, status_history, created_at)
+       SELECT $1, organisation_id, meeting_id, 'Lead ' || j, (CASE WHEN j % 2 = 0 THEN 'APPLIED' ELSE 'INTERESTED' END)::job_lead_status, '[]', at FROM items
      )
      INSERT INTO contacts (user_id, first_name, last_name, introduced_by_id)
      SELECT $1, 'Zed', 'N' || (j % 3), contact_id FROM items`,
@@ -58,7 +64,7 @@ const run = async <T>(query: string, variables: Record<string, unknown> = {}, to
 const PAGE = 'edges { cursor node { id } } nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
 
 /** Each relation: its parent list, the field with its filter, and the SQL of what it must hold. */
-const RELATIONS = [
+const RELATIONS: { name: string; parents: string; field: string; single: string; args: string; expected: string }[] = [
   {
     name: 'Organisation.insights',
     parents: 'organisations(first: 20)',
@@ -100,7 +106,16 @@ const RELATIONS = [
     expected: `SELECT id FROM contacts WHERE introduced_by_id = $1
                ORDER BY lower(first_name || ' ' || coalesce(last_name, '')), id`,
   },
-] as const;
+  ...(['insights', 'commitments', 'jobLeads'] as const).map((field) => ({
+    name: `Meeting.${field}`,
+    parents: 'meetings(first: 40)',
+    field: `${field}(first: 2)`,
+    single: 'meeting',
+    args: '',
+    expected: `SELECT id FROM ${{ insights: 'insights', commitments: 'commitments', jobLeads: 'job_leads' }[field]}
+               WHERE meeting_id = $1 ORDER BY created_at, id`,
+  })),
+];
 
 const fieldName = (field: string) => field.slice(0, field.indexOf('('));
 const expectedIds = async (query: string, parentId: string) =>

@@ -544,8 +544,8 @@ beforeAll(async () => {
     meetingId: open.id,
     agendaItemId: open.agenda[0].id,
     questionId,
-    commitmentId: completeMeeting.commitments[0].id,
-    insightId: completeMeeting.insights[0].id,
+    commitmentId: completeMeeting.commitments.nodes[0].id,
+    insightId: completeMeeting.insights.nodes[0].id,
     completedMeetingId: done.id,
     jobLeadId: lead.id,
     own: {

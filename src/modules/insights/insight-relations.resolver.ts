@@ -16,7 +16,14 @@ import {
   RelatedInsightFilter,
   RelatedJobLeadFilter,
 } from './insight-relations.inputs';
-import { COMMITMENTS_NEWEST, INSIGHTS_NEWEST, JOB_LEADS_NEWEST } from './insight.loaders';
+import {
+  COMMITMENTS_NEWEST,
+  COMMITMENTS_OLDEST,
+  INSIGHTS_NEWEST,
+  INSIGHTS_OLDEST,
+  JOB_LEADS_NEWEST,
+  JOB_LEADS_OLDEST,
+} from './insight.loaders';
 import { InsightConnection } from './insight.resolver';
 import { JobLeadConnection } from './job-lead.resolver';
 
@@ -24,19 +31,31 @@ import { JobLeadConnection } from './job-lead.resolver';
 
 @Resolver(() => Meeting)
 export class MeetingInsightsResolver {
-  @FieldResolver(() => [Insight])
-  insights(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Insight[]> {
-    return loaders.insightsByMeeting.load(meeting.id);
+  @FieldResolver(() => InsightConnection, { description: 'What was learned in this meeting, oldest first.' })
+  insights(
+    @Root() meeting: Meeting,
+    @Args() page: BackwardPageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<Insight>> {
+    return loaders.insightPagesByMeeting(meeting.id, page, INSIGHTS_OLDEST);
   }
 
-  @FieldResolver(() => [Commitment], { description: 'Promises made in this meeting.' })
-  commitments(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Commitment[]> {
-    return loaders.commitmentsByMeeting.load(meeting.id);
+  @FieldResolver(() => CommitmentConnection, { description: 'Promises made in this meeting, oldest first.' })
+  commitments(
+    @Root() meeting: Meeting,
+    @Args() page: BackwardPageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<Commitment>> {
+    return loaders.commitmentPagesByMeeting(meeting.id, page, COMMITMENTS_OLDEST);
   }
 
-  @FieldResolver(() => [JobLead])
-  jobLeads(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<JobLead[]> {
-    return loaders.jobLeadsByMeeting.load(meeting.id);
+  @FieldResolver(() => JobLeadConnection, { description: 'Openings heard of in this meeting, oldest first.' })
+  jobLeads(
+    @Root() meeting: Meeting,
+    @Args() page: BackwardPageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<JobLead>> {
+    return loaders.jobLeadPagesByMeeting(meeting.id, page, JOB_LEADS_OLDEST);
   }
 }
 

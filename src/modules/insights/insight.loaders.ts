@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { NodeBudget } from '../../core/graphql/node-budget';
-import { byParent, readerOf } from '../../core/graphql/loaders';
+import { readerOf } from '../../core/graphql/loaders';
 import { pagesByParent } from '../../core/graphql/pages-by-parent';
 import type { KeysetOrder } from '../../core/graphql/pagination';
 import { Commitment } from './commitment.entity';
@@ -30,13 +30,28 @@ export const JOB_LEADS_NEWEST: KeysetOrder<JobLead> = {
   idOf: (l) => l.id,
 };
 
+// What a meeting recorded, oldest first (the order it was noted in).
+const oldestFirst = <T extends { id: string }>(alias: string): KeysetOrder<T> => ({
+  expression: `${alias}.created_at`,
+  type: 'timestamptz',
+  direction: 'ASC',
+  id: `${alias}.id`,
+  idOf: (row) => row.id,
+});
+export const INSIGHTS_OLDEST = oldestFirst<Insight>('i');
+export const COMMITMENTS_OLDEST = oldestFirst<Commitment>('c');
+export const JOB_LEADS_OLDEST = oldestFirst<JobLead>('l');
+
 export const insightLoaders = {
-  insightsByMeeting: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
-    byParent(ds, Insight, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }, budget),
-  commitmentsByMeeting: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
-    byParent(ds, Commitment, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }, budget),
-  jobLeadsByMeeting: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
-    byParent(ds, JobLead, 'meetingId', userId, { createdAt: 'ASC', id: 'ASC' }, budget),
+  /** Pages of Meeting.insights for every meeting of a page, one statement per level. */
+  insightPagesByMeeting: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
+    pagesByParent(ds, userId, budget, { reader: readerOf(ds, Insight), alias: 'i', parentKey: 'meetingId' }),
+  /** Pages of Meeting.commitments for every meeting of a page, one statement per level. */
+  commitmentPagesByMeeting: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
+    pagesByParent(ds, userId, budget, { reader: readerOf(ds, Commitment), alias: 'c', parentKey: 'meetingId' }),
+  /** Pages of Meeting.jobLeads for every meeting of a page, one statement per level. */
+  jobLeadPagesByMeeting: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
+    pagesByParent(ds, userId, budget, { reader: readerOf(ds, JobLead), alias: 'l', parentKey: 'meetingId' }),
   /** Pages of Contact.insights for every contact of a page, one statement per level. */
   insightPagesByContact: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
     pagesByParent(ds, userId, budget, { reader: readerOf(ds, Insight), alias: 'i', parentKey: 'contactId' }),
