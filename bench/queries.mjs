@@ -55,9 +55,9 @@ export const QUERIES = {
   Q1: { name: 'Q1: 20 meetings + contact + contact.organisation + organisation', ...meetingsPage(20) },
   Q2: { name: 'Q2: the same, 100 meetings', ...meetingsPage(100) },
   Q3: {
-    name: 'Q3: a contact with its last 10 meetings and its insights',
+    name: 'Q3: a contact with its last 10 meetings and its latest 20 insights',
     graphql: `query Q($id: ID!) { contact(id: $id) { id fullName
-      meetings(first: 10) { edges { node { id title startsAt } } } insights { id category text } } }`,
+      meetings(first: 10) { edges { node { id title startsAt } } } insights(first: 20) { nodes { id category text } } } }`,
     variables: (ctx) => ({ id: ctx.contactId }),
     sql: `SELECT json_build_object('data', json_build_object('contact', json_build_object(
             'id', c.id, 'fullName', ${fullName('c')},
@@ -65,18 +65,17 @@ export const QUERIES = {
               SELECT json_agg(json_build_object('node', json_build_object('id', m.id, 'title', m.title, 'startsAt', ${iso('m.starts_at')}))
                               ORDER BY m.starts_at DESC, m.id DESC)
               FROM (SELECT * FROM meetings WHERE user_id = $1 AND contact_id = c.id ORDER BY starts_at DESC, id DESC LIMIT 10) m), '[]'::json)),
-            'insights', coalesce((
-              SELECT json_agg(json_build_object('id', i.id, 'category', i.category, 'text', i.text) ORDER BY i.created_at DESC, i.id)
-              FROM insights i WHERE i.user_id = $1 AND i.contact_id = c.id), '[]'::json)))) AS body
+            'insights', json_build_object('nodes', coalesce((
+              SELECT json_agg(json_build_object('id', i.id, 'category', i.category, 'text', i.text) ORDER BY i.created_at DESC, i.id DESC)
+              FROM (SELECT * FROM insights WHERE user_id = $1 AND contact_id = c.id ORDER BY created_at DESC, id DESC LIMIT 20) i), '[]'::json))))) AS body
           FROM contacts c WHERE c.user_id = $1 AND c.id = $2`,
     params: (ctx) => [ctx.contactId],
-    // `insightsByContactIdList`: the relation as a plain list (Rapport's `[Insight!]!`), not a connection.
     peer: {
       graphql: `query Q($userId: UUID!, $id: UUID!) { contact: contactById(id: $id) { id fullName
         meetings: meetingsByContactId(condition: {userId: $userId}, orderBy: [STARTS_AT_DESC, ID_DESC], first: 10) {
           edges { node { id title startsAt } } }
-        insights: insightsByContactIdList(condition: {userId: $userId}, orderBy: [CREATED_AT_DESC, ID_ASC]) {
-          id category text } } }`,
+        insights: insightsByContactId(condition: {userId: $userId}, orderBy: [CREATED_AT_DESC, ID_DESC], first: 20) {
+          nodes { id category text } } } }`,
       variables: (ctx) => ({ userId: ctx.userId, id: ctx.contactId }),
     },
   },

@@ -8,6 +8,7 @@ import { interactionsModule } from '../modules/interactions/interactions.module'
 import { introductionsModule } from '../modules/introductions/introductions.module';
 import { insightsModule } from '../modules/insights/insights.module';
 import { meetingsModule } from '../modules/meetings/meetings.module';
+import { nodesModule } from '../modules/nodes/nodes.module';
 import { planningModule } from '../modules/planning/planning.module';
 import { organisationsModule } from '../modules/organisations/organisations.module';
 import { questionsModule } from '../modules/questions/questions.module';
@@ -28,6 +29,7 @@ export const FEATURES = [
   exportsModule,
   planningModule,
   adminModule,
+  nodesModule,
 ] as const;
 
 /** Every TypeORM entity; one list so the app, the CLIs and the tests agree. */

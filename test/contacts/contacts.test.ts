@@ -57,7 +57,7 @@ describe('contact CRUD', () => {
       introducedBy: { id: professor.id, fullName: 'Marie Curie' },
     });
     const { contact: introducer } = await ada.ok(ContactDocument, { id: professor.id });
-    expect(introducer?.introductions).toEqual([{ id: contact.id, fullName: 'Grace Hopper' }]);
+    expect(introducer?.introductions.nodes).toEqual([{ id: contact.id, fullName: 'Grace Hopper' }]);
   });
 
   it('walks the chain of introductions up from a contact', async () => {

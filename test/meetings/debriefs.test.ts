@@ -115,7 +115,7 @@ describe('insights after completeMeeting', () => {
       id: meeting.id,
       input: { insights: [{ category: 'CULTURE', text: 'Remote frist' }] },
     });
-    const typo = completeMeeting.insights[0];
+    const typo = completeMeeting.insights.nodes[0];
 
     const { createInsight: added } = await ada.ok(CreateInsightDocument, {
       input: { meetingId: meeting.id, category: 'SALARY', text: ' Juniors start at 45k ' },
@@ -139,7 +139,7 @@ describe('insights after completeMeeting', () => {
     });
     expect(recategorised).toMatchObject({ category: 'ENTRY_PATHS', text: 'Juniors start at 45k' });
 
-    const read = async () => (await ada.ok(MeetingDebriefDocument, { id: meeting.id })).meeting!.insights;
+    const read = async () => (await ada.ok(MeetingDebriefDocument, { id: meeting.id })).meeting!.insights.nodes;
     expect((await read()).map((i) => [i.category, i.text])).toEqual([
       ['CULTURE', 'Remote first'],
       ['ENTRY_PATHS', 'Juniors start at 45k'],

@@ -272,12 +272,12 @@ describe('debrief', () => {
     expect(done.contact?.lastContactedAt).toBe(meeting.endsAt);
     expect(done.agenda.map((a) => a.answer)).toEqual([null, '60–70k to start']);
     // Entries of one debrief share a timestamp; their order among themselves is not kept.
-    expect(done.insights.map((i) => i.category).sort()).toEqual(['HIRING_CHANNELS', 'SALARY']);
-    expect(done.commitments.sort((a, b) => a.owner.localeCompare(b.owner))).toEqual([
+    expect(done.insights.nodes.map((i) => i.category).sort()).toEqual(['HIRING_CHANNELS', 'SALARY']);
+    expect(done.commitments.nodes.sort((a, b) => a.owner.localeCompare(b.owner))).toEqual([
       expect.objectContaining({ owner: 'CONTACT', dueOn: null }),
       expect.objectContaining({ owner: 'ME', description: 'Send her my portfolio', dueOn: '2030-01-15', done: false }),
     ]);
-    expect(done.jobLeads).toEqual([
+    expect(done.jobLeads.nodes).toEqual([
       expect.objectContaining({ title: 'Junior analyst', organisation: { id: org!.id } }),
     ]);
     expect(done.referrals).toEqual([
@@ -297,10 +297,15 @@ describe('debrief', () => {
     });
     expect(salary.edges.map((e) => e.node.text)).toEqual(['Juniors start around 65k.']);
     const { organisation } = await ada.ok(OrganisationHistoryDocument, { id: org!.id });
-    expect(organisation).toMatchObject({ meetings: { totalCount: 1 }, jobLeads: [{ title: 'Junior analyst' }] });
+    expect(organisation).toMatchObject({
+      meetings: { totalCount: 1 },
+      jobLeads: { totalCount: 1, nodes: [{ title: 'Junior analyst' }] },
+    });
     const { contact: history } = await ada.ok(ContactHistoryDocument, { id: contact.id });
-    expect(history?.insights).toHaveLength(2);
-    expect(history?.commitments).toHaveLength(2);
+    expect(history?.insights.nodes).toHaveLength(2);
+    expect(history?.insights.totalCount).toBe(2);
+    expect(history?.commitments.nodes).toHaveLength(2);
+    expect(history?.commitments.totalCount).toBe(2);
 
     // Promises can be ticked off.
     const { commitments } = await ada.ok(CommitmentsDocument, { filter: { done: false, owner: 'ME' } });

@@ -136,7 +136,7 @@ describe('job leads', () => {
       input: { jobLeads: [{ title: 'Heard in the debrief' }] },
     });
     // A debrief's lead enters the pipeline too.
-    const debriefLead = completeMeeting.jobLeads[0];
+    const debriefLead = completeMeeting.jobLeads.nodes[0];
     const { updateJobLead } = await ada.ok(UpdateJobLeadDocument, {
       id: debriefLead.id,
       input: { status: 'APPLIED', referredById: peter.id },
@@ -150,7 +150,7 @@ describe('job leads', () => {
       contact: { id: peter.id },
     });
     const { meeting } = await ada.ok(MeetingPromisesAndLeadsDocument, { id: m.id });
-    expect(meeting?.jobLeads.map((l) => l.title).sort()).toEqual(['Added later', 'Heard in the debrief']);
+    expect(meeting?.jobLeads.nodes.map((l) => l.title).sort()).toEqual(['Added later', 'Heard in the debrief']);
   });
 
   it('filters by statuses, organisation and contact, and sorts by deadline or newest', async () => {

@@ -74,12 +74,12 @@ describe('promises outside a debrief', () => {
     });
     expect(p).toMatchObject({ owner: 'ME', meeting: { id: m.id }, contact: { id: alan.id } });
     const { meeting } = await ada.ok(MeetingPromisesAndLeadsDocument, { id: m.id });
-    expect(meeting?.commitments.map((c) => c.description).sort()).toEqual([
+    expect(meeting?.commitments.nodes.map((c) => c.description).sort()).toEqual([
       'Alan sends the team’s org chart',
       'Read the paper Alan mentioned',
     ]);
     // A promise the contact made can be added too, and edited after the debrief.
-    const theirs = meeting!.commitments.find((c) => c.owner === 'CONTACT')!;
+    const theirs = meeting!.commitments.nodes.find((c) => c.owner === 'CONTACT')!;
     const { updateCommitment } = await ada.ok(EditCommitmentDocument, {
       id: theirs.id,
       input: { description: 'Alan sends the org chart and the hiring plan' },

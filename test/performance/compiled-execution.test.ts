@@ -7,7 +7,8 @@ import { ok, postRaw, type GraphQLResponse } from '../helpers/graphql';
 // graphql-js; with GRAPHQL_JIT=false, never. Each test sends the same document past that point
 // to a server with compiled execution and as often to one without (same database), and holds
 // every answer to the first (interpreted) one: data, errors, codes, paths and locations.
-// Abstract types (the schema has no union or interface) are covered in jit-executor.test.ts.
+// Abstract types (Node, the schema's one interface) stay on graphql-js: jit-executor.test.ts and
+// test/platform/nodes.test.ts.
 
 let app: TestApp;
 let plain: TestApp;

@@ -123,7 +123,7 @@ interface Fixture {
   own: { contactId: string; meetingId: string; insightId: string; commitmentId: string; jobLeadId: string };
 }
 
-type Expectation = 'null' | 'NOT_FOUND' | 'EMPTY';
+type Expectation = 'null' | 'NOT_FOUND' | 'EMPTY' | 'NULLS';
 interface Probe {
   query: string;
   variables: (f: Fixture) => Record<string, unknown>;
@@ -175,6 +175,14 @@ const PROBES: Record<string, Probe> = {
   'Query.contact.id': single('contact', 'contactId'),
   'Query.meeting.id': single('meeting', 'meetingId'),
   'Query.question.id': single('question', 'questionId'),
+  'Query.node.id': single('node', 'meetingId'),
+  'Query.nodes.ids[]': {
+    query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+    variables: (f) => ({
+      ids: Object.values(f).filter((v): v is string => typeof v === 'string'),
+    }),
+    expect: 'NULLS',
+  },
 
   'Query.organisations.filter.ids[]': list('organisations', (f) => ({ ids: [f.organisationId] })),
   'Query.contacts.filter.organisationId': list('contacts', (f) => ({ organisationId: f.organisationId })),
@@ -541,8 +549,8 @@ beforeAll(async () => {
     meetingId: open.id,
     agendaItemId: open.agenda[0].id,
     questionId,
-    commitmentId: completeMeeting.commitments[0].id,
-    insightId: completeMeeting.insights[0].id,
+    commitmentId: completeMeeting.commitments.nodes[0].id,
+    insightId: completeMeeting.insights.nodes[0].id,
     completedMeetingId: done.id,
     jobLeadId: lead.id,
     own: {
@@ -579,8 +587,10 @@ it('lets user B see nothing of user A’s and change nothing, whichever id B sen
         ? !res.errors && value === null
         : probe.expect === 'EMPTY'
           ? !res.errors && (value as { totalCount: number }).totalCount === 0
-          : res.errors?.[0]?.extensions?.code === 'NOT_FOUND' &&
-            (res.data === null || value === undefined || value === null);
+          : probe.expect === 'NULLS'
+            ? !res.errors && Array.isArray(value) && value.length > 5 && value.every((v) => v === null)
+            : res.errors?.[0]?.extensions?.code === 'NOT_FOUND' &&
+              (res.data === null || value === undefined || value === null);
     if (!ok) failures.push(`${pathName}: expected ${probe.expect}, got ${JSON.stringify(res.errors ?? res.data)}`);
   }
   expect(failures).toEqual([]);
@@ -593,7 +603,7 @@ it('gives the same answer for another user’s id as for an id that never existe
     meetingId: '00000000-0000-4000-8000-000000000000',
     contactId: '00000000-0000-4000-8000-000000000001',
   };
-  for (const key of ['Query.meeting.id', 'Mutation.cancelMeeting.id', 'Mutation.updateContact.id']) {
+  for (const key of ['Query.meeting.id', 'Query.node.id', 'Mutation.cancelMeeting.id', 'Mutation.updateContact.id']) {
     const probe = PROBES[key];
     const theirs = await postRaw(
       app.url,

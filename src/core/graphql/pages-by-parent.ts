@@ -3,7 +3,17 @@ import type { DataSource } from 'typeorm';
 import type { EntityReader } from '../db/entity-reader';
 import { padForGenericPlan, queryPrepared } from '../db/prepared';
 import type { NodeBudget } from './node-budget';
-import { edge, orderTag, pageInfo, type KeysetOrder, type Page } from './pagination';
+import {
+  decodeCursor,
+  edge,
+  orderTag,
+  pageWindow,
+  readDirection,
+  windowPage,
+  type KeysetOrder,
+  type Page,
+  type PageArgs,
+} from './pagination';
 
 /** How a child list is read for many parents at once. */
 export interface ChildPages<T extends object> {
@@ -16,70 +26,106 @@ export interface ChildPages<T extends object> {
 }
 
 /**
- * First pages of one child list for many parents, one statement per level: the parents of a
- * page (say 20 organisations, each asked for `contacts(first: 10)`) are batched into one read
- * that takes each parent's first `first + 1` children in the list's keyset order.
- * Edges and cursors are the ones `paginate` makes with the same order, so a client pages on
- * from the end cursor through the single-parent path. Later pages (`after`) are not batched.
+ * A filter on a child list, as SQL over the child's alias: each condition may use `$n` for the
+ * n-th of `values` (numbered from 1; they are renumbered into the statement).
+ */
+export interface ChildFilter {
+  where: string[];
+  values: unknown[];
+}
+
+/** What the reader returned by `pagesByParent` is asked for one parent. */
+export type ChildPageRequest = PageArgs & { last?: number | null; before?: string | null };
+
+const NO_FILTER: ChildFilter = { where: [], values: [] };
+
+// Shifts `$1…` of a filter's conditions to start after the statement's own parameters.
+const renumber = (sql: string, offset: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+
+/**
+ * Pages of one child list for many parents, one statement per level: the parents of a page
+ * (say 20 organisations, each asked for `contacts(first: 10)`) are batched into one read that
+ * takes each parent's first (or, with `last`, final) `size + 1` children in the list's keyset
+ * order, under the same filter. Edges and cursors are the ones `paginate` makes with the same
+ * order, so they page on through the single-parent lists too. A page after or before a cursor
+ * names one parent's position, so it is read on its own (a client pages one list at a time).
  * `totalCount` is one grouped count for every parent that asks.
  */
-export function firstPagesByParent<T extends object>(
+export function pagesByParent<T extends object>(
   ds: DataSource,
   userId: string | null,
   budget: NodeBudget,
   { reader, alias, parentKey }: ChildPages<T>,
-): (parentId: string, first: number, order: KeysetOrder<T>) => Promise<Page<T>> {
+): (parentId: string, page: ChildPageRequest, order: KeysetOrder<T>, filter?: ChildFilter) => Promise<Page<T>> {
   const all = reader.columnsFor(null);
   const parent = reader.column(alias, parentKey);
   const owner = reader.column(alias, 'userId');
   const table = reader.table;
+  // The tag the single-parent lists give the same order's cursors, so cursors pass between them.
+  const tagOf = (order: KeysetOrder<T>) => orderTag(reader.tableName, order);
+  const conditions = (filter: ChildFilter, offset: number) => filter.where.map((w) => ` AND ${renumber(w, offset)}`);
 
-  const counts = new DataLoader<string, number>(async (parentIds) => {
-    if (!userId) return parentIds.map(() => 0);
-    const rows = await queryPrepared<{ parent: string; n: number }>(
-      ds,
-      `SELECT ${parent} AS parent, count(*)::int AS n FROM ${table} "${alias}"
-       WHERE ${parent} = ANY($1::uuid[]) AND ${owner} = $2 GROUP BY 1`,
-      [padForGenericPlan(parentIds), userId],
-    );
-    const byParent = new Map(rows.map((r) => [r.parent, r.n]));
-    return parentIds.map((id) => byParent.get(id) ?? 0);
-  });
+  const countLoaders = new Map<string, DataLoader<string, number>>();
+  const countsFor = (filter: ChildFilter) => {
+    const key = JSON.stringify(filter);
+    let loader = countLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader<string, number>(async (parentIds) => {
+        if (!userId) return parentIds.map(() => 0);
+        const rows = await queryPrepared<{ parent: string; n: number }>(
+          ds,
+          `SELECT ${parent} AS parent, count(*)::int AS n FROM ${table} "${alias}"
+           WHERE ${parent} = ANY($1::uuid[]) AND ${owner} = $2${conditions(filter, 2).join('')} GROUP BY 1`,
+          [padForGenericPlan(parentIds), userId, ...filter.values],
+        );
+        const byParent = new Map(rows.map((r) => [r.parent, r.n]));
+        return parentIds.map((id) => byParent.get(id) ?? 0);
+      });
+      countLoaders.set(key, loader);
+    }
+    return loader;
+  };
 
-  // One loader per page shape: the statement's text carries the order and the page size.
+  // One loader per page shape: the statement's text carries the order, the direction and the size.
   const loaders = new Map<string, DataLoader<string, Page<T>>>();
-  const loaderFor = (first: number, order: KeysetOrder<T>) => {
-    const key = `${first}\u0000${order.expression}\u0000${order.direction}`;
+  const loaderFor = (page: ChildPageRequest, order: KeysetOrder<T>, filter: ChildFilter) => {
+    const window = pageWindow(page);
+    const key = JSON.stringify([window.size, window.backward, order.expression, order.direction, filter]);
     let loader = loaders.get(key);
     if (!loader) {
-      loader = new DataLoader<string, Page<T>>((parentIds) => readPages(parentIds, first, order));
+      loader = new DataLoader<string, Page<T>>((parentIds) => readPages(parentIds, page, order, filter));
       loaders.set(key, loader);
     }
     return loader;
   };
 
-  const readPages = async (parentIds: readonly string[], first: number, order: KeysetOrder<T>) => {
-    if (!Number.isSafeInteger(first) || first < 0)
-      throw new Error(`page size must be a non-negative integer: ${first}`);
+  const readPages = async (
+    parentIds: readonly string[],
+    page: ChildPageRequest,
+    order: KeysetOrder<T>,
+    filter: ChildFilter,
+  ): Promise<Page<T>[]> => {
+    const window = pageWindow(page);
+    const direction = readDirection(order.direction, window);
     const rows = userId
       ? await queryPrepared(
           ds,
-          // Each parent's page is read by its own index scan that stops after first + 1 rows
+          // Each parent's page is read by its own index scan that stops after size + 1 rows
           // (LATERAL); a window over each parent's children would sort all of them. Ranked again
           // over those few rows, since only an ORDER BY orders a result. The page size is written
           // into the text, as paginateSql does, to keep a generic plan.
           `SELECT page.* FROM (SELECT DISTINCT unnest($1::uuid[]) AS parent_id) parents
            CROSS JOIN LATERAL (
-             SELECT top.*, row_number() OVER (ORDER BY top.sort_value ${order.direction}, top.page_id ${order.direction}) AS page_rank
+             SELECT top.*, row_number() OVER (ORDER BY top.sort_value ${direction}, top.page_id ${direction}) AS page_rank
              FROM (
                SELECT ${all.selectList(alias)}, ${parent} AS page_parent, ${order.id} AS page_id,
                       ${order.expression} AS sort_value, CAST(${order.expression} AS text) AS sort_key
-               FROM ${table} "${alias}" WHERE ${parent} = parents.parent_id AND ${owner} = $2
-               ORDER BY ${order.expression} ${order.direction}, ${order.id} ${order.direction} LIMIT ${first + 1}
+               FROM ${table} "${alias}" WHERE ${parent} = parents.parent_id AND ${owner} = $2${conditions(filter, 2).join('')}
+               ORDER BY ${order.expression} ${direction}, ${order.id} ${direction} LIMIT ${window.size + 1}
              ) top
            ) page
            ORDER BY page.page_parent, page.page_rank`,
-          [padForGenericPlan(parentIds), userId],
+          [padForGenericPlan(parentIds), userId, ...filter.values],
         )
       : [];
     budget.spend(rows.length);
@@ -90,17 +136,78 @@ export function firstPagesByParent<T extends object>(
       if (!list) byParent.set(id, (list = []));
       list.push(row);
     }
-    // The tag the single-parent path gives the same list's cursors, so they page on from these.
-    const tag = orderTag(reader.tableName, order);
-    return parentIds.map((id): Page<T> => {
-      const children = byParent.get(id) ?? [];
-      const edges = children.slice(0, first).map((row) => {
-        const node = reader.hydrate(row, alias, all)!;
-        return edge(node, String(row.sort_key), order.idOf(node), tag);
-      });
-      return { edges, pageInfo: pageInfo(edges, children.length > first), count: () => counts.load(id) };
-    });
+    const tag = tagOf(order);
+    return parentIds.map((id) => toPage(byParent.get(id) ?? [], window, order, tag, filter, id, async () => false));
   };
 
-  return (parentId, first, order) => loaderFor(first, order).load(parentId);
+  const toPage = (
+    rows: Record<string, unknown>[],
+    window: ReturnType<typeof pageWindow>,
+    order: KeysetOrder<T>,
+    tag: string,
+    filter: ChildFilter,
+    parentId: string,
+    behind: () => Promise<boolean>,
+  ): Page<T> => {
+    const { edges, pageInfo } = windowPage(
+      rows,
+      window,
+      (row) => {
+        const node = reader.hydrate(row, alias, all)!;
+        return edge(node, String(row.sort_key), order.idOf(node), tag);
+      },
+      behind,
+    );
+    return { edges, pageInfo, count: () => countsFor(filter).load(parentId) };
+  };
+
+  // A page from a cursor, for one parent: the same statement as a single-parent list's.
+  const readFrom = async (
+    parentId: string,
+    page: ChildPageRequest,
+    order: KeysetOrder<T>,
+    filter: ChildFilter,
+  ): Promise<Page<T>> => {
+    const window = pageWindow(page);
+    const tag = tagOf(order);
+    const cursor = decodeCursor(window.cursor!, tag, order.type, window.cursorArg);
+    const direction = readDirection(order.direction, window);
+    const base = `FROM ${table} "${alias}" WHERE ${parent} = $1 AND ${owner} = $2${conditions(filter, 4).join('')}`;
+    const past = (dir: 'ASC' | 'DESC', inclusive: boolean) =>
+      ` AND (${order.expression}, ${order.id}) ${dir === 'ASC' ? '>' : '<'}${inclusive ? '=' : ''} (CAST($3 AS ${order.type}), CAST($4 AS uuid))`;
+    const values = [parentId, userId, ...cursor, ...filter.values];
+    const rows = userId
+      ? await queryPrepared(
+          ds,
+          `SELECT ${all.selectList(alias)}, CAST(${order.expression} AS text) AS sort_key ${base}${past(direction, false)}
+           ORDER BY ${order.expression} ${direction}, ${order.id} ${direction} LIMIT ${window.size + 1}`,
+          values,
+        )
+      : [];
+    budget.spend(rows.length);
+    const opposite = direction === 'ASC' ? 'DESC' : 'ASC';
+    return toPage(rows, window, order, tag, filter, parentId, async () =>
+      userId ? (await queryPrepared(ds, `SELECT 1 ${base}${past(opposite, true)} LIMIT 1`, values)).length > 0 : false,
+    );
+  };
+
+  return (parentId, page, order, filter = NO_FILTER) => {
+    const { cursor } = pageWindow(page);
+    if (cursor) return readFrom(parentId, page, order, filter);
+    return loaderFor(page, order, filter).load(parentId);
+  };
+}
+
+/**
+ * First pages of one child list for many parents (see `pagesByParent`), for the lists that page
+ * on through their single-parent list: `first` only, no filter.
+ */
+export function firstPagesByParent<T extends object>(
+  ds: DataSource,
+  userId: string | null,
+  budget: NodeBudget,
+  child: ChildPages<T>,
+): (parentId: string, first: number | null | undefined, order: KeysetOrder<T>) => Promise<Page<T>> {
+  const pages = pagesByParent(ds, userId, budget, child);
+  return (parentId, first, order) => pages(parentId, { first }, order);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Max, Min } from 'class-validator';
+import { IsOptional, Max, Min } from 'class-validator';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CoreErrorReason, ValidationError } from '../errors';
@@ -10,22 +10,87 @@ export const MAX_PAGE_SIZE = 100;
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `Page size, 1 to ${MAX_PAGE_SIZE}; null or omitted: ${DEFAULT_PAGE_SIZE}.`,
+  })
+  @IsOptional()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
-  first: number = DEFAULT_PAGE_SIZE;
+  first?: number | null = DEFAULT_PAGE_SIZE;
 
   @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
   after?: string | null;
 }
 
+/** Page arguments of a list a client shows newest first, so it may also page backward. */
+@ArgsType()
+export class BackwardPageArgs extends PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    description: `Pages backward: the last items (1 to ${MAX_PAGE_SIZE}) before \`before\`, or of the list; \`first\` is then ignored.`,
+  })
+  @IsOptional()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The startCursor of the next page (pages backward).' })
+  before?: string | null;
+}
+
+/** A page request made plain: its size, its direction and the cursor it starts from. */
+export interface PageWindow {
+  size: number;
+  /** Reading towards the start of the list (`last`/`before`). */
+  backward: boolean;
+  cursor: string | null;
+  /** The argument the cursor came in, for errors. */
+  cursorArg: 'after' | 'before';
+}
+
+/** Reads `first`/`after` or `last`/`before`; BAD_USER_INPUT naming `before` when both cursors are given. */
+export function pageWindow(page: PageArgs & { last?: number | null; before?: string | null }): PageWindow {
+  const backward = page.last != null || page.before != null;
+  if (backward && page.after) throw ValidationError.field('before', 'cannot be combined with after');
+  const size = (backward ? page.last : page.first) ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isSafeInteger(size) || size < 0) throw new Error(`page size must be a non-negative integer: ${size}`);
+  return {
+    size,
+    backward,
+    cursor: (backward ? page.before : page.after) ?? null,
+    cursorArg: backward ? 'before' : 'after',
+  };
+}
+
+/** The direction rows are read in for a window: the list's own, or its reverse when paging backward. */
+export function readDirection(direction: 'ASC' | 'DESC', window: PageWindow): 'ASC' | 'DESC' {
+  if (!window.backward) return direction;
+  return direction === 'ASC' ? 'DESC' : 'ASC';
+}
+
+type Flag = boolean | (() => Promise<boolean>);
+const flag = (value: Flag) => (typeof value === 'function' ? value() : value);
+
 @ObjectType({ simpleResolvers: true })
 export class PageInfo {
-  @Field()
-  hasNextPage: boolean;
+  /** Whether items follow the page; a function is asked only when the field is read. */
+  next: Flag;
+  /** Whether items precede the page; a function is asked only when the field is read. */
+  previous: Flag;
 
-  @Field({ description: 'Always false when paging forward with `after` (Relay allows this).' })
-  hasPreviousPage: boolean;
+  // Methods, so a flag that asks the database resolves as a promise (a plain property is read
+  // as a value by the compiled executor).
+  @Field(() => Boolean, { description: 'Items follow this page.' })
+  hasNextPage(): boolean | Promise<boolean> {
+    return flag(this.next);
+  }
+
+  @Field(() => Boolean, { description: 'Items precede this page.' })
+  hasPreviousPage(): boolean | Promise<boolean> {
+    return flag(this.previous);
+  }
 
   @Field(() => String, { nullable: true })
   startCursor: string | null;
@@ -62,6 +127,11 @@ export function Connection<T extends object>(Node: ClassType<T>, name: string) {
     pageInfo: PageInfo;
 
     count: () => Promise<number>;
+
+    @Field(() => [Node], { description: 'The edges’ nodes, for a client that needs no cursors.' })
+    nodes(): T[] {
+      return this.edges.map((e) => e.node);
+    }
 
     @Field(() => Int, { description: 'How many items match, across all pages.' })
     totalCount(): Promise<number> {
@@ -112,11 +182,17 @@ export function edge<T>(node: T, sortKey: string, id: string, tag: string): { cu
   };
 }
 
-/** The page's PageInfo; like the edges' cursors, its cursors are encoded only if read. */
-export function pageInfo(edges: { cursor: string }[], hasNextPage: boolean): PageInfo {
+/**
+ * The page's PageInfo; like the edges' cursors, its cursors are encoded only if read, and a flag
+ * given as a function (whether anything lies beyond the cursor a page started from) is asked
+ * of the database only if read.
+ */
+export function pageInfo(edges: { cursor: string }[], hasNextPage: Flag, hasPreviousPage: Flag = false): PageInfo {
   return {
-    hasNextPage,
-    hasPreviousPage: false,
+    next: hasNextPage,
+    previous: hasPreviousPage,
+    hasNextPage: PageInfo.prototype.hasNextPage,
+    hasPreviousPage: PageInfo.prototype.hasPreviousPage,
     get startCursor() {
       return edges[0]?.cursor ?? null;
     },
@@ -157,8 +233,13 @@ function castable(value: string, type: SortOrder['type']): boolean {
   }
 }
 
-/** The sort value and id of a cursor made for `tag`; BAD_USER_INPUT on `after` for any other. */
-export function decodeCursor(cursor: string, tag: string, type: SortOrder['type']): [string, string] {
+/** The sort value and id of a cursor made for `tag`; BAD_USER_INPUT on `arg` (`after`) for any other. */
+export function decodeCursor(
+  cursor: string,
+  tag: string,
+  type: SortOrder['type'],
+  arg: 'after' | 'before' = 'after',
+): [string, string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
@@ -174,53 +255,88 @@ export function decodeCursor(cursor: string, tag: string, type: SortOrder['type'
   } catch {
     // fall through
   }
-  throw ValidationError.field('after', 'is not a cursor from this list and sort', CoreErrorReason.INVALID_CURSOR);
+  throw ValidationError.field(arg, 'is not a cursor from this list and sort', CoreErrorReason.INVALID_CURSOR);
+}
+
+/** The SQL comparison that keeps rows past a cursor in the direction rows are read. */
+function pastCursor(direction: 'ASC' | 'DESC', inclusive = false): string {
+  return (direction === 'ASC' ? '>' : '<') + (inclusive ? '=' : '');
 }
 
 /**
- * Runs a page of `qb` ordered by `order`, after the given cursor. Fetches one extra row to
- * know whether there is a next page; counts lazily on a copy without order or cursor.
+ * The edges of a window read with one extra row, in list order, and its PageInfo: the extra
+ * row says whether more lie ahead; `behind` (asked only when read) whether any lie behind the
+ * cursor the window started from.
+ */
+export function windowPage<R, N>(
+  rows: R[],
+  window: PageWindow,
+  toEdge: (row: R) => { cursor: string; node: N },
+  behind: () => Promise<boolean>,
+): Pick<Page<N>, 'edges' | 'pageInfo'> {
+  const kept = rows.slice(0, window.size);
+  if (window.backward) kept.reverse();
+  const edges = kept.map(toEdge);
+  const ahead = rows.length > window.size;
+  const back = window.cursor ? behind : false;
+  return {
+    edges,
+    pageInfo: window.backward ? pageInfo(edges, back, ahead) : pageInfo(edges, ahead, back),
+  };
+}
+
+/**
+ * Runs a page of `qb` ordered by `order`, after (or before) the given cursor. Fetches one extra
+ * row to know whether there is a further page; counts lazily on a copy without order or cursor.
  */
 export async function paginate<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
-  { first, after }: PageArgs,
+  page: PageArgs & { last?: number | null; before?: string | null },
   order: KeysetOrder<T>,
 ): Promise<Page<T>> {
+  const window = pageWindow(page);
   const countQuery = qb.clone();
-  const cmp = order.direction === 'ASC' ? '>' : '<';
+  const direction = readDirection(order.direction, window);
   const main = qb.expressionMap.mainAlias;
   const tag = orderTag(main?.hasMetadata ? main.metadata.tableName : qb.alias, order);
-  if (after) {
-    const [value, id] = decodeCursor(after, tag, order.type);
-    qb.andWhere(
-      `(${order.expression}, ${order.id}) ${cmp} (CAST(:cursorValue AS ${order.type}), CAST(:cursorId AS uuid))`,
-      {
-        cursorValue: value,
-        cursorId: id,
-      },
-    );
+  const keyset = `(${order.expression}, ${order.id})`;
+  const cursorValue = `(CAST(:cursorValue AS ${order.type}), CAST(:cursorId AS uuid))`;
+  let cursor: { cursorValue: string; cursorId: string } | null = null;
+  if (window.cursor) {
+    const [value, id] = decodeCursor(window.cursor, tag, order.type, window.cursorArg);
+    cursor = { cursorValue: value, cursorId: id };
+    qb.andWhere(`${keyset} ${pastCursor(direction)} ${cursorValue}`, cursor);
   }
   // The sort value travels as Postgres's own text form: exact for timestamps (microseconds)
   // and floats, and cast back to its type when compared.
   qb.addSelect(`CAST(${order.expression} AS text)`, 'sort_key')
-    .orderBy(order.expression, order.direction)
-    .addOrderBy(order.id, order.direction)
-    .limit(first + 1);
+    .orderBy(order.expression, direction)
+    .addOrderBy(order.id, direction)
+    .limit(window.size + 1);
   const { entities, raw } = await qb.getRawAndEntities();
   // Raw rows follow the entity order when the query has no joins that multiply rows.
   const sortKeys = new Map<string, string>(
     raw.map((r: Record<string, unknown>) => [String(r[`${qb.alias}_id`]), String(r.sort_key)]),
   );
-  const rows = entities.slice(0, first);
-  const edges = rows.map((node) => {
-    const id = order.idOf(node);
-    return edge(node, sortKeys.get(id) ?? '', id, tag);
-  });
-  return {
-    edges,
-    pageInfo: pageInfo(edges, entities.length > first),
-    count: () => countQuery.getCount(),
-  };
+  const opposite = direction === 'ASC' ? 'DESC' : 'ASC';
+  const { edges, pageInfo: info } = windowPage(
+    entities,
+    window,
+    (node) => {
+      const id = order.idOf(node);
+      return edge(node, sortKeys.get(id) ?? '', id, tag);
+    },
+    async () =>
+      (
+        await countQuery
+          .clone()
+          .andWhere(`${keyset} ${pastCursor(opposite, true)} ${cursorValue}`, cursor!)
+          .select('1', 'one')
+          .limit(1)
+          .getRawMany()
+      ).length > 0,
+  );
+  return { edges, pageInfo: info, count: () => countQuery.getCount() };
 }
 
 /** A list query written in SQL: positional parameters ($1…) in `where`, values in `values`. */
@@ -245,38 +361,47 @@ export interface SqlPageQuery<T> {
  * The same keyset page as `paginate`, over hand-written SQL: the text depends only on the
  * query's shape (values are parameters, including the page size), so it can be prepared once.
  */
-export async function paginateSql<T>(q: SqlPageQuery<T>, { first, after }: PageArgs): Promise<Page<T>> {
+export async function paginateSql<T>(
+  q: SqlPageQuery<T>,
+  page: PageArgs & { last?: number | null; before?: string | null },
+): Promise<Page<T>> {
+  const window = pageWindow(page);
   const values = [...q.values];
   const where = [...q.where];
   const { order } = q;
+  const direction = readDirection(order.direction, window);
   // The first word of FROM is the list's table.
   const tag = orderTag(q.from.trim().split(/\s/)[0], order);
-  if (after) {
-    const [value, id] = decodeCursor(after, tag, order.type);
-    values.push(value, id);
-    const cmp = order.direction === 'ASC' ? '>' : '<';
-    where.push(
-      `(${order.expression}, ${order.id}) ${cmp} (CAST($${values.length - 1} AS ${order.type}), CAST($${values.length} AS uuid))`,
-    );
+  let cursorAt = 0;
+  const past = (dir: 'ASC' | 'DESC', inclusive: boolean) =>
+    `(${order.expression}, ${order.id}) ${pastCursor(dir, inclusive)} (CAST($${cursorAt} AS ${order.type}), CAST($${cursorAt + 1} AS uuid))`;
+  if (window.cursor) {
+    values.push(...decodeCursor(window.cursor, tag, order.type, window.cursorArg));
+    cursorAt = values.length - 1;
   }
+  const filters = [...where];
+  if (window.cursor) where.push(past(direction, false));
   // The page size is written into the text, not passed as a parameter: PostgreSQL prices a
   // generic plan for `LIMIT $n` as if it read a tenth of the table, so it would never settle on
   // the prepared statement's generic plan and would plan every call afresh (about 1 ms of its CPU
-  // for a page with three joins). `first` is a validated integer (PageArgs), and a client uses a
-  // handful of page sizes, so the prepared texts stay few.
-  if (!Number.isSafeInteger(first) || first < 0) throw new Error(`page size must be a non-negative integer: ${first}`);
+  // for a page with three joins). The size is a validated integer (PageArgs, checked again by
+  // pageWindow), and a client uses a handful of page sizes, so the prepared texts stay few.
   const text =
     `SELECT ${q.select}, CAST(${order.expression} AS text) AS sort_key FROM ${q.from}` +
     ` WHERE ${where.join(' AND ')}` +
-    ` ORDER BY ${order.expression} ${order.direction}, ${order.id} ${order.direction} LIMIT ${first + 1}`;
+    ` ORDER BY ${order.expression} ${direction}, ${order.id} ${direction} LIMIT ${window.size + 1}`;
   const rows = await q.run(text, values);
-  const edges = rows.slice(0, first).map((row) => {
-    const node = q.hydrate(row);
-    return edge(node, String(row.sort_key), order.idOf(node), tag);
-  });
-  return {
-    edges,
-    pageInfo: pageInfo(edges, rows.length > first),
-    count: q.count,
-  };
+  const opposite = direction === 'ASC' ? 'DESC' : 'ASC';
+  const { edges, pageInfo: info } = windowPage(
+    rows,
+    window,
+    (row) => {
+      const node = q.hydrate(row);
+      return edge(node, String(row.sort_key), order.idOf(node), tag);
+    },
+    async () =>
+      (await q.run(`SELECT 1 FROM ${q.from} WHERE ${[...filters, past(opposite, true)].join(' AND ')} LIMIT 1`, values))
+        .length > 0,
+  );
+  return { edges, pageInfo: info, count: q.count };
 }

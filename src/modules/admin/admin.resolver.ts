@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
-import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
+import { BackwardPageArgs, Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Role } from '../users/user.entity';
 import type { AdminActor } from './admin-audit';
 import { AdminAuditEntry } from './admin-audit.entity';
@@ -26,7 +26,7 @@ export class AdminResolver {
   @Authorized(Role.ADMIN)
   @Query(() => AdminUserConnection, { description: 'Accounts, newest first, with counts of what they hold.' })
   adminUsers(
-    @Args() page: PageArgs,
+    @Args() page: BackwardPageArgs,
     @Arg('filter', () => AdminUserFilter, { nullable: true }) filter: AdminUserFilter | null,
     @Ctx() { services }: Context,
   ): Promise<Page<AdminUser>> {
@@ -93,7 +93,7 @@ export class AdminResolver {
   @Authorized(Role.ADMIN)
   @Query(() => AdminSuppressionConnection, { description: 'Addresses Rapport never mails, newest first.' })
   adminSuppressions(
-    @Args() page: PageArgs,
+    @Args() page: BackwardPageArgs,
     @Arg('search', () => String, { nullable: true }) search: string | null,
     @Ctx() { services }: Context,
   ): Promise<Page<AdminSuppression>> {
@@ -116,7 +116,7 @@ export class AdminResolver {
 
   @Authorized(Role.ADMIN)
   @Query(() => AdminAuditEntryConnection, { description: 'Every administrator action, newest first.' })
-  adminAuditLog(@Args() page: PageArgs, @Ctx() { services }: Context): Promise<Page<AdminAuditEntry>> {
+  adminAuditLog(@Args() page: BackwardPageArgs, @Ctx() { services }: Context): Promise<Page<AdminAuditEntry>> {
     return services.adminAuditLog(page);
   }
 }

@@ -15,6 +15,7 @@ import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../users/user.entity';
 import { ContactStage } from './contact-stage';
 import { LocalDate } from '../../core/graphql/calendar.scalars';
+import { Node } from '../../core/graphql/node';
 
 export enum HowWeKnow {
   FRIEND = 'FRIEND',
@@ -35,7 +36,11 @@ registerEnumType(HowWeKnow, { name: 'HowWeKnow', description: 'How the user know
  */
 export const CONTACT_SEARCH_TEXT = `lower(c.first_name || ' ' || coalesce(c.last_name, '') || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.title, '') || ' ' || coalesce(c.notes, ''))`;
 
-@ObjectType({ description: 'A person in the user’s network.', simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description: 'A person in the user’s network.',
+  simpleResolvers: true,
+})
 @Entity('contacts')
 @Index('contacts_user_id_email_key', ['userId', 'email'], { unique: true, where: 'email IS NOT NULL' })
 @Index('contacts_user_id_lower_name_idx', { synchronize: false })

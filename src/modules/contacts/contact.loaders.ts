@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { NodeBudget } from '../../core/graphql/node-budget';
-import { byId, byParent, readerOf } from '../../core/graphql/loaders';
-import { firstPagesByParent } from '../../core/graphql/pages-by-parent';
+import { byId, readerOf } from '../../core/graphql/loaders';
+import { firstPagesByParent, pagesByParent } from '../../core/graphql/pages-by-parent';
 import DataLoader from 'dataloader';
 import { isUuid } from '../../core/ids';
 import { Contact } from './contact.entity';
@@ -9,8 +9,9 @@ import { PEOPLE_TREE_LIMITS, peopleTrees, type PeopleTree } from './reporting-li
 
 export const contactLoaders = {
   contact: (ds: DataSource, userId: string | null, budget: NodeBudget) => byId(ds, Contact, userId, budget),
-  introductions: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
-    byParent(ds, Contact, 'introducedById', userId, { firstName: 'ASC', id: 'ASC' }, budget),
+  /** Pages of Contact.introductions for every contact of a page, one statement per level. */
+  introductionPages: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
+    pagesByParent(ds, userId, budget, { reader: readerOf(ds, Contact), alias: 'c', parentKey: 'introducedById' }),
   /** Organisation.people for every organisation of a page, in one statement. */
   peopleByOrganisation: (ds: DataSource, userId: string | null, budget: NodeBudget) =>
     new DataLoader<string, PeopleTree>(async (orgIds) => {

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../app/context';
-import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
+import { BackwardPageArgs, Connection, PageArgs, type Page } from '../../core/graphql/pagination';
 import { Organisation } from '../organisations/organisation.entity';
 import { Contact } from './contact.entity';
 import { contactOrder } from './contact.service';
@@ -73,9 +73,14 @@ export class ContactResolver {
     return contact.reportsToId ? loaders.contact.load(contact.reportsToId) : null;
   }
 
-  @FieldResolver(() => [Contact], { description: 'Contacts this one introduced you to.' })
-  introductions(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Contact[]> {
-    return loaders.introductions.load(contact.id);
+  @FieldResolver(() => ContactConnection, { description: 'Contacts this one introduced you to, by name.' })
+  introductions(
+    @Root() contact: Contact,
+    @Args() page: BackwardPageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<Contact>> {
+    // Batched per level; the cursors are the contacts list's (sort NAME, filter introducedById).
+    return loaders.introductionPages(contact.id, page, contactOrder(ContactSort.NAME));
   }
 
   @FieldResolver(() => [Contact], {

@@ -12,9 +12,13 @@ import {
 } from 'typeorm';
 import { EMAIL_EVENT_TYPES_SQL, EmailEventType } from './email-event-type';
 import { ScheduledEmail } from './scheduled-email.entity';
+import { Node } from '../../core/graphql/node';
 
 /** One step in an email's history: planned, moved, claimed, sent, retried, failed… */
-@ObjectType({ description: 'One step in the history of a planned email.' })
+@ObjectType({
+  implements: Node,
+  description: 'One step in the history of a planned email.',
+})
 @Entity('email_events')
 @Check('email_events_event_check', `"event" IN (${EMAIL_EVENT_TYPES_SQL})`)
 export class EmailEvent {

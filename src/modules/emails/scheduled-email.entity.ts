@@ -14,12 +14,16 @@ import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { User } from '../users/user.entity';
 import { EmailKind, EmailStatus } from './email-kind';
+import { Node } from '../../core/graphql/node';
 
 /**
  * The outbox: every planned email is a row here, written in the same transaction as the change
  * that caused it. Redis only holds a timer pointing at the row.
  */
-@ObjectType({ description: 'An email Rapport plans to send, is sending or has sent.' })
+@ObjectType({
+  implements: Node,
+  description: 'An email Rapport plans to send, is sending or has sent.',
+})
 @Entity('scheduled_emails')
 @Index('scheduled_emails_user_id_dedupe_key_key', ['userId', 'dedupeKey'], { unique: true })
 @Index('scheduled_emails_status_send_at_idx', ['status', 'sendAt'])

@@ -12,6 +12,7 @@ import {
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { LocalDate } from '../../core/graphql/calendar.scalars';
+import { Node } from '../../core/graphql/node';
 
 export enum CommitmentOwner {
   ME = 'ME',
@@ -20,6 +21,7 @@ export enum CommitmentOwner {
 registerEnumType(CommitmentOwner, { name: 'CommitmentOwner', description: 'Who made the promise.' });
 
 @ObjectType({
+  implements: Node,
   description: 'A promise ("send her my portfolio"), by you or by the contact, in a meeting or on its own.',
   simpleResolvers: true,
 })

@@ -1,54 +1,113 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../app/context';
+import { BackwardPageArgs, type Page } from '../../core/graphql/pagination';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Commitment } from './commitment.entity';
 import { Insight } from './insight.entity';
 import { JobLead } from './job-lead.entity';
+import { CommitmentConnection } from './commitment.resolver';
+import {
+  commitmentFilterSql,
+  insightFilterSql,
+  jobLeadFilterSql,
+  RelatedCommitmentFilter,
+  RelatedInsightFilter,
+  RelatedJobLeadFilter,
+} from './insight-relations.inputs';
+import {
+  COMMITMENTS_NEWEST,
+  COMMITMENTS_OLDEST,
+  INSIGHTS_NEWEST,
+  INSIGHTS_OLDEST,
+  JOB_LEADS_NEWEST,
+  JOB_LEADS_OLDEST,
+} from './insight.loaders';
+import { InsightConnection } from './insight.resolver';
+import { JobLeadConnection } from './job-lead.resolver';
 
 // The insights feature's parts of the Meeting, Contact and Organisation types.
 
 @Resolver(() => Meeting)
 export class MeetingInsightsResolver {
-  @FieldResolver(() => [Insight])
-  insights(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Insight[]> {
-    return loaders.insightsByMeeting.load(meeting.id);
+  @FieldResolver(() => InsightConnection, { description: 'What was learned in this meeting, oldest first.' })
+  insights(
+    @Root() meeting: Meeting,
+    @Args() page: BackwardPageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<Insight>> {
+    return loaders.insightPagesByMeeting(meeting.id, page, INSIGHTS_OLDEST);
   }
 
-  @FieldResolver(() => [Commitment], { description: 'Promises made in this meeting.' })
-  commitments(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<Commitment[]> {
-    return loaders.commitmentsByMeeting.load(meeting.id);
+  @FieldResolver(() => CommitmentConnection, { description: 'Promises made in this meeting, oldest first.' })
+  commitments(
+    @Root() meeting: Meeting,
+    @Args() page: BackwardPageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<Commitment>> {
+    return loaders.commitmentPagesByMeeting(meeting.id, page, COMMITMENTS_OLDEST);
   }
 
-  @FieldResolver(() => [JobLead])
-  jobLeads(@Root() meeting: Meeting, @Ctx() { loaders }: Context): Promise<JobLead[]> {
-    return loaders.jobLeadsByMeeting.load(meeting.id);
+  @FieldResolver(() => JobLeadConnection, { description: 'Openings heard of in this meeting, oldest first.' })
+  jobLeads(
+    @Root() meeting: Meeting,
+    @Args() page: BackwardPageArgs,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<JobLead>> {
+    return loaders.jobLeadPagesByMeeting(meeting.id, page, JOB_LEADS_OLDEST);
   }
 }
 
+// Under a page of contacts or organisations, each level is one statement for every parent
+// (pagesByParent); a page from a cursor reads that one parent's list.
+
 @Resolver(() => Contact)
 export class ContactInsightsResolver {
-  @FieldResolver(() => [Insight])
-  insights(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Insight[]> {
-    return loaders.insightsByContact.load(contact.id);
+  @FieldResolver(() => InsightConnection, { description: 'What you learned from or about this contact, newest first.' })
+  insights(
+    @Root() contact: Contact,
+    @Args() page: BackwardPageArgs,
+    @Arg('filter', () => RelatedInsightFilter, { nullable: true }) filter: RelatedInsightFilter | null,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<Insight>> {
+    return loaders.insightPagesByContact(contact.id, page, INSIGHTS_NEWEST, insightFilterSql(filter));
   }
 
-  @FieldResolver(() => [Commitment], { description: 'Promises between you and this contact.' })
-  commitments(@Root() contact: Contact, @Ctx() { loaders }: Context): Promise<Commitment[]> {
-    return loaders.commitmentsByContact.load(contact.id);
+  @FieldResolver(() => CommitmentConnection, {
+    description: 'Promises between you and this contact, newest first.',
+  })
+  commitments(
+    @Root() contact: Contact,
+    @Args() page: BackwardPageArgs,
+    @Arg('filter', () => RelatedCommitmentFilter, { nullable: true }) filter: RelatedCommitmentFilter | null,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<Commitment>> {
+    return loaders.commitmentPagesByContact(contact.id, page, COMMITMENTS_NEWEST, commitmentFilterSql(filter));
   }
 }
 
 @Resolver(() => Organisation)
 export class OrganisationInsightsResolver {
-  @FieldResolver(() => [Insight], { description: 'Everything learned about this organisation.' })
-  insights(@Root() org: Organisation, @Ctx() { loaders }: Context): Promise<Insight[]> {
-    return loaders.insightsByOrganisation.load(org.id);
+  @FieldResolver(() => InsightConnection, {
+    description: 'Everything learned about this organisation, newest first.',
+  })
+  insights(
+    @Root() org: Organisation,
+    @Args() page: BackwardPageArgs,
+    @Arg('filter', () => RelatedInsightFilter, { nullable: true }) filter: RelatedInsightFilter | null,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<Insight>> {
+    return loaders.insightPagesByOrganisation(org.id, page, INSIGHTS_NEWEST, insightFilterSql(filter));
   }
 
-  @FieldResolver(() => [JobLead])
-  jobLeads(@Root() org: Organisation, @Ctx() { loaders }: Context): Promise<JobLead[]> {
-    return loaders.jobLeadsByOrganisation.load(org.id);
+  @FieldResolver(() => JobLeadConnection, { description: 'Openings at this organisation, newest first.' })
+  jobLeads(
+    @Root() org: Organisation,
+    @Args() page: BackwardPageArgs,
+    @Arg('filter', () => RelatedJobLeadFilter, { nullable: true }) filter: RelatedJobLeadFilter | null,
+    @Ctx() { loaders }: Context,
+  ): Promise<Page<JobLead>> {
+    return loaders.jobLeadPagesByOrganisation(org.id, page, JOB_LEADS_NEWEST, jobLeadFilterSql(filter));
   }
 }

@@ -13,8 +13,10 @@ import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Topic } from '../questions/topic';
+import { Node } from '../../core/graphql/node';
 
 @ObjectType({
+  implements: Node,
   description: 'Something learned in a meeting, by topic, for comparing organisations.',
   simpleResolvers: true,
 })

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../app/context';
-import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
+import { BackwardPageArgs, Connection, type Page } from '../../core/graphql/pagination';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -14,7 +14,7 @@ export class InsightResolver {
   @Authorized()
   @Query(() => InsightConnection, { description: 'What you learned, newest first; filter to compare organisations.' })
   insights(
-    @Args() page: PageArgs,
+    @Args() page: BackwardPageArgs,
     @Arg('filter', () => InsightFilter, { nullable: true }) filter: InsightFilter | null,
     @Ctx() { user, services }: Context,
   ): Promise<Page<Insight>> {

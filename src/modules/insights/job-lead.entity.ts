@@ -13,6 +13,7 @@ import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { LocalDate } from '../../core/graphql/calendar.scalars';
+import { Node } from '../../core/graphql/node';
 
 /** Where a lead stands; the order is the pipeline's (docs/network.md § Job leads). */
 export enum JobLeadStatus {
@@ -53,7 +54,10 @@ export class JobLeadStatusChange {
   at: Date;
 }
 
-@ObjectType({ description: 'An opening you are pursuing, heard of in a meeting or found on your own.' })
+@ObjectType({
+  implements: Node,
+  description: 'An opening you are pursuing, heard of in a meeting or found on your own.',
+})
 @Entity('job_leads')
 // (user_id, coalesce(deadline, 'infinity'), id): the deadline order; created in migration 0120.
 @Index('job_leads_user_id_deadline_idx', { synchronize: false })

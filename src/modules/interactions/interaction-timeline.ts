@@ -2,7 +2,16 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { padForGenericPlan, queryPrepared } from '../../core/db/prepared';
 import type { NodeBudget } from '../../core/graphql/node-budget';
-import { decodeCursor, edge, orderTag, pageInfo, type Page, type PageArgs } from '../../core/graphql/pagination';
+import {
+  decodeCursor,
+  edge,
+  orderTag,
+  pageWindow,
+  windowPage,
+  type BackwardPageArgs,
+  type Page,
+  type PageWindow,
+} from '../../core/graphql/pagination';
 import { EmailKind, EmailStatus } from '../emails/email-kind';
 import type { MeetingStatus } from '../meetings/meeting.entity';
 import type { InteractionKind } from './interaction.entity';
@@ -15,14 +24,15 @@ const TO_CONTACT = `'{${[EmailKind.THANK_YOU, EmailKind.FOLLOW_UP, EmailKind.OUT
 
 /**
  * One statement for a page of timelines: `contact` is the SQL of the contact's id ($2, or a
- * batch's column). Each branch reads at most `limit` rows through its own index in the timeline's
- * order, after the cursor ($3, $4) when `after`; the union is ordered again and cut to `limit`.
+ * batch's column). Each branch reads at most `limit` rows through its own index in `direction`
+ * (DESC: the timeline's order; ASC when paging backward), past the cursor ($3, $4) by `cmp`
+ * when given; the union is ordered again and cut to `limit`.
  */
-function timelineSql(contact: string, after: boolean, limit: number): string {
-  const since = (at: string, id: string) => (after ? ` AND (${at}, ${id}) < ($3::timestamptz, $4::uuid)` : '');
+function timelineSql(contact: string, cmp: string | null, direction: 'ASC' | 'DESC', limit: number): string {
+  const since = (at: string, id: string) => (cmp ? ` AND (${at}, ${id}) ${cmp} ($3::timestamptz, $4::uuid)` : '');
   const branch = (select: string, from: string, where: string, at: string, id: string) =>
     `(SELECT ${select}, ${at} AS occurred_at, ${id} AS id FROM ${from} WHERE ${where}${since(at, id)}
-      ORDER BY ${at} DESC, ${id} DESC LIMIT ${limit})`;
+      ORDER BY ${at} ${direction}, ${id} ${direction} LIMIT ${limit})`;
   return `SELECT t.*, CAST(t.occurred_at AS text) AS sort_key FROM (
     ${branch(
       `'${InteractionSource.MEETING}' AS source, NULL::text AS kind, NULL::text AS note, m.status::text AS meeting_status,
@@ -49,7 +59,7 @@ function timelineSql(contact: string, after: boolean, limit: number): string {
       'i.occurred_at',
       'i.id',
     )}
-  ) t ORDER BY t.occurred_at DESC, t.id DESC LIMIT ${limit}`;
+  ) t ORDER BY t.occurred_at ${direction}, t.id ${direction} LIMIT ${limit}`;
 }
 
 function countSql(contact: string): string {
@@ -74,14 +84,19 @@ function hydrate(row: Record<string, unknown>): Interaction {
   };
 }
 
-function toPage(rows: Record<string, unknown>[], first: number, count: () => Promise<number>): Page<Interaction> {
-  const edges = rows.slice(0, first).map((row) => edge(hydrate(row), String(row.sort_key), row.id as string, TAG));
-  return { edges, pageInfo: pageInfo(edges, rows.length > first), count };
-}
-
-function assertPageSize(first: number): void {
-  // Written into the statement's text (see paginateSql), so it must be a plain integer.
-  if (!Number.isSafeInteger(first) || first < 0) throw new Error(`page size must be a non-negative integer: ${first}`);
+function toPage(
+  rows: Record<string, unknown>[],
+  window: PageWindow,
+  count: () => Promise<number>,
+  behind: () => Promise<boolean>,
+): Page<Interaction> {
+  const page = windowPage(
+    rows,
+    window,
+    (row) => edge(hydrate(row), String(row.sort_key), row.id as string, TAG),
+    behind,
+  );
+  return { ...page, count };
 }
 
 /**
@@ -92,16 +107,30 @@ export async function timelinePage(
   ds: DataSource,
   userId: string,
   contactId: string,
-  { first, after }: PageArgs,
+  page: BackwardPageArgs,
 ): Promise<Page<Interaction>> {
-  assertPageSize(first);
+  const window = pageWindow(page);
   const values: unknown[] = [userId, contactId];
-  if (after) values.push(...decodeCursor(after, TAG, 'timestamptz'));
-  const rows = await queryPrepared(ds, timelineSql('$2::uuid', !!after, first + 1), values);
-  return toPage(rows, first, async () => {
-    const [{ n }] = await queryPrepared<{ n: string }>(ds, `SELECT ${countSql('$2::uuid')} AS n`, [userId, contactId]);
-    return Number(n);
-  });
+  if (window.cursor) values.push(...decodeCursor(window.cursor, TAG, 'timestamptz', window.cursorArg));
+  // Newest first; backward reads oldest first from `before` and turns the rows round.
+  const [direction, cmp, behind] = window.backward ? (['ASC', '>', '<='] as const) : (['DESC', '<', '>='] as const);
+  const rows = await queryPrepared(
+    ds,
+    timelineSql('$2::uuid', window.cursor ? cmp : null, direction, window.size + 1),
+    values,
+  );
+  return toPage(
+    rows,
+    window,
+    async () => {
+      const [{ n }] = await queryPrepared<{ n: string }>(ds, `SELECT ${countSql('$2::uuid')} AS n`, [
+        userId,
+        contactId,
+      ]);
+      return Number(n);
+    },
+    async () => (await queryPrepared(ds, timelineSql('$2::uuid', behind, direction, 1), values)).length > 0,
+  );
 }
 
 /**
@@ -121,14 +150,14 @@ export function timelineFirstPages(ds: DataSource, userId: string | null, budget
   });
   const loaders = new Map<number, DataLoader<string, Page<Interaction>>>();
   const read = async (contactIds: readonly string[], first: number): Promise<Page<Interaction>[]> => {
-    assertPageSize(first);
+    const window = pageWindow({ first });
     // Only the user's contacts: another user's id reads nothing.
     const rows = userId
       ? await queryPrepared(
           ds,
           `SELECT p.contact_id AS page_contact, page.* FROM (
              SELECT DISTINCT c.id AS contact_id FROM contacts c WHERE c.id = ANY($2::uuid[]) AND c.user_id = $1
-           ) p CROSS JOIN LATERAL (${timelineSql('p.contact_id', false, first + 1)}) page
+           ) p CROSS JOIN LATERAL (${timelineSql('p.contact_id', null, 'DESC', window.size + 1)}) page
            ORDER BY p.contact_id, page.occurred_at DESC, page.id DESC`,
           [userId, padForGenericPlan(contactIds)],
         )
@@ -141,9 +170,17 @@ export function timelineFirstPages(ds: DataSource, userId: string | null, budget
       if (!list) byContact.set(id, (list = []));
       list.push(row);
     }
-    return contactIds.map((id) => toPage(byContact.get(id) ?? [], first, () => counts.load(id)));
+    return contactIds.map((id) =>
+      toPage(
+        byContact.get(id) ?? [],
+        window,
+        () => counts.load(id),
+        async () => false,
+      ),
+    );
   };
-  return (contactId: string, first: number): Promise<Page<Interaction>> => {
+  return (contactId: string, size: number | null | undefined): Promise<Page<Interaction>> => {
+    const first = pageWindow({ first: size }).size;
     let loader = loaders.get(first);
     if (!loader) loaders.set(first, (loader = new DataLoader((ids) => read(ids, first))));
     return loader.load(contactId);

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { relationNotFound } from '../../core/errors';
-import { PageArgs, type Page } from '../../core/graphql/pagination';
+import { BackwardPageArgs, type Page } from '../../core/graphql/pagination';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Interaction, InteractionConnection } from './interaction.types';
@@ -16,7 +16,7 @@ export class InteractionResolver {
   })
   async interactions(
     @Arg('contactId', () => ID) contactId: string,
-    @Args() page: PageArgs,
+    @Args() page: BackwardPageArgs,
     @Ctx() { user, loaders, services }: Context,
   ): Promise<Page<Interaction>> {
     const contact = await loaders.contact.load(contactId);
@@ -39,11 +39,12 @@ export class ContactInteractionsResolver {
   @FieldResolver(() => InteractionConnection, { description: 'This contact’s timeline, newest first.' })
   interactions(
     @Root() contact: Contact,
-    @Args() page: PageArgs,
+    @Args() page: BackwardPageArgs,
     @Ctx() { user, loaders, services }: Context,
   ): Promise<Page<Interaction>> {
-    // First pages of every contact of a list are read together; a later page reads on its own.
-    if (!page.after) return loaders.interactionFirstPages(contact.id, page.first);
+    // First pages of every contact of a list are read together; a later page, or one read
+    // backward, reads on its own.
+    if (!page.after && !page.before && page.last == null) return loaders.interactionFirstPages(contact.id, page.first);
     return services.interactions.timeline(user!, contact.id, page);
   }
 }

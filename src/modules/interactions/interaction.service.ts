@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Page, PageArgs } from '../../core/graphql/pagination';
+import type { BackwardPageArgs, Page } from '../../core/graphql/pagination';
 import type { AuthUser } from '../auth/access-tokens';
 import { timelinePage } from './interaction-timeline';
 import type { Interaction } from './interaction.types';
@@ -9,7 +9,7 @@ export class InteractionService {
   constructor(private readonly ds: DataSource) {}
 
   /** A page of the timeline of `contactId`, which the caller has found to be the user's. */
-  timeline(user: AuthUser, contactId: string, page: PageArgs): Promise<Page<Interaction>> {
+  timeline(user: AuthUser, contactId: string, page: BackwardPageArgs): Promise<Page<Interaction>> {
     return timelinePage(this.ds, user.id, contactId, page);
   }
 }

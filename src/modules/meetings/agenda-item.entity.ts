@@ -3,8 +3,12 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, t
 import { Question } from '../questions/question.entity';
 import { Topic } from '../questions/topic';
 import { Meeting } from './meeting.entity';
+import { Node } from '../../core/graphql/node';
 
-@ObjectType({ description: 'One question on a meeting’s agenda, with the answer noted in the meeting.' })
+@ObjectType({
+  implements: Node,
+  description: 'One question on a meeting’s agenda, with the answer noted in the meeting.',
+})
 @Entity('meeting_agenda_items')
 @Index('meeting_agenda_items_meeting_id_position_idx', ['meetingId', 'position'])
 export class AgendaItem {

@@ -13,6 +13,7 @@ import {
 import { Contact } from '../contacts/contact.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { User } from '../users/user.entity';
+import { Node } from '../../core/graphql/node';
 
 export enum MeetingStatus {
   SCHEDULED = 'SCHEDULED',
@@ -22,7 +23,11 @@ export enum MeetingStatus {
 }
 registerEnumType(MeetingStatus, { name: 'MeetingStatus' });
 
-@ObjectType({ description: 'An informational interview with a contact.', simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description: 'An informational interview with a contact.',
+  simpleResolvers: true,
+})
 @Entity('meetings')
 @Index('meetings_user_id_starts_at_idx', ['userId', 'startsAt', 'id'])
 export class Meeting {

@@ -11,6 +11,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { User } from '../users/user.entity';
+import { Node } from '../../core/graphql/node';
 
 export enum OrganisationSize {
   SIZE_1_10 = 'SIZE_1_10',
@@ -28,7 +29,11 @@ registerEnumType(OrganisationSize, { name: 'OrganisationSize', description: 'Hea
  */
 export const ORGANISATION_SEARCH_TEXT = `lower(o.name || ' ' || coalesce(o.domain, '') || ' ' || coalesce(o.industry, '') || ' ' || coalesce(o.location, ''))`;
 
-@ObjectType({ description: 'An organisation the user is researching or has contacts at.', simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description: 'An organisation the user is researching or has contacts at.',
+  simpleResolvers: true,
+})
 @Entity('organisations')
 @Index('organisations_user_id_domain_key', ['userId', 'domain'], { unique: true, where: 'domain IS NOT NULL' })
 @Index('organisations_user_id_lower_name_idx', { synchronize: false })

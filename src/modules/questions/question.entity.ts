@@ -12,8 +12,12 @@ import {
 } from 'typeorm';
 import { User } from '../users/user.entity';
 import { Topic } from './topic';
+import { Node } from '../../core/graphql/node';
 
-@ObjectType({ description: 'A question in the user’s bank, to build meeting agendas from.' })
+@ObjectType({
+  implements: Node,
+  description: 'A question in the user’s bank, to build meeting agendas from.',
+})
 @Entity('questions')
 @Index('questions_user_id_default_key_key', ['userId', 'defaultKey'], {
   unique: true,

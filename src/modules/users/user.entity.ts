@@ -4,6 +4,7 @@ import { minutesToLocalTime } from '../../core/validation';
 import { EmailKind } from '../emails/email-kind';
 import { isoToWeekday, Weekday } from './weekday';
 import { LocalEndTime, LocalTime } from '../../core/graphql/calendar.scalars';
+import { Node } from '../../core/graphql/node';
 
 export enum Role {
   USER = 'USER',
@@ -23,7 +24,10 @@ export const USER_DEFAULTS = {
   workingHoursEndMinute: 17 * 60,
 } as const;
 
-@ObjectType({ description: 'A person using Rapport, with the settings that time their emails.' })
+@ObjectType({
+  implements: Node,
+  description: 'A person using Rapport, with the settings that time their emails.',
+})
 @Entity('users')
 export class User {
   @Field(() => ID)

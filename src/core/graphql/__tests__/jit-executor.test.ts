@@ -13,8 +13,9 @@ import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { formatError } from '../format-error';
 import { COMPILE_AFTER_RUNS, createJitExecutor, jitStats } from '../jit-executor';
 
-// Rapport's schema has no union or interface; these run the executor on a small schema that has
-// both, and hold every answer to graphql-js's (the plain path, GRAPHQL_JIT=false).
+// Rapport's schema has one interface (Node, tested end to end in test/platform/nodes.test.ts) and
+// no union; these run the executor on a small schema that has both, and hold every answer to
+// graphql-js's (the plain path, GRAPHQL_JIT=false).
 
 const schema = buildSchema(`
   interface Node { id: ID! }
