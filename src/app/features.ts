@@ -11,6 +11,7 @@ import { meetingsModule } from '../modules/meetings/meetings.module';
 import { planningModule } from '../modules/planning/planning.module';
 import { organisationsModule } from '../modules/organisations/organisations.module';
 import { questionsModule } from '../modules/questions/questions.module';
+import { syncModule } from '../modules/sync/sync.module';
 import { usersModule } from '../modules/users/users.module';
 
 /** Every feature of Rapport. A new feature is added here and nowhere else in app/. */
@@ -28,6 +29,7 @@ export const FEATURES = [
   exportsModule,
   planningModule,
   adminModule,
+  syncModule,
 ] as const;
 
 /** Every TypeORM entity; one list so the app, the CLIs and the tests agree. */

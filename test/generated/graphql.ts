@@ -39,6 +39,8 @@ export type CommitmentFilter = {
   contactId?: string | number | null | undefined;
   done?: boolean | null | undefined;
   owner?: CommitmentOwner | null | undefined;
+  /** Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync). */
+  updatedSince?: string | null | undefined;
 };
 
 export type CommitmentInput = {
@@ -76,6 +78,8 @@ export type ContactFilter = {
   search?: string | null | undefined;
   stages?: Array<ContactStage> | null | undefined;
   tag?: string | null | undefined;
+  /** Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync). */
+  updatedSince?: string | null | undefined;
 };
 
 /** RELEVANCE ranks search matches (NAME without a search); LAST_CONTACTED_AT puts the longest-neglected first; RECENTLY_CONTACTED the latest first. */
@@ -307,6 +311,8 @@ export type InsightFilter = {
   industry?: string | null | undefined;
   meetingId?: string | number | null | undefined;
   organisationId?: string | number | null | undefined;
+  /** Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync). */
+  updatedSince?: string | null | undefined;
 };
 
 export type InsightInput = {
@@ -343,6 +349,8 @@ export type JobLeadFilter = {
   organisationId?: string | number | null | undefined;
   /** Leads in any of these statuses. */
   statuses?: Array<JobLeadStatus> | null | undefined;
+  /** Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync). */
+  updatedSince?: string | null | undefined;
 };
 
 export type JobLeadInput = {
@@ -375,6 +383,8 @@ export type MeetingFilter = {
   statuses?: Array<MeetingStatus> | null | undefined;
   /** Meetings starting before this instant. */
   to?: string | null | undefined;
+  /** Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync). */
+  updatedSince?: string | null | undefined;
 };
 
 /** STARTS_AT: soonest first; STARTS_AT_DESC: latest first. */
@@ -397,6 +407,8 @@ export type OrganisationFilter = {
   search?: string | null | undefined;
   /** Organisations carrying this tag. */
   tag?: string | null | undefined;
+  /** Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync). */
+  updatedSince?: string | null | undefined;
 };
 
 /** Head count band. */
@@ -430,6 +442,8 @@ export type QuestionFilter = {
   isDefault?: boolean | null | undefined;
   /** Words matched (partially, any case) in the text. */
   search?: string | null | undefined;
+  /** Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync). */
+  updatedSince?: string | null | undefined;
 };
 
 /** BROKEN: Redis unreachable, no worker seen in the last minute, the reconciler’s scheduler missing, or a due email waiting more than 15 minutes. BEHIND: otherwise, any email more than a minute past its time. HEALTHY: none of these. */
@@ -496,6 +510,8 @@ export type ScheduledEmailFilter = {
   statuses?: Array<EmailStatus> | null | undefined;
   /** Due before this instant. */
   to?: string | null | undefined;
+  /** Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync). */
+  updatedSince?: string | null | undefined;
 };
 
 /** A range of days to plan meetings in, and what each meeting needs. */
