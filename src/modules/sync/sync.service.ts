@@ -61,10 +61,11 @@ export class SyncService {
 
   /** Deletes tombstones past the retention period (the maintenance job); returns how many. */
   async purgeTombstones(): Promise<number> {
-    const rows: unknown[] = await this.ds.query(
-      `DELETE FROM sync_tombstones WHERE deleted_at < now() - make_interval(days => $1) RETURNING 1`,
+    const [{ n }] = await this.ds.query<{ n: number }[]>(
+      `WITH gone AS (DELETE FROM sync_tombstones WHERE deleted_at < now() - make_interval(days => $1) RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
       [this.config.tombstoneRetentionDays],
     );
-    return rows.length;
+    return n;
   }
 }
