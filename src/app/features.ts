@@ -12,6 +12,7 @@ import { nodesModule } from '../modules/nodes/nodes.module';
 import { planningModule } from '../modules/planning/planning.module';
 import { organisationsModule } from '../modules/organisations/organisations.module';
 import { questionsModule } from '../modules/questions/questions.module';
+import { syncModule } from '../modules/sync/sync.module';
 import { usersModule } from '../modules/users/users.module';
 
 /** Every feature of Rapport. A new feature is added here and nowhere else in app/. */
@@ -30,6 +31,7 @@ export const FEATURES = [
   planningModule,
   adminModule,
   nodesModule,
+  syncModule,
 ] as const;
 
 /** Every TypeORM entity; one list so the app, the CLIs and the tests agree. */

@@ -34,6 +34,7 @@ import { InsightService } from '../modules/insights/insight.service';
 import { OrganisationComparisonService } from '../modules/insights/organisation-comparison.service';
 import { DebriefService } from '../modules/meetings/debrief.service';
 import { InteractionService } from '../modules/interactions/interaction.service';
+import { SyncService } from '../modules/sync/sync.service';
 import { CommitmentService } from '../modules/insights/commitment.service';
 import { JobLeadService } from '../modules/insights/job-lead.service';
 import { MeetingService } from '../modules/meetings/meeting.service';
@@ -90,6 +91,8 @@ export interface Services {
   interactions: InteractionService;
   commitments: CommitmentService;
   jobLeads: JobLeadService;
+  /** Offline sync: checkpoints and tombstones. */
+  sync: SyncService;
   /** Export links and the calendar feed. */
   dataExports: DataExportService;
   /** Meeting slots, the funnel and weekly progress. */
@@ -203,6 +206,7 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     interactions: new InteractionService(ds),
     commitments: new CommitmentService(ds, outbox),
     jobLeads: new JobLeadService(ds, outbox),
+    sync: new SyncService(ds, config.sync),
     dataExports: new DataExportService(ds, config),
     planning: new PlanningService(ds),
     adminUsers: new AdminUserService(ds, outbox),

@@ -227,11 +227,11 @@ function periodicJobs(emailQueue: Queue, maintenanceQueue: Queue, config: Infras
       id: EMAIL_JOB.planWeeklyDigests,
       register: () => WeeklyDigestPlanner.schedule(emailQueue, config),
     },
-    {
+    ...Object.values(MAINTENANCE_JOB).map((id) => ({
       queue: maintenanceQueue,
-      id: MAINTENANCE_JOB.purgeRefreshTokens,
-      register: () => scheduleMaintenance(maintenanceQueue),
-    },
+      id,
+      register: () => scheduleMaintenance(maintenanceQueue, id),
+    })),
   ];
 }
 

@@ -67,6 +67,7 @@ const fields = z.object({
   REGISTRATIONS_PER_IP_PER_HOUR: int(1, 100_000).default(20),
   OUTREACH_MAX_PER_USER_PER_DAY: int(1, 1000).default(20),
   OUTREACH_MAX_PER_RECIPIENT_PER_WEEK: int(1, 100).default(2),
+  TOMBSTONE_RETENTION_DAYS: int(1, 3650).default(90),
 
   CORS_ORIGINS: list.default([]),
   REQUEST_BODY_LIMIT: z
@@ -216,6 +217,8 @@ export interface Config {
   metrics: { token: string | null; host: string; apiPort: number | null; workerPort: number | null };
   /** Outreach emails one user may plan in 24 hours, and to one address in 7 days. */
   outreach: { maxPerUserPerDay: number; maxPerRecipientPerWeek: number };
+  /** Offline sync: how long deletions stay readable through deletedSince. */
+  sync: { tombstoneRetentionDays: number };
   /** Imports stop short of taking a user past this many contacts. */
   imports: { maxContactsPerUser: number };
   email: {
@@ -338,6 +341,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxPerUserPerDay: e.OUTREACH_MAX_PER_USER_PER_DAY,
       maxPerRecipientPerWeek: e.OUTREACH_MAX_PER_RECIPIENT_PER_WEEK,
     },
+    sync: { tombstoneRetentionDays: e.TOMBSTONE_RETENTION_DAYS },
     email: {
       maxAttempts: e.EMAIL_MAX_ATTEMPTS,
       leaseSeconds: e.EMAIL_LEASE_SECONDS,

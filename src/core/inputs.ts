@@ -88,3 +88,7 @@ export function likePattern(word: string): string {
 export function searchWords(search: string | null | undefined): string[] {
   return (search ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
 }
+
+/** Every list filter's `updatedSince` (offline sync: docs/clients.md § Offline sync). */
+export const UPDATED_SINCE_DESCRIPTION =
+  'Only what changed at or after this instant: the syncCheckpoint taken before your last sync (docs/clients.md § Offline sync).';

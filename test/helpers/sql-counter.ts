@@ -4,9 +4,12 @@ import { REVOCATION_POLL } from '../../src/modules/auth/access-revocations';
 /** A TypeORM logger that records every SQL statement the app sends, for N+1 checks. */
 export class SqlCounter implements TypeOrmLogger {
   statements: string[] = [];
+  /** The parameters of each statement, by the same index (for EXPLAIN in plan checks). */
+  parameters: (unknown[] | undefined)[] = [];
 
-  logQuery(query: string): void {
+  logQuery(query: string, parameters?: unknown[]): void {
     this.statements.push(query);
+    this.parameters.push(parameters);
   }
 
   /**

@@ -42,6 +42,8 @@ export const CONTACT_SEARCH_TEXT = `lower(c.first_name || ' ' || coalesce(c.last
   simpleResolvers: true,
 })
 @Entity('contacts')
+// (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
+@Index('contacts_user_id_updated_at_idx', { synchronize: false })
 @Index('contacts_user_id_email_key', ['userId', 'email'], { unique: true, where: 'email IS NOT NULL' })
 @Index('contacts_user_id_lower_name_idx', { synchronize: false })
 @Index('contacts_user_id_created_at_idx', { synchronize: false })

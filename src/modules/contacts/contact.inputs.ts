@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsEmail, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { Label, LIMITS, Notes, Tags, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, Tags, WebUrl, UPDATED_SINCE_DESCRIPTION } from '../../core/inputs';
 import { IsIanaTimeZone } from '../../core/validation';
 import { ContactStage } from './contact-stage';
 import { HowWeKnow } from './contact.entity';
@@ -165,6 +165,9 @@ export class ContactFilter {
   @Min(0)
   @Max(3650)
   notContactedForDays?: number | null;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE_DESCRIPTION })
+  updatedSince?: Date | null;
 }
 
 @InputType({ description: 'Someone the contact suggested you talk to; becomes a new contact introduced by them.' })

@@ -75,6 +75,7 @@ export class ContactService {
       }),
     );
     if (filter.stages?.length) qb.andWhere('c.stage = ANY(:stages)', { stages: filter.stages });
+    if (filter.updatedSince) qb.andWhere('c.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
     if (filter.howWeKnows?.length) qb.andWhere('c.how_we_know = ANY(:how)', { how: filter.howWeKnows });
     if (filter.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: filter.tag.trim().toLowerCase() });
     if (filter.organisationId !== undefined && filter.organisationId !== null) {

@@ -25,6 +25,8 @@ import { Node } from '../../core/graphql/node';
   description: 'An email Rapport plans to send, is sending or has sent.',
 })
 @Entity('scheduled_emails')
+// (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
+@Index('scheduled_emails_user_id_updated_at_idx', { synchronize: false })
 @Index('scheduled_emails_user_id_dedupe_key_key', ['userId', 'dedupeKey'], { unique: true })
 @Index('scheduled_emails_status_send_at_idx', ['status', 'sendAt'])
 @Index('scheduled_emails_user_id_send_at_idx', ['userId', 'sendAt', 'id'])

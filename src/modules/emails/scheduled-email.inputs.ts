@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { Label, LIMITS, Notes } from '../../core/inputs';
+import { Label, LIMITS, Notes, UPDATED_SINCE_DESCRIPTION } from '../../core/inputs';
 import { EmailKind, EmailStatus } from './email-kind';
 
 @InputType()
@@ -26,6 +26,9 @@ export class ScheduledEmailFilter {
 
   @Field(() => Date, { nullable: true, description: 'Due before this instant.' })
   to?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE_DESCRIPTION })
+  updatedSince?: Date | null;
 }
 
 export enum ScheduledEmailSort {

@@ -53,6 +53,7 @@ export class ScheduledEmailService {
     if (filter.contactId) qb.andWhere('e.contact_id = :contactId', { contactId: idOrNull(filter.contactId) });
     if (filter.from) qb.andWhere('e.send_at >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('e.send_at < :to', { to: filter.to });
+    if (filter.updatedSince) qb.andWhere('e.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
     const direction = sort === ScheduledEmailSort.SEND_AT_ASC ? 'ASC' : 'DESC';
     return paginate(qb, page, {
       expression: 'e.send_at',

@@ -38,6 +38,8 @@ export const EXPORT_EXCLUSIONS: Readonly<Record<string, string>> = {
   refresh_tokens: 'sign-in sessions: hashes of live credentials; a file that outlives the session must not carry them',
   account_tokens: 'hashes of single-use verification and reset tokens: live credentials, gone once used or expired',
   registration_attempts: 'password hashes of sign-up requests for an address not yet verified, gone once it is',
+  sync_tombstones:
+    'offline sync bookkeeping: ids of rows already deleted and when, no content of yours; kept only TOMBSTONE_RETENTION_DAYS',
 };
 
 /**

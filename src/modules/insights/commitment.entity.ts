@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   type Relation,
+  UpdateDateColumn,
 } from 'typeorm';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
@@ -26,6 +27,8 @@ registerEnumType(CommitmentOwner, { name: 'CommitmentOwner', description: 'Who m
   simpleResolvers: true,
 })
 @Entity('commitments')
+// (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
+@Index('commitments_user_id_updated_at_idx', { synchronize: false })
 // (user_id, coalesce(due_on, 'infinity'), id): the list's order; created in migration 0008.
 @Index('commitments_user_id_due_on_idx', { synchronize: false })
 // (due_on) WHERE owner = 'ME' AND done_at IS NULL: where reminders start; created in migration 0121.
@@ -79,4 +82,8 @@ export class Commitment {
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  @Field(() => Date, { description: 'When it last changed (offline sync: updatedSince).' })
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
 }

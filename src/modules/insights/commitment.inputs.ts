@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { Label } from '../../core/inputs';
+import { Label, UPDATED_SINCE_DESCRIPTION } from '../../core/inputs';
 import { CommitmentOwner } from './commitment.entity';
 import { LocalDate } from '../../core/graphql/calendar.scalars';
 
@@ -14,6 +14,9 @@ export class CommitmentFilter {
 
   @Field(() => ID, { nullable: true })
   contactId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE_DESCRIPTION })
+  updatedSince?: Date | null;
 }
 
 @InputType({ description: 'A promise recorded on its own, or added to a meeting after its debrief.' })

@@ -37,6 +37,7 @@ export class CommitmentService {
     if (typeof filter.done === 'boolean') qb.andWhere(filter.done ? 'c.done_at IS NOT NULL' : 'c.done_at IS NULL');
     if (filter.owner) qb.andWhere('c.owner = :owner', { owner: filter.owner });
     if (filter.contactId) qb.andWhere('c.contact_id = :contact', { contact: idOrNull(filter.contactId) });
+    if (filter.updatedSince) qb.andWhere('c.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
     // Soonest due first; undated promises last.
     return paginate(qb, page, {
       expression: `coalesce(c.due_on, 'infinity'::date)`,

@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   type Relation,
+  UpdateDateColumn,
 } from 'typeorm';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
@@ -21,6 +22,8 @@ import { Node } from '../../core/graphql/node';
   simpleResolvers: true,
 })
 @Entity('insights')
+// (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
+@Index('insights_user_id_updated_at_idx', { synchronize: false })
 // (user_id, created_at, id): the list's order; created in migration 0008.
 @Index('insights_user_id_created_at_idx', { synchronize: false })
 export class Insight {
@@ -67,4 +70,8 @@ export class Insight {
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  @Field(() => Date, { description: 'When it last changed (offline sync: updatedSince).' })
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
 }

@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import { Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, WebUrl, UPDATED_SINCE_DESCRIPTION } from '../../core/inputs';
 import { Topic } from '../questions/topic';
 import { CommitmentOwner } from './commitment.entity';
 import { LocalDate } from '../../core/graphql/calendar.scalars';
@@ -26,6 +26,9 @@ export class InsightFilter {
   @IsOptional()
   @Label(100)
   industry?: string | null;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE_DESCRIPTION })
+  updatedSince?: Date | null;
 }
 
 // What a debrief records (see CompleteMeetingInput).

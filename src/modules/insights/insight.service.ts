@@ -31,6 +31,7 @@ export class InsightService {
     if (filter.contactId) qb.andWhere('i.contact_id = :contact', { contact: idOrNull(filter.contactId) });
     if (filter.meetingId) qb.andWhere('i.meeting_id = :meeting', { meeting: idOrNull(filter.meetingId) });
     if (filter.category) qb.andWhere('i.category = :category', { category: filter.category });
+    if (filter.updatedSince) qb.andWhere('i.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
     if (filter.industry) {
       qb.andWhere(
         `i.organisation_id IN (${qb

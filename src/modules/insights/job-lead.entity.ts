@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
   type Relation,
+  UpdateDateColumn,
 } from 'typeorm';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
@@ -59,6 +60,8 @@ export class JobLeadStatusChange {
   description: 'An opening you are pursuing, heard of in a meeting or found on your own.',
 })
 @Entity('job_leads')
+// (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
+@Index('job_leads_user_id_updated_at_idx', { synchronize: false })
 // (user_id, coalesce(deadline, 'infinity'), id): the deadline order; created in migration 0120.
 @Index('job_leads_user_id_deadline_idx', { synchronize: false })
 // (deadline) WHERE the lead is open: where reminders start; created in migration 0121.
@@ -137,4 +140,8 @@ export class JobLead {
   @Field(() => Date)
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  @Field(() => Date, { description: 'When it last changed (offline sync: updatedSince).' })
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
 }

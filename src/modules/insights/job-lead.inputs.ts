@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, WebUrl, UPDATED_SINCE_DESCRIPTION } from '../../core/inputs';
 import { JobLeadStatus } from './job-lead.entity';
 import { LocalDate } from '../../core/graphql/calendar.scalars';
 
@@ -30,6 +30,9 @@ export class JobLeadFilter {
 
   @Field(() => ID, { nullable: true, description: 'Leads this contact gave you or referred you to.' })
   contactId?: string | null;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE_DESCRIPTION })
+  updatedSince?: Date | null;
 }
 
 @InputType({ description: 'A lead recorded on its own, or added to a meeting after its debrief.' })

@@ -60,6 +60,7 @@ export class JobLeadService {
     const qb = this.ds.getRepository(JobLead).createQueryBuilder('l').where('l.user_id = :userId', { userId: user.id });
     if (filter.statuses?.length) qb.andWhere('l.status IN (:...statuses)', { statuses: filter.statuses });
     if (filter.organisationId) qb.andWhere('l.organisation_id = :org', { org: idOrNull(filter.organisationId) });
+    if (filter.updatedSince) qb.andWhere('l.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
     if (filter.contactId) {
       qb.andWhere('(l.contact_id = :contact OR l.referred_by_id = :contact)', {
         contact: idOrNull(filter.contactId),

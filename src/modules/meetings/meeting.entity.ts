@@ -29,6 +29,8 @@ registerEnumType(MeetingStatus, { name: 'MeetingStatus' });
   simpleResolvers: true,
 })
 @Entity('meetings')
+// (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
+@Index('meetings_user_id_updated_at_idx', { synchronize: false })
 @Index('meetings_user_id_starts_at_idx', ['userId', 'startsAt', 'id'])
 export class Meeting {
   @Field(() => ID)

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsOptional, Matches, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { Label, LIMITS, Notes, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, WebUrl, UPDATED_SINCE_DESCRIPTION } from '../../core/inputs';
 import { IsIanaTimeZone } from '../../core/validation';
 import { ReferralInput } from '../contacts/contact.inputs';
 import { CommitmentInput, InsightInput, JobLeadInput } from '../insights/insight.inputs';
@@ -238,4 +238,7 @@ export class MeetingFilter {
 
   @Field(() => Date, { nullable: true, description: 'Meetings starting before this instant.' })
   to?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE_DESCRIPTION })
+  updatedSince?: Date | null;
 }

@@ -130,6 +130,7 @@ export class MeetingService {
     }
     if (filter.from) where.push(`m.ends_at > ${param(filter.from)}`);
     if (filter.to) where.push(`m.starts_at < ${param(filter.to)}`);
+    if (filter.updatedSince) where.push(`m.updated_at >= ${param(filter.updatedSince)}`);
     const countValues = [...values];
     return paginateSql<Meeting>(
       {

@@ -35,6 +35,8 @@ export const ORGANISATION_SEARCH_TEXT = `lower(o.name || ' ' || coalesce(o.domai
   simpleResolvers: true,
 })
 @Entity('organisations')
+// (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
+@Index('organisations_user_id_updated_at_idx', { synchronize: false })
 @Index('organisations_user_id_domain_key', ['userId', 'domain'], { unique: true, where: 'domain IS NOT NULL' })
 @Index('organisations_user_id_lower_name_idx', { synchronize: false })
 @Index('organisations_search_text_trgm_idx', { synchronize: false })

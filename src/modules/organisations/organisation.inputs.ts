@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { Label, LIMITS, Notes, Tags, WebUrl } from '../../core/inputs';
+import { Label, LIMITS, Notes, Tags, WebUrl, UPDATED_SINCE_DESCRIPTION } from '../../core/inputs';
 import { rule } from '../../core/validation';
 import { OrganisationSize } from './organisation.entity';
 import { isDomain } from './organisation-domain';
@@ -140,4 +140,7 @@ export class OrganisationFilter {
   @IsOptional()
   @ArrayMaxSize(100)
   ids?: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE_DESCRIPTION })
+  updatedSince?: Date | null;
 }

@@ -67,6 +67,7 @@ export class OrganisationService {
     if (filter.industry) qb.andWhere(industryMatches('o.industry', ':industry'), { industry: filter.industry });
     if (filter.tag) qb.andWhere(':tag = ANY(o.tags)', { tag: filter.tag.trim().toLowerCase() });
     if (filter.ids) qb.andWhere('o.id = ANY(:ids)', { ids: filter.ids.filter(isUuid) });
+    if (filter.updatedSince) qb.andWhere('o.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
     return paginate(qb, page, ORDERS[sort]);
   }
 

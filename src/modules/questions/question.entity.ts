@@ -19,6 +19,8 @@ import { Node } from '../../core/graphql/node';
   description: 'A question in the user’s bank, to build meeting agendas from.',
 })
 @Entity('questions')
+// (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
+@Index('questions_user_id_updated_at_idx', { synchronize: false })
 @Index('questions_user_id_default_key_key', ['userId', 'defaultKey'], {
   unique: true,
   where: 'default_key IS NOT NULL',

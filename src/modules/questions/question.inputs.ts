@@ -1,6 +1,6 @@
 import { IsOptional } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { Label, LIMITS } from '../../core/inputs';
+import { Label, LIMITS, UPDATED_SINCE_DESCRIPTION } from '../../core/inputs';
 import { Topic } from './topic';
 
 export const QUESTION_TEXT_MAX = 1000;
@@ -41,4 +41,7 @@ export class QuestionFilter {
     description: 'true: only the seeded defaults (edited or not); false: only your own.',
   })
   isDefault?: boolean | null;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE_DESCRIPTION })
+  updatedSince?: Date | null;
 }

@@ -64,6 +64,7 @@ export class QuestionService {
     );
     if (filter.isDefault === true) qb.andWhere('q.default_key IS NOT NULL');
     if (filter.isDefault === false) qb.andWhere('q.default_key IS NULL');
+    if (filter.updatedSince) qb.andWhere('q.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
     return paginate(qb, page, BANK_ORDER);
   }
 
