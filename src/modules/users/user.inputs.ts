@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
 import { EmailKind, USER_REMINDERS } from '../emails/email-kind';
 import { Field, InputType, Int } from 'type-graphql';
-import { IsIanaTimeZone, IsLocalTime, NoControlCharacters } from '../../core/validation';
+import { IsIanaTimeZone, IsLocalTime, IsSupportedLocale, NoControlCharacters } from '../../core/validation';
 import { Weekday } from './weekday';
 
 @InputType({ description: 'Only the fields given are changed.' })
@@ -16,6 +16,15 @@ export class UpdateProfileInput {
   @IsOptional()
   @IsIanaTimeZone()
   timezone?: string;
+
+  @Field({
+    nullable: true,
+    description:
+      'BCP 47 locale for the dates and times in your emails, e.g. en-US or de-DE; stored in canonical form (en-us → en-US).',
+  })
+  @IsOptional()
+  @IsSupportedLocale()
+  locale?: string;
 
   @Field({ nullable: true, description: 'HH:mm local time; must be before sendingWindowEnd.' })
   @IsOptional()

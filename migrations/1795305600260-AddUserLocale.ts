@@ -1,0 +1,26 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The locale (BCP 47) every date and time in a user's emails is written in. Every existing
+ * account keeps the format it had (en-GB); a registration attempt keeps the one its caller chose
+ * until its link is used, like the time zone.
+ */
+export class AddUserLocale1795305600260 implements MigrationInterface {
+  name = 'AddUserLocale1795305600260';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `ALTER TABLE "users" ADD COLUMN "locale" text NOT NULL DEFAULT 'en-GB'
+         CONSTRAINT "users_locale_length" CHECK (char_length("locale") BETWEEN 2 AND 64)`,
+    );
+    await q.query(
+      `ALTER TABLE "registration_attempts" ADD COLUMN "locale" text NOT NULL DEFAULT 'en-GB'
+         CONSTRAINT "registration_attempts_locale_length" CHECK (char_length("locale") BETWEEN 2 AND 64)`,
+    );
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "registration_attempts" DROP COLUMN "locale"`);
+    await q.query(`ALTER TABLE "users" DROP COLUMN "locale"`);
+  }
+}
