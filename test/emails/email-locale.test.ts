@@ -3,7 +3,7 @@ import { MEETING_KINDS } from '../../src/modules/emails/email-preview';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { startEmailWorker, type EmailWorker } from '../helpers/email-worker';
 import { eventually } from '../helpers/eventually';
-import { registerInput, signedInUser, type SignedInUser } from '../helpers/factories';
+import { registerInput, signedInUser, unverifiedUser, type SignedInUser } from '../helpers/factories';
 import { errorOf, execute } from '../helpers/graphql';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
 import {
@@ -16,6 +16,7 @@ import {
   SendScheduledEmailNowDocument,
   UpdateLocaleDocument,
   UpdateProfileDocument,
+  VerifyEmailDocument,
   type EmailKind,
 } from '../generated/graphql';
 
@@ -110,6 +111,25 @@ describe('User.locale', () => {
     const refused = errorOf(await execute(app.url, RegisterDocument, { input }));
     expect(refused.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'input.locale' }] });
   });
+});
+
+it('is one of a registration attempt’s choices: its own verification link applies it', async () => {
+  const user = await unverifiedUser(app, { locale: 'de-de' });
+  expect((await user.ok(MyLocaleDocument)).me!.locale).toBe('de-DE');
+  const [attempt]: { locale: string }[] = await app.infra.ds.query(
+    'SELECT locale FROM registration_attempts WHERE user_id = $1',
+    [user.user.id],
+  );
+  expect(attempt.locale).toBe('de-DE');
+  // As if an earlier registration of the address by someone else had chosen another.
+  await app.infra.ds.query(`UPDATE users SET locale = 'en-US' WHERE id = $1`, [user.user.id]);
+  const mail = await eventually(() => {
+    const found = sink.messages.find((m) => m.envelope.to.includes(user.input.email));
+    return found ?? Promise.reject(new Error('not yet'));
+  });
+  const token = decodeURIComponent(/verify-email\?token=([A-Za-z0-9_%-]+)/.exec(mail.parsed.text ?? '')![1]);
+  expect((await execute(app.url, VerifyEmailDocument, { token })).data?.verifyEmail).toBe(true);
+  expect((await user.ok(MyLocaleDocument)).me!.locale).toBe('de-DE');
 });
 
 describe('dates in emails follow the user’s locale', () => {
