@@ -57,3 +57,35 @@ export function localTimeToMinutes(value: string): number {
   const [h, m] = value.split(':').map(Number);
   return h * 60 + m;
 }
+
+/** The locale every account has until it chooses another (and every account made before locales). */
+export const DEFAULT_LOCALE = 'en-GB';
+/** Longer than any tag Rapport accepts (language, script, region and a few variants). */
+export const LOCALE_MAX_LENGTH = 64;
+
+/**
+ * The canonical form of a BCP 47 tag that Node's Intl formats dates for (`en-us` → `en-US`,
+ * `iw` → `he`), or null: not a well-formed tag, a language Intl has no data for, or a tag with
+ * extensions (`-u-…`, `-t-…`, `-x-…`), which would change calendars and numbering behind the
+ * settings Rapport shows.
+ */
+export function canonicalLocale(value: string): string | null {
+  if (typeof value !== 'string' || !value || value.length > LOCALE_MAX_LENGTH) return null;
+  let tag: string;
+  try {
+    [tag] = Intl.getCanonicalLocales(value);
+  } catch {
+    return null;
+  }
+  if (!tag || /-[0-9a-z]-/i.test(`${tag}-`)) return null;
+  return Intl.DateTimeFormat.supportedLocalesOf([tag], { localeMatcher: 'lookup' }).length ? tag : null;
+}
+
+/** A BCP 47 locale Node's Intl supports, e.g. `en-GB` or `de-DE` (canonicalised by the service). */
+export const IsSupportedLocale = (options?: ValidationOptions) =>
+  rule(
+    'isSupportedLocale',
+    (v) => typeof v === 'string' && canonicalLocale(v) !== null,
+    'must be a BCP 47 locale with date formats, such as en-GB, en-US or de-DE (no -u- or -x- extensions)',
+    options,
+  );

@@ -76,7 +76,7 @@ describe('exportData', () => {
 
   it('holds every row the user owns, in every table with a user_id, and nobody else’s', async () => {
     const doc = await exportOf(ada);
-    expect(doc.user).toMatchObject({ id: ada.user.id, email: ada.user.email, name: 'Ada Lovelace' });
+    expect(doc.user).toMatchObject({ id: ada.user.id, email: ada.user.email, name: 'Ada Lovelace', locale: 'en-GB' });
     for (const section of EXPORT_SECTIONS) {
       const rows = doc[section.key] as { id: string }[];
       const ids: { id: string }[] = await app.infra.ds.query(

@@ -351,6 +351,11 @@ const PROBES: Record<string, Probe> = {
     variables: (f) => ({ id: f.meetingId }),
     expect: 'NOT_FOUND',
   },
+  'Query.previewEmail.contactId': {
+    query: `query($id: ID!) { previewEmail(kind: OUTREACH, contactId: $id) { subject } }`,
+    variables: (f) => ({ id: f.contactId }),
+    expect: 'NOT_FOUND',
+  },
   'Mutation.updateScheduledEmail.id': mutationWithInput(
     'updateScheduledEmail',
     'UpdateScheduledEmailInput',

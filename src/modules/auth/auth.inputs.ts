@@ -1,6 +1,6 @@
-import { IsEmail, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, Length, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { IsIanaTimeZone, NoControlCharacters } from '../../core/validation';
+import { IsIanaTimeZone, IsSupportedLocale, NoControlCharacters } from '../../core/validation';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-hasher';
 
 @InputType()
@@ -24,6 +24,15 @@ export class RegisterInput {
   @Field({ description: 'IANA zone name, e.g. Europe/Berlin.' })
   @IsIanaTimeZone()
   timezone: string;
+
+  @Field({
+    nullable: true,
+    description:
+      'BCP 47 locale for the dates and times in your emails, e.g. en-US or de-DE; en-GB when left out. Stored in canonical form.',
+  })
+  @IsOptional()
+  @IsSupportedLocale()
+  locale?: string;
 }
 
 // The account mutations below validate in their services (so a wrong password is counted as a

@@ -189,7 +189,7 @@ export class EmailVerificationService {
 }
 
 /**
- * What the registration attempt behind a verification link chose (password, name, time zone):
+ * What the registration attempt behind a verification link chose (password, name, time zone, locale):
  * the account takes them as its address is verified, so a password set by whoever registered the
  * address earlier never survives the owner's own link. Nothing for other links.
  */
@@ -202,7 +202,12 @@ async function attemptChoices(m: EntityManager, token: AccountToken): Promise<Pa
     .where('a.id = :id AND a.user_id = :userId', { id: token.registrationAttemptId, userId: token.userId })
     .getOne();
   if (!attempt) throw invalidToken();
-  return { passwordHash: attempt.passwordHash, name: attempt.name, timezone: attempt.timezone };
+  return {
+    passwordHash: attempt.passwordHash,
+    name: attempt.name,
+    timezone: attempt.timezone,
+    locale: attempt.locale,
+  };
 }
 
 const invalidToken = () =>

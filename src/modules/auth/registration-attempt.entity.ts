@@ -1,10 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { DEFAULT_LOCALE } from '../../core/validation';
 import { ScheduledEmail } from '../emails/scheduled-email.entity';
 import { User } from '../users/user.entity';
 
 /**
  * One `register` call for an address not yet verified: what that caller chose (password, name,
- * time zone), applied only when the link of its own verification email is used. Whoever else
+ * time zone, locale), applied only when the link of its own verification email is used. Whoever else
  * registers the address meanwhile gets an attempt of their own, so nobody's choice reaches an
  * account through someone else's link (pre-account takeover). Gone once the address is verified.
  */
@@ -38,6 +39,9 @@ export class RegistrationAttempt {
 
   @Column('text')
   timezone: string;
+
+  @Column('text', { default: DEFAULT_LOCALE })
+  locale: string;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError } from '../../core/errors';
+import { canonicalLocale, DEFAULT_LOCALE } from '../../core/validation';
 import type { Logger } from '../../core/logger';
 import { EmailKind } from '../emails/email-kind';
 import type { OutboxChange } from '../emails/email-queue';
@@ -68,16 +69,18 @@ export class RegistrationService {
       // Hashed whatever happens next, so the three cases cost the same.
       const passwordHash = await this.hasher.hash(input.password);
       const address = normalizeEmail(input.email);
+      // Validated as a supported tag; kept in its canonical form (en-us → en-US).
+      const locale = input.locale ? (canonicalLocale(input.locale) ?? DEFAULT_LOCALE) : undefined;
       let changes: OutboxChange[];
       try {
         changes = await this.ds.transaction((m) =>
-          this.attempt(m, { ...input, email: address }, passwordHash, options),
+          this.attempt(m, { ...input, email: address, locale }, passwordHash, options),
         );
       } catch (err) {
         // Another request created the account between our read and our insert: it now exists.
         if (!(err instanceof ConflictError)) throw err;
         changes = await this.ds.transaction((m) =>
-          this.attempt(m, { ...input, email: address }, passwordHash, options),
+          this.attempt(m, { ...input, email: address, locale }, passwordHash, options),
         );
       }
       await this.outbox.commit(changes);
@@ -142,6 +145,7 @@ export class RegistrationService {
       passwordHash,
       name: input.name.trim(),
       timezone: input.timezone,
+      locale: input.locale ?? DEFAULT_LOCALE,
     });
     return change;
   }

@@ -92,7 +92,7 @@ function orgColumns(alias: string): string {
 export function emailDataSelect(from: string, leadingColumns = ''): string {
   return `
 SELECT ${leadingColumns}
-       u.id AS u_id, u.name AS u_name, u.email AS u_email, u.timezone AS u_timezone,
+       u.id AS u_id, u.name AS u_name, u.email AS u_email, u.timezone AS u_timezone, u.locale AS u_locale,
        u.disabled_reminders::text[] AS u_disabled_reminders, u.suspended_at AS u_suspended_at,
        u.email_verified_at IS NOT NULL AS u_email_verified, u.pending_email AS u_pending_email,
        m.id AS m_id, m.title AS m_title, m.starts_at AS m_starts_at, m.ends_at AS m_ends_at,
@@ -226,6 +226,7 @@ export async function emailDataFrom(m: EntityManager, r: DataRow, opts: RenderCo
     kind,
     recipient: { name: opts.toName, email: opts.toEmail, timezone: recipientZone },
     user,
+    locale: r.u_locale as string,
     contact: contact ?? (meeting ? contactFromName(r.m_contact_name as string) : null),
     organisation,
     meeting,

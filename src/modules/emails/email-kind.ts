@@ -52,9 +52,9 @@ export const DUE_REMINDERS = [EmailKind.COMMITMENT_DUE, EmailKind.JOB_LEAD_DEADL
 export type DueReminderKind = (typeof DUE_REMINDERS)[number];
 
 /**
- * Emails about the account itself, in Rapport's own fixed wording: never editable or previewable
- * (the address may be someone else's, and the account holder chooses none of the text), and
- * sent at once, outside the sending window. Their link carries a token minted as the worker
+ * Emails about the account itself, in Rapport's own fixed wording: never editable (the address
+ * may be someone else's, and the account holder chooses none of the text; a preview shows the
+ * wording with a placeholder link and no one's data), and sent at once, outside the sending window. Their link carries a token minted as the worker
  * renders the message (email.worker.ts), so no table or list ever holds it.
  */
 export const ACCOUNT_EMAILS: ReadonlySet<EmailKind> = new Set([

@@ -35,13 +35,26 @@ export class EmailTemplateResolver {
   @Authorized()
   @Query(() => EmailPreview, {
     description:
-      'Renders this kind of email for one of your meetings, as it would be sent now. NOT_FOUND if not yours.',
+      'Renders any kind of email with your own wording, as it would be sent now: for one of your meetings ' +
+      '(meetingId) or contacts (contactId) when you name one, else with sample data (example.com addresses, ' +
+      '"Sample" names). Nothing is sent or saved, and its links (unsubscribe, verify, reset) do not work. ' +
+      'NOT_FOUND if the meeting or contact is not yours.',
   })
   previewEmail(
     @Arg('kind', () => EmailKind) kind: EmailKind,
-    @Arg('meetingId', () => ID) meetingId: string,
     @Ctx() { user, services }: Context,
+    @Arg('meetingId', () => ID, {
+      nullable: true,
+      description: 'One of your meetings: any kind but account emails renders with it (and its contact).',
+    })
+    meetingId?: string | null,
+    @Arg('contactId', () => ID, {
+      nullable: true,
+      description:
+        'One of your contacts, e.g. for OUTREACH or OUTREACH_NUDGE; not for the kinds about a meeting or account emails.',
+    })
+    contactId?: string | null,
   ): Promise<EmailPreview> {
-    return services.emailTemplates.preview(user!, kind, meetingId);
+    return services.emailTemplates.preview(user!, kind, { meetingId, contactId });
   }
 }

@@ -3,19 +3,16 @@ import { NotFoundError, ValidationError } from '../../core/errors';
 import { EmailErrorReason } from './email.errors';
 import { isUuid } from '../../core/ids';
 import type { AuthUser } from '../auth/access-tokens';
-import { loadRenderContext } from './email-context';
-import { ACCOUNT_EMAILS, CONTACT_FACING, EmailKind } from './email-kind';
+import { ACCOUNT_EMAILS, EmailKind } from './email-kind';
+import { previewContext, type PreviewTarget } from './email-preview';
 import { EmailTemplate } from './email-template.entity';
 import type { UpdateEmailTemplateInput } from './email-template.inputs';
 import type { EmailPreview, EmailTemplateView } from './email-template.types';
 import { DEFAULT_TEMPLATES } from './rendering/default-templates';
 import type { TemplateSource } from './rendering/render.types';
-import { renderEmail, unsubscribeStandIn } from './rendering/email-renderer';
+import { renderEmail } from './rendering/email-renderer';
 import { RenderLimitError } from './rendering/render-limits';
 import { templateVariables, validateTemplate } from './rendering/template-validation';
-
-/** Stands in for the user's own message when previewing an OUTREACH email. */
-export const PREVIEW_MESSAGE = '(Your message to them appears here.)';
 
 // Account emails keep Rapport's wording: their recipient may not be the account holder.
 const KINDS = Object.values(EmailKind).filter((kind) => !ACCOUNT_EMAILS.has(kind));
@@ -83,32 +80,15 @@ export class EmailTemplateService {
   }
 
   /**
-   * Renders a kind for one of the user's meetings with their current template and data, addressed
-   * as it would be sent, with a stand-in for the unsubscribe link. NOT_FOUND when the meeting
-   * does not exist or is not theirs; BAD_USER_INPUT naming `subject` or `body` when that part
-   * renders over its cap (see render-limits.ts).
+   * Renders any kind as it would be sent now, with the user's own template: for one of their
+   * meetings or contacts when the target names one (NOT_FOUND when it is not theirs), else with
+   * sample data (email-preview.ts). Writes nothing and mints no token: every link that would act
+   * is a stand-in. BAD_USER_INPUT naming `meetingId` or `contactId` when the target does not fit
+   * the kind, or `subject` or `body` when that part renders over its cap (see render-limits.ts).
    */
-  async preview(user: AuthUser, kind: EmailKind, meetingId: string): Promise<EmailPreview> {
-    editable(kind, 'kind');
-    if (!isUuid(meetingId)) throw new NotFoundError('Meeting');
-    const contactFacing = CONTACT_FACING.has(kind);
+  async preview(user: AuthUser, kind: EmailKind, target: PreviewTarget = {}): Promise<EmailPreview> {
     const m = this.ds.manager;
-    const ctx = await loadRenderContext(m, {
-      userId: user.id,
-      kind,
-      meetingId,
-      contactId: null,
-      toEmail: '',
-      toName: null,
-      message: kind === EmailKind.OUTREACH ? PREVIEW_MESSAGE : null,
-      unsubscribeUrl: unsubscribeStandIn(this.options.appUrl),
-      appUrl: this.options.appUrl,
-    });
-    if (!ctx) throw new NotFoundError('Meeting');
-    // Addressed like the real email: to the contact, or to the user for reminders.
-    ctx.recipient = contactFacing
-      ? { ...ctx.recipient, name: ctx.contact?.fullName ?? null, email: ctx.contact?.email ?? '' }
-      : { ...ctx.recipient, name: ctx.user.name, email: ctx.user.email };
+    const ctx = await previewContext(m, user.id, kind, target, this.options.appUrl);
     let rendered;
     try {
       rendered = renderEmail(ctx, await this.source(user.id, kind, m));

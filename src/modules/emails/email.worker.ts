@@ -142,7 +142,7 @@ export class EmailSender {
  * The account emails whose link carries a token, and the page it opens: each page asks before it
  * acts (a GET changes nothing, as mail scanners fetch links).
  */
-const ACCOUNT_ACTIONS: Partial<Record<EmailKind, { purpose: AccountTokenPurpose; path: string }>> = {
+export const ACCOUNT_ACTIONS: Partial<Record<EmailKind, { purpose: AccountTokenPurpose; path: string }>> = {
   [EmailKind.EMAIL_VERIFICATION]: { purpose: AccountTokenPurpose.VERIFY_EMAIL, path: '/verify-email' },
   [EmailKind.PASSWORD_RESET]: { purpose: AccountTokenPurpose.RESET_PASSWORD, path: '/reset-password' },
 };

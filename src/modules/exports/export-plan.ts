@@ -55,6 +55,7 @@ export const USER_COLUMNS: readonly string[] = [
   'name',
   'role',
   'timezone',
+  'locale',
   'sending_window_start_minute',
   'sending_window_end_minute',
   'thank_you_delay_minutes',

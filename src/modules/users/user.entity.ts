@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { minutesToLocalTime } from '../../core/validation';
+import { DEFAULT_LOCALE, minutesToLocalTime } from '../../core/validation';
 import { EmailKind } from '../emails/email-kind';
 import { isoToWeekday, Weekday } from './weekday';
 import { LocalEndTime, LocalTime } from '../../core/graphql/calendar.scalars';
@@ -53,6 +53,13 @@ export class User {
   @Field({ description: 'IANA time zone the user lives in; every email time is computed in it.' })
   @Column('text')
   timezone: string;
+
+  @Field({
+    description:
+      'BCP 47 locale (e.g. en-GB, en-US, de-DE) every date and time in your emails is written in, in your time zone. Default en-GB.',
+  })
+  @Column('text', { default: DEFAULT_LOCALE })
+  locale: string;
 
   @Column('smallint', { default: USER_DEFAULTS.sendingWindowStartMinute })
   sendingWindowStartMinute: number;

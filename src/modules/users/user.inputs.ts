@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
 import { EmailKind, USER_REMINDERS } from '../emails/email-kind';
 import { Field, InputType, Int } from 'type-graphql';
-import { IsIanaTimeZone, NoControlCharacters } from '../../core/validation';
+import { IsIanaTimeZone, IsSupportedLocale, NoControlCharacters } from '../../core/validation';
 import { LocalEndTime, LocalTime } from '../../core/graphql/calendar.scalars';
 import { Weekday } from './weekday';
 
@@ -17,6 +17,15 @@ export class UpdateProfileInput {
   @IsOptional()
   @IsIanaTimeZone()
   timezone?: string;
+
+  @Field({
+    nullable: true,
+    description:
+      'BCP 47 locale for the dates and times in your emails, e.g. en-US or de-DE; stored in canonical form (en-us → en-US).',
+  })
+  @IsOptional()
+  @IsSupportedLocale()
+  locale?: string;
 
   @Field(() => LocalTime, { nullable: true, description: 'Local time; must be before sendingWindowEnd.' })
   @IsOptional()

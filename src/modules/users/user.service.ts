@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
 import { rejectNulls } from '../../core/inputs';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
-import { localTimeToMinutes } from '../../core/validation';
+import { canonicalLocale, localTimeToMinutes } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
 import { EmailKind } from '../emails/email-kind';
 import type { OutboxChange } from '../emails/email-queue';
@@ -19,6 +19,8 @@ export interface NewUser {
   email: string;
   name: string;
   timezone: string;
+  /** Canonical BCP 47; the column's default (en-GB) when absent. */
+  locale?: string;
   passwordHash: string;
   role?: Role;
   /** Set only by trusted tools (the demo seed); a registration starts unverified. */
@@ -135,6 +137,8 @@ export class UserService {
           : user.workingDayNumbers,
         name: input.name?.trim() ?? user.name,
         timezone: input.timezone ?? user.timezone,
+        // Validated by the input; stored canonical (en-us → en-US).
+        locale: (input.locale && canonicalLocale(input.locale)) ?? user.locale,
         sendingWindowStartMinute: start,
         sendingWindowEndMinute: end,
         thankYouDelayMinutes: input.thankYouDelayMinutes ?? user.thankYouDelayMinutes,

@@ -9,6 +9,8 @@ export interface RenderContext {
   /** Who receives it: the user (reminders) or the contact (thank-you, follow-up, outreach). */
   recipient: { name: string | null; email: string; timezone: string };
   user: { name: string; email: string; timezone: string };
+  /** The user's locale (BCP 47): how every date and time is written. en-GB when absent. */
+  locale?: string;
   contact: {
     firstName: string;
     lastName: string | null;

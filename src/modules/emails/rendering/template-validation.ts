@@ -95,10 +95,10 @@ const VARIABLES = {
     cultureNotes: text('Your research: culture.'),
     hasResearch: flag('Whether any research notes exist.'),
   }),
-  meeting: object('The meeting, with times in the recipient’s time zone.', {
+  meeting: object('The meeting, with times in the recipient’s time zone, written in your locale.', {
     title: text('Title.'),
-    date: text('Day, e.g. "Tuesday 14 January 2026".'),
-    time: text('Start and end, e.g. "10:00–10:45".'),
+    date: text('Day, e.g. "Tuesday 14 January 2026" (en-GB) or "Tuesday, January 14, 2026" (en-US).'),
+    time: text('Start and end, e.g. "10:00–10:45" (en-GB) or "10:00 AM–10:45 AM" (en-US).'),
     startTime: text('Start, e.g. "10:00".'),
     endTime: text('End, e.g. "10:45".'),
     durationMinutes: text('Length in minutes.'),

@@ -3,9 +3,11 @@ import { IANAZone } from 'luxon';
 import { CONTACT_FACING } from '../email-kind';
 import type { RenderContext } from './render.types';
 
-// The view model: what {{variables}} see, with every date formatted in the recipient's zone.
+// The view model: what {{variables}} see, with every date formatted in the recipient's zone and
+// the user's locale.
 
-const LOCALE = 'en-GB';
+/** How emails wrote dates before users chose a locale, and still do for en-GB. */
+const LEGACY_LOCALE = 'en-GB';
 
 // luxon builds an Intl.DateTimeFormat to answer isValidZone, on every call: remember the answers
 // (a bounded number: zone names come from stored settings, but nothing here trusts that).
@@ -20,53 +22,95 @@ const zoneOf = (tz: string) => {
   return valid ? tz : 'UTC';
 };
 
-// One Intl formatter per zone, kept (building one costs far more than formatting with it): the
-// same en-GB names and 24-hour time luxon gave, without a DateTime per date.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-// An email shows the same instant several times (a meeting's start as date, time and range):
-// the parts of the last few are kept, since formatToParts costs more than the rest of a line.
-const recentParts = new Map<string, Readonly<Record<string, string>>>();
-function partsOf(d: Date, tz: string): Readonly<Record<string, string>> {
-  const zone = zoneOf(tz);
-  const key = `${d.getTime()} ${zone}`;
-  let parts = recentParts.get(key);
-  if (!parts) {
-    parts = formatParts(d, zone);
-    if (recentParts.size >= 64) recentParts.clear();
-    recentParts.set(key, parts);
-  }
-  return parts;
+/** A date and a time of day as one email writes them. */
+interface Written {
+  date: string;
+  time: string;
 }
-function formatParts(d: Date, zone: string): Readonly<Record<string, string>> {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(LOCALE, {
-      timeZone: zone,
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
+
+// Intl formatters per locale and zone, kept (building one costs far more than formatting with it).
+const formatters = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat | null }>();
+function formattersFor(locale: string, zone: string) {
+  const key = `${locale} ${zone}`;
+  let found = formatters.get(key);
+  if (!found) {
+    found =
+      locale === LEGACY_LOCALE
+        ? {
+            // The en-GB names and 24-hour time luxon gave, put together below: ICU versions differ
+            // on the comma after the weekday, and emails must not change with the Node version.
+            date: new Intl.DateTimeFormat(LEGACY_LOCALE, {
+              timeZone: zone,
+              weekday: 'long',
+              day: 'numeric',
+              month: 'long',
+              year: 'numeric',
+              hour: '2-digit',
+              minute: '2-digit',
+              hourCycle: 'h23',
+            }),
+            time: null,
+          }
+        : {
+            // The locale's own order, words and clock (en-US: "Wednesday, January 14, 2026", "10:00 AM").
+            date: new Intl.DateTimeFormat(locale, {
+              timeZone: zone,
+              weekday: 'long',
+              day: 'numeric',
+              month: 'long',
+              year: 'numeric',
+            }),
+            time: new Intl.DateTimeFormat(locale, { timeZone: zone, hour: 'numeric', minute: '2-digit' }),
+          };
     if (formatters.size >= 1000) formatters.clear();
-    formatters.set(zone, formatter);
+    formatters.set(key, found);
   }
-  const parts: Record<string, string> = {};
-  for (const part of formatter.formatToParts(d)) parts[part.type] = part.value;
-  return parts;
+  return found;
 }
-/** "Tuesday 14 January 2026" */
-export const formatDate = (d: Date, tz: string) => {
-  const p = partsOf(d, tz);
-  return `${p.weekday} ${p.day} ${p.month} ${p.year}`;
-};
-/** "10:00" */
-export const formatTime = (d: Date, tz: string) => {
-  const p = partsOf(d, tz);
-  return `${p.hour}:${p.minute}`;
-};
+
+// A locale is validated when it is stored; one Intl cannot use (an older ICU) falls back to en-GB.
+const usableLocales = new Map<string, string>();
+function localeOf(locale: string | undefined): string {
+  if (!locale || locale === LEGACY_LOCALE) return LEGACY_LOCALE;
+  let usable = usableLocales.get(locale);
+  if (usable === undefined) {
+    try {
+      usable = Intl.DateTimeFormat.supportedLocalesOf([locale]).length ? locale : LEGACY_LOCALE;
+    } catch {
+      usable = LEGACY_LOCALE;
+    }
+    if (usableLocales.size >= 1000) usableLocales.clear();
+    usableLocales.set(locale, usable);
+  }
+  return usable;
+}
+
+// An email shows the same instant several times (a meeting's start as date, time and range):
+// the last few are kept, since formatToParts costs more than the rest of a line.
+const recent = new Map<string, Written>();
+function written(d: Date, tz: string, locale?: string): Written {
+  const zone = zoneOf(tz);
+  const loc = localeOf(locale);
+  const key = `${d.getTime()} ${zone} ${loc}`;
+  let found = recent.get(key);
+  if (!found) {
+    found = write(d, loc, zone);
+    if (recent.size >= 64) recent.clear();
+    recent.set(key, found);
+  }
+  return found;
+}
+function write(d: Date, locale: string, zone: string): Written {
+  const { date, time } = formattersFor(locale, zone);
+  if (time) return { date: date.format(d), time: time.format(d) };
+  const p: Record<string, string> = {};
+  for (const part of date.formatToParts(d)) p[part.type] = part.value;
+  return { date: `${p.weekday} ${p.day} ${p.month} ${p.year}`, time: `${p.hour}:${p.minute}` };
+}
+/** "Tuesday 14 January 2026" (en-GB); "Tuesday, January 14, 2026" (en-US); "Dienstag, 14. Januar 2026" (de-DE). */
+export const formatDate = (d: Date, tz: string, locale?: string) => written(d, tz, locale).date;
+/** "10:00" (en-GB, de-DE); "10:00 AM" (en-US). */
+export const formatTime = (d: Date, tz: string, locale?: string) => written(d, tz, locale).time;
 const firstWord = (name: string | null | undefined) => (name ?? '').trim().split(/\s+/)[0] ?? '';
 const wholeDaysSince = (d: Date, now: Date) => Math.max(0, Math.floor((now.getTime() - d.getTime()) / 86_400_000));
 /** ENTRY_PATHS → "Entry paths" */
@@ -139,6 +183,9 @@ const link = (url: string | null | undefined): Link | null => (url && /^https?:\
 /** The variables a template sees, built from the context; `now` only matters for "days ago". */
 export function buildViewModel(ctx: RenderContext, now: Date = new Date()): ViewModel {
   const tz = ctx.recipient.timezone;
+  const locale = ctx.locale;
+  const date = (d: Date) => formatDate(d, tz, locale);
+  const time = (d: Date) => formatTime(d, tz, locale);
   const contactFacing = CONTACT_FACING.has(ctx.kind);
   // A contact-facing email always greets someone, even if the contact row is gone.
   const contact =
@@ -189,10 +236,10 @@ export function buildViewModel(ctx: RenderContext, now: Date = new Date()): View
     meeting: m
       ? {
           title: m.title,
-          date: formatDate(m.startsAt, tz),
-          time: `${formatTime(m.startsAt, tz)}–${formatTime(m.endsAt, tz)}`,
-          startTime: formatTime(m.startsAt, tz),
-          endTime: formatTime(m.endsAt, tz),
+          date: date(m.startsAt),
+          time: `${time(m.startsAt)}–${time(m.endsAt)}`,
+          startTime: time(m.startsAt),
+          endTime: time(m.endsAt),
           durationMinutes: Math.round((m.endsAt.getTime() - m.startsAt.getTime()) / 60_000),
           timezone: zoneOf(tz),
           location: m.location,
@@ -206,8 +253,8 @@ export function buildViewModel(ctx: RenderContext, now: Date = new Date()): View
       ? ctx.digest.map((d) => ({
           fullName: d.fullName,
           organisationName: d.organisationName,
-          lastContacted: d.lastContactedAt ? formatDate(d.lastContactedAt, tz) : null,
-          dueSince: formatDate(d.dueSince, tz),
+          lastContacted: d.lastContactedAt ? date(d.lastContactedAt) : null,
+          dueSince: date(d.dueSince),
           daysOverdue: wholeDaysSince(d.dueSince, now),
         }))
       : null,
@@ -225,7 +272,7 @@ export function buildViewModel(ctx: RenderContext, now: Date = new Date()): View
     promises: ctx.promises?.length ? ctx.promises : null,
     deadlines: ctx.deadlines?.length ? ctx.deadlines.map((d) => ({ ...d, status: label(d.status) })) : null,
     outreach: ctx.outreach
-      ? { sentOn: formatDate(ctx.outreach.requestedAt, tz), daysAgo: wholeDaysSince(ctx.outreach.requestedAt, now) }
+      ? { sentOn: date(ctx.outreach.requestedAt), daysAgo: wholeDaysSince(ctx.outreach.requestedAt, now) }
       : null,
     message: ctx.message,
     unsubscribeUrl: link(ctx.unsubscribeUrl),
