@@ -65,6 +65,11 @@ export class AccessTokens {
    * issued before its account's access was revoked.
    */
   verify(token: string): AuthUser | null {
+    return this.verifyUntil(token)?.user ?? null;
+  }
+
+  /** As `verify`, with the moment the token expires (a live-updates socket closes then). */
+  verifyUntil(token: string): { user: AuthUser; expiresAtMs: number } | null {
     let known = this.verified.get(token);
     if (known && Date.now() >= known.expiresAtMs) {
       this.verified.delete(token);
@@ -79,7 +84,7 @@ export class AccessTokens {
     }
     // Checked on every use, cached or not: a revocation applies to tokens already seen.
     if (this.revocations?.revoked(known.user.id, known.issuedAtMs)) return null;
-    return known.user;
+    return known;
   }
 
   private verifySignature(token: string): Verified | null {
