@@ -281,19 +281,21 @@ export function attachLiveServer<U, C extends object>(server: Server, options: L
       .finally(() => (checking = null));
   }, options.pollMs).unref();
 
+  let closing: Promise<void> | null = null;
   return {
     /** Connections signed in now. */
     connections: () => connections.size,
     /** Subscriptions open now. */
     subscriptions: () => subscriptions,
     /** Closes every socket (1001, going away: clients reconnect elsewhere) and stops upgrading. */
-    close: async () => {
-      clearInterval(poll);
-      server.off('upgrade', onUpgrade);
-      await checking;
-      for (const conn of [...connections]) drop(conn);
-      await ws.dispose();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(poll);
+        server.off('upgrade', onUpgrade);
+        await checking;
+        for (const conn of [...connections]) drop(conn);
+        await ws.dispose();
+      })()),
   };
 }
 
