@@ -17,6 +17,7 @@ import {
 import { startTestApp, type TestApp } from '../helpers/app';
 import { eventually } from '../helpers/eventually';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
+import { postRaw } from '../helpers/graphql';
 import { liveClient, subscribers, type LiveClient } from '../helpers/live';
 
 let app: TestApp;
@@ -167,6 +168,19 @@ describe('limits', () => {
         message: `At most ${max} subscriptions per connection`,
         extensions: { code: 'RATE_LIMITED', reason: 'TOO_MANY_SUBSCRIPTIONS' },
       }),
+    ]);
+  });
+
+  it('refuses a subscription sent over HTTP, saying where it is served', async () => {
+    const ada = await signedInUser(app.url);
+    const res = await postRaw(
+      app.url,
+      { query: 'subscription { meetingChanged { meetingId } }' },
+      { token: ada.token },
+    );
+    expect(res.status).toBe(400);
+    expect(res.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'BAD_REQUEST', reason: 'USE_WEBSOCKET' } }),
     ]);
   });
 

@@ -160,6 +160,22 @@ export function operationArmor(config: Config['graphql']) {
   }).protect();
 }
 
+/** Subscriptions are served over WebSocket (core/live); over HTTP they are refused, clearly. */
+function subscriptionsOverHttpGate<C extends ServerContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at this same URL', {
+            extensions: { code: 'BAD_REQUEST', reason: 'USE_WEBSOCKET', http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
+}
+
 export interface ApolloServerOptions<C> {
   /** Whether a request may introspect while introspection is off for everyone. */
   mayIntrospect: (context: C) => boolean;
@@ -195,6 +211,7 @@ export function createApolloServer<C extends ServerContext>(
       ...armor.plugins,
       introspectionGate(config.introspection, mayIntrospect),
       costLimitGate(config.maxCost),
+      subscriptionsOverHttpGate(),
       logUnexpectedErrors as ApolloServerPlugin<C>,
       requestObserver(metrics) as ApolloServerPlugin<C>,
       ApolloServerPluginCacheControlDisabled(),

@@ -270,9 +270,12 @@ export function attachLiveServer<U, C extends object>(server: Server, options: L
     if (!open.length) return;
     const valid = await options.stillValid(open.map((c) => c.access));
     open.forEach((conn, i) => {
-      if (valid[i]) return;
+      // An expired token is no longer valid either; its own code says why.
+      const expired = Date.now() >= conn.access.expiresAtMs;
+      if (valid[i] && !expired) return;
       drop(conn);
-      conn.socket.close(LIVE_CLOSE.FORBIDDEN, 'Forbidden');
+      if (expired) conn.socket.close(LIVE_CLOSE.TOKEN_EXPIRED, 'Token expired');
+      else conn.socket.close(LIVE_CLOSE.FORBIDDEN, 'Forbidden');
     });
   };
   const poll = setInterval(() => {
