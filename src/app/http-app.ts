@@ -18,6 +18,7 @@ import { unsubscribeRouter } from '../modules/emails/unsubscribe.routes';
 import { calendarFeedRouter, exportRouter } from '../modules/exports/export.routes';
 import { Role } from '../modules/users/user.entity';
 import { buildContext, type Context } from './context';
+import { startLiveUpdates } from './live-updates';
 import { createSchema } from './schema';
 import { createServices, type Services } from './services';
 
@@ -27,12 +28,14 @@ export interface HttpApp {
   /** Listens on the configured (or given) port; resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /**
-   * Stops accepting requests, lets in-flight ones finish — also those whose client has already
-   * gone — then stops Apollo.
+   * Stops accepting requests, closes live-updates sockets, lets in-flight requests finish — also
+   * those whose client has already gone — then stops Apollo.
    */
   close(): Promise<void>;
   /** GraphQL requests being handled now. */
   inFlight(): number;
+  /** Live-updates connections signed in now. */
+  liveConnections(): number;
   /** The port of the metrics listener of its own (METRICS_PORT), once listening; null when off. */
   metricsPort(): number | null;
 }
@@ -44,7 +47,8 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   registerPipelineGauges(metrics, ds, [services.emailQueue]);
   // Revoked tokens (suspended or re-roled accounts) are refused within one poll on every replica.
   await services.accessRevocations.start();
-  const apollo = createApolloServer<Context>(await createSchema(), config.graphql, {
+  const schema = await createSchema(services.live.pubSub);
+  const apollo = createApolloServer<Context>(schema, config.graphql, {
     // Introspection for administrators even when it is off for everyone (the Playground).
     mayIntrospect: (context) => context.user?.role === Role.ADMIN,
     metrics,
@@ -163,6 +167,8 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       });
     } else app(req, res);
   });
+  // Subscriptions: WebSocket upgrades of /graphql (graphql-ws), on this same server.
+  const live = startLiveUpdates(server, schema, infra, services, clientIp);
   let metricsListener: Awaited<ReturnType<typeof startMetricsListener>> | null = null;
   server.keepAliveTimeout = 65_000; // above common load-balancer idle timeouts
   server.headersTimeout = 66_000;
@@ -192,12 +198,15 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       }),
     metricsPort: () => metricsListener?.port ?? null,
     close: async () => {
-      if (server.listening) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
-      }
+      const closed = server.listening
+        ? new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          })
+        : Promise.resolve();
+      // Sockets are told to go away (1001: reconnect, to another replica), or the server never closes.
+      await live.close();
+      await closed;
       await Promise.allSettled([...graphql.running(), ...graphqlImport.running()]);
       await metricsListener?.close();
       await apollo.stop();
@@ -205,6 +214,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       await services.closeQueues();
     },
     inFlight: () => graphql.running().size + graphqlImport.running().size,
+    liveConnections: () => live.connections(),
   };
 }
 

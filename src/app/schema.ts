@@ -1,9 +1,13 @@
 import type { GraphQLSchema } from 'graphql';
+import type { LivePubSub } from '../core/live/live-events';
 import { buildGraphQLSchema } from '../core/graphql/schema-builder';
 import { FEATURES, RESOLVERS } from './features';
 
-/** Rapport's GraphQL schema: every feature's resolvers and joined relations. */
-export function createSchema(): Promise<GraphQLSchema> {
+/**
+ * Rapport's GraphQL schema: every feature's resolvers and joined relations; subscriptions listen
+ * on `pubSub` (the API's live events; a process-local one for emitting the schema).
+ */
+export function createSchema(pubSub?: LivePubSub): Promise<GraphQLSchema> {
   const joinedRelations: Record<string, string[]> = {};
   for (const feature of FEATURES) {
     if (!('joinedRelations' in feature)) continue;
@@ -11,5 +15,5 @@ export function createSchema(): Promise<GraphQLSchema> {
       (joinedRelations[type] ??= []).push(...fields);
     }
   }
-  return buildGraphQLSchema({ resolvers: RESOLVERS, joinedRelations });
+  return buildGraphQLSchema({ resolvers: RESOLVERS, joinedRelations, pubSub });
 }

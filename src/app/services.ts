@@ -26,6 +26,8 @@ import { EmailComposer } from '../modules/emails/email-composer';
 import { DataExportService } from '../modules/exports/data-export.service';
 import { EmailTemplateService } from '../modules/emails/email-template.service';
 import { EmailQueue } from '../modules/emails/email-queue';
+import { EmailStatusFeed } from '../modules/emails/email-status-feed';
+import { createLiveEvents, type LiveEvents } from '../core/live/live-events';
 import { OutboxService } from '../modules/emails/outbox.service';
 import { ScheduledEmailService } from '../modules/emails/scheduled-email.service';
 import { SuppressionService } from '../modules/emails/suppression.service';
@@ -52,8 +54,12 @@ import { createQueue, QUEUE } from '../core/queue/queues';
 export interface Services {
   /** BullMQ queue of email timers (shares the process's Redis connection; close it on shutdown). */
   emailQueue: Queue;
-  /** Adds and removes the timers of outbox rows on `emailQueue`. */
+  /** Adds and removes the timers of outbox rows on `emailQueue`, and announces their status changes. */
   emailTimers: EmailQueue;
+  /** Live updates through Redis pub/sub: published by every process, delivered by the API's sockets. */
+  live: LiveEvents;
+  /** Status changes of scheduled emails, batched into live updates. */
+  emailStatusFeed: EmailStatusFeed;
   composer: EmailComposer;
   suppressions: SuppressionService;
   outbox: OutboxService;
@@ -103,7 +109,7 @@ export interface Services {
   adminAuditLog: (page: PageArgs) => Promise<Page<AdminAuditEntry>>;
   /** The queues, workers and overdue outbox rows; opens a maintenance queue handle on first use. */
   queueHealth: () => Promise<QueueHealth>;
-  /** Closes what the services opened in Redis (the queues). */
+  /** Closes what the services opened in Redis (the queues; the live updates, once sent). */
   closeQueues: () => Promise<void>;
 }
 
@@ -112,7 +118,9 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
   const emailTemplates = new EmailTemplateService(ds, { appUrl: config.http.publicUrl });
   const composer = new EmailComposer(config);
   const outboxLogger = logger.child({ module: 'outbox' });
-  const emailTimers = new EmailQueue(emailQueue, outboxLogger);
+  const live = createLiveEvents(config, redis, logger.child({ module: 'live' }));
+  const emailStatusFeed = new EmailStatusFeed(ds, live, outboxLogger);
+  const emailTimers = new EmailQueue(emailQueue, outboxLogger, emailStatusFeed);
   const outbox = new OutboxService(config, composer, emailTimers, outboxLogger);
   const users = new UserService(ds, outbox);
   const questions = new QuestionService(ds);
@@ -160,6 +168,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
   let maintenanceQueue: Queue | null = null;
   return {
     emailQueue,
+    live,
+    emailStatusFeed,
     accountNotices,
     emailTimers,
     composer,
@@ -192,13 +202,13 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
     accessRevocations,
     organisations: new OrganisationService(ds),
     contacts,
-    contactImport: new ContactImportService(ds, outbox, config.imports),
+    contactImport: new ContactImportService(ds, outbox, config.imports, live),
     duplicateContacts: new DuplicateContactsService(ds),
     contactMerge: new ContactMergeService(ds, outbox),
     introductionPaths: new IntroductionPathService(ds),
     outreach: new OutreachService(ds, outbox, config.outreach),
     questions,
-    meetings: new MeetingService(ds, questions, contacts, insights, outbox),
+    meetings: new MeetingService(ds, questions, contacts, insights, outbox, live),
     insights,
     insightEditing: new InsightEditingService(ds),
     debriefs: new DebriefService(ds),
@@ -217,7 +227,8 @@ export function createServices({ config, ds, redis, logger }: Infrastructure): S
       return readQueueHealth(ds, [emailQueue, maintenanceQueue], emailQueue);
     },
     closeQueues: async () => {
-      await Promise.all([emailQueue.close(), maintenanceQueue?.close()]);
+      await emailStatusFeed.close();
+      await Promise.all([emailQueue.close(), maintenanceQueue?.close(), live.close()]);
     },
   };
 }

@@ -87,6 +87,9 @@ const fields = z.object({
   GRAPHQL_MAX_COST: int(100, 1_000_000).default(10_000),
   GRAPHQL_MAX_NODES: int(100, 1_000_000).default(50_000),
   GRAPHQL_JIT: bool.default(true),
+  LIVE_MAX_CONNECTIONS_PER_USER: int(1, 1000).default(10),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 100).default(10),
+  LIVE_MAX_MESSAGE_BYTES: int(1024, 1_048_576).default(16_384),
   PLAYGROUND_ENABLED: bool.optional(),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -200,6 +203,8 @@ export interface Config {
     /** Compile repeated documents with graphql-jit; false: graphql-js executes every request. */
     jit: boolean;
   };
+  /** Subscriptions over WebSocket (docs/clients.md, Live updates): bounds per API process. */
+  live: { maxConnectionsPerUser: number; maxSubscriptionsPerConnection: number; maxMessageBytes: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   mail: {
     transport: Env['MAIL_TRANSPORT'];
@@ -320,6 +325,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       maxNodes: e.GRAPHQL_MAX_NODES,
       jit: e.GRAPHQL_JIT,
+    },
+    live: {
+      maxConnectionsPerUser: e.LIVE_MAX_CONNECTIONS_PER_USER,
+      maxSubscriptionsPerConnection: e.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxMessageBytes: e.LIVE_MAX_MESSAGE_BYTES,
     },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     mail: {

@@ -10,6 +10,7 @@ import {
 import type { ResolverClass } from '../feature';
 import { ForbiddenError, UnauthenticatedError, ValidationError, type FieldError } from '../errors';
 import { DateTimeISO } from './date-time';
+import { localPubSub, type LivePubSub } from '../live/live-events';
 
 /** What the auth checker reads from a request's context. */
 export interface AuthContext {
@@ -129,6 +130,8 @@ function answerJoinedRelations(
 
 export interface SchemaParts {
   resolvers: readonly ResolverClass[];
+  /** Where subscriptions listen (the process's live events); a process-local one when absent. */
+  pubSub?: LivePubSub;
   /** To-one relations answered from joined rows, by type name (see answerJoinedRelations). */
   joinedRelations: Readonly<Record<string, readonly string[]>>;
 }
@@ -137,13 +140,14 @@ export interface SchemaParts {
  * The GraphQL schema of the given resolvers, with the platform's rules: an auth checker reading
  * `context.user.role`, class-validator on every input, no field checks lost to simpleResolvers.
  */
-export async function buildGraphQLSchema({ resolvers, joinedRelations }: SchemaParts): Promise<GraphQLSchema> {
+export async function buildGraphQLSchema({ resolvers, joinedRelations, pubSub }: SchemaParts): Promise<GraphQLSchema> {
   assertSimpleTypesHaveNoFieldChecks();
   const schema = await buildSchema({
     resolvers: resolvers as unknown as BuildSchemaOptions['resolvers'],
     authChecker,
     validateFn: validateArgument,
     scalarsMap: [{ type: Date, scalar: DateTimeISO }],
+    pubSub: pubSub ?? localPubSub(),
     emitSchemaFile: false,
   });
   return answerJoinedRelations(schema, joinedRelations);

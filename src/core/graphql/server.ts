@@ -13,6 +13,7 @@ import {
   visit,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type OperationDefinitionNode,
   type GraphQLSchema,
 } from 'graphql';
 import { ErrorCode } from '../errors';
@@ -93,38 +94,82 @@ function introspectionGate<C extends ServerContext>(
 const UNBOUNDED_LIST_SIZE = 10;
 const fragmentsByDocument = new WeakMap<DocumentNode, Record<string, FragmentDefinitionNode>>();
 
-/**
- * Refuses, before anything runs, an operation that could return more than `maxCost` objects,
- * counting list sizes (see estimateQueryCost): nested pages multiply.
- */
+/** Objects `operation` could return, counting list sizes (see estimateQueryCost): nested pages multiply. */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): number {
+  let fragments = fragmentsByDocument.get(document);
+  if (!fragments) {
+    fragments = {};
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    fragmentsByDocument.set(document, fragments);
+  }
+  return estimateQueryCost(schema, operation, fragments, variables, { unboundedListSize: UNBOUNDED_LIST_SIZE });
+}
+
+/** The error of an operation over the cost limit (GRAPHQL_MAX_COST). */
+export function costLimitError(cost: number, maxCost: number): GraphQLError {
+  return new GraphQLError(
+    `This query could return about ${cost} objects; the limit is ${maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
+    {
+      extensions: {
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        reason: 'COST_LIMIT',
+        cost,
+        maxCost,
+        http: { status: 400 },
+      },
+    },
+  );
+}
+
+/** Refuses, before anything runs, an operation that could return more than `maxCost` objects. */
 function costLimitGate<C extends ServerContext>(maxCost: number): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
-          let fragments = fragmentsByDocument.get(document);
-          if (!fragments) {
-            fragments = {};
-            for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-            fragmentsByDocument.set(document, fragments);
-          }
-          const cost = estimateQueryCost(schema, operation, fragments, request.variables ?? {}, {
-            unboundedListSize: UNBOUNDED_LIST_SIZE,
+          const cost = operationCost(schema, document, operation, request.variables ?? {});
+          if (cost > maxCost) throw costLimitError(cost, maxCost);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Depth, alias and directive limits (graphql-armor) as validation rules, for every operation
+ * whatever its transport (HTTP here, WebSocket in core/live).
+ */
+export function operationArmor(config: Config['graphql']) {
+  return new ApolloArmor({
+    maxDepth: { n: config.maxDepth, ignoreIntrospection: false, flattenFragments: true },
+    maxAliases: { n: config.maxAliases },
+    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's token plugin
+    // throws from an Apollo hook, which Apollo 5 reports as a 500.
+    maxTokens: { enabled: false },
+    maxDirectives: { n: 10 },
+    // Cost is estimated with list sizes multiplied (costLimitGate below): armor's ignores `first`.
+    costLimit: { enabled: false },
+    // Field suggestions leak the schema when introspection is off.
+    blockFieldSuggestion: { enabled: !config.introspection },
+  }).protect();
+}
+
+/** Subscriptions are served over WebSocket (core/live); over HTTP they are refused, clearly. */
+function subscriptionsOverHttpGate<C extends ServerContext>(): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== 'subscription') return;
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at this same URL', {
+            extensions: { code: 'BAD_REQUEST', reason: 'USE_WEBSOCKET', http: { status: 400 } },
           });
-          if (cost <= maxCost) return;
-          throw new GraphQLError(
-            `This query could return about ${cost} objects; the limit is ${maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
-            {
-              extensions: {
-                code: 'GRAPHQL_VALIDATION_FAILED',
-                reason: 'COST_LIMIT',
-                cost,
-                maxCost,
-                http: { status: 400 },
-              },
-            },
-          );
         },
       };
     },
@@ -143,18 +188,7 @@ export function createApolloServer<C extends ServerContext>(
   config: Config['graphql'],
   { mayIntrospect, metrics }: ApolloServerOptions<C>,
 ): ApolloServer<C> {
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.maxDepth, ignoreIntrospection: false, flattenFragments: true },
-    maxAliases: { n: config.maxAliases },
-    // Tokens are limited by graphql-js's own parser (parseOptions below): armor's token plugin
-    // throws from an Apollo hook, which Apollo 5 reports as a 500.
-    maxTokens: { enabled: false },
-    maxDirectives: { n: 10 },
-    // Cost is estimated with list sizes multiplied (costLimitGate below): armor's ignores `first`.
-    costLimit: { enabled: false },
-    // Field suggestions leak the schema when introspection is off.
-    blockFieldSuggestion: { enabled: !config.introspection },
-  }).protect();
+  const armor = operationArmor(config);
 
   return new ApolloServer<C>({
     // The schema, executed with graphql-jit once a document repeats (see jit-executor.ts), or
@@ -177,6 +211,7 @@ export function createApolloServer<C extends ServerContext>(
       ...armor.plugins,
       introspectionGate(config.introspection, mayIntrospect),
       costLimitGate(config.maxCost),
+      subscriptionsOverHttpGate(),
       logUnexpectedErrors as ApolloServerPlugin<C>,
       requestObserver(metrics) as ApolloServerPlugin<C>,
       ApolloServerPluginCacheControlDisabled(),

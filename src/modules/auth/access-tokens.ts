@@ -75,12 +75,23 @@ export class AccessTokens {
    * issued before its account's access was revoked.
    */
   verify(token: string): AuthUser | null {
-    const checked = this.check(token);
-    return typeof checked === 'string' ? null : checked;
+    const checked = this.checkUntil(token);
+    return typeof checked === 'string' ? null : checked.user;
   }
 
   /** The token's user, or why it gives none (see AccessTokenErrorReason). */
   check(token: string): AuthUser | AccessTokenErrorReason {
+    const checked = this.checkUntil(token);
+    return typeof checked === 'string' ? checked : checked.user;
+  }
+
+  /** As `verify`, with the moment the token expires (a live-updates socket closes then). */
+  verifyUntil(token: string): { user: AuthUser; expiresAtMs: number } | null {
+    const checked = this.checkUntil(token);
+    return typeof checked === 'string' ? null : checked;
+  }
+
+  private checkUntil(token: string): Verified | AccessTokenErrorReason {
     let known = this.verified.get(token);
     if (known && Date.now() >= known.expiresAtMs) {
       this.verified.delete(token);
@@ -95,7 +106,7 @@ export class AccessTokens {
     }
     // Checked on every use, cached or not: a revocation applies to tokens already seen.
     if (this.revocations?.revoked(known.user.id, known.issuedAtMs)) return AccessTokenErrorReason.REVOKED;
-    return known.user;
+    return known;
   }
 
   private verifySignature(token: string, ignoreExpiration = false): Verified | AccessTokenErrorReason {

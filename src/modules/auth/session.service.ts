@@ -35,6 +35,21 @@ export class SessionService {
     }));
   }
 
+  /**
+   * Of the given sessions, those still signed in (a refresh token not revoked nor expired): one
+   * statement, polled by live-updates sockets, which outlive the requests that checked the token.
+   */
+  async stillSignedIn(ids: readonly string[]): Promise<Set<string>> {
+    const wanted = [...new Set(ids.filter(isUuid))];
+    if (!wanted.length) return new Set();
+    const rows: { family_id: string }[] = await this.ds.query(
+      `SELECT DISTINCT family_id FROM refresh_tokens
+        WHERE family_id = ANY($1::uuid[]) AND revoked_at IS NULL AND expires_at > now()`,
+      [wanted],
+    );
+    return new Set(rows.map((r) => r.family_id));
+  }
+
   /** Signs one of the user's sessions out; NOT_FOUND if it is not theirs or already ended. */
   async revoke(user: AuthUser, id: string): Promise<boolean> {
     if (!isUuid(id)) throw new NotFoundError('Session');

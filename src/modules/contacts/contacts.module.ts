@@ -5,6 +5,7 @@ import { ContactResolver, OrganisationContactsResolver } from './contact.resolve
 import { ContactMergeResolver } from './duplicates/contact-merge.resolver';
 import { DuplicateDismissal } from './duplicates/duplicate-dismissal.entity';
 import { ContactImportResolver } from './import/contact-import.resolver';
+import { ImportFinishedResolver } from './import/import-finished.resolver';
 import { OutreachResolver } from './outreach.resolver';
 
 export const contactsModule = {
@@ -16,6 +17,7 @@ export const contactsModule = {
     OutreachResolver,
     ContactImportResolver,
     ContactMergeResolver,
+    ImportFinishedResolver,
   ],
   loaders: contactLoaders,
 } satisfies FeatureModule;

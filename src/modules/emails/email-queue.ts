@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Logger } from '../../core/logger';
 import { EmailStatus } from './email-kind';
+import type { EmailStatusChange, EmailStatusFeed } from './email-status-feed';
 
 export const EMAIL_JOB = {
   send: 'scheduled_email__send',
@@ -25,6 +26,8 @@ export interface OutboxChange {
   previousSendAt?: Date | null;
   /** Attempts so far: a row released by the reconciler needs a new timer, not its stalled old one. */
   attempts?: number;
+  /** The row's user, when the caller has it (live updates look it up otherwise). */
+  userId?: string;
 }
 
 /**
@@ -40,15 +43,25 @@ export function sendJobId(id: string, sendAt: Date, attempts = 0): string {
 
 const REDIS_TIMEOUT_MS = 1_000;
 
-/** Mirrors outbox changes into BullMQ delayed jobs. Postgres stays the truth: failures here are only logged. */
+/**
+ * Mirrors committed outbox changes into Redis: BullMQ delayed jobs, and live updates to the
+ * user's devices (EmailStatusFeed). Postgres stays the truth: failures here are only logged.
+ */
 export class EmailQueue {
   constructor(
     private readonly queue: Queue,
     private readonly logger: Logger,
+    private readonly feed?: EmailStatusFeed,
   ) {}
+
+  /** Status changes committed without a timer to move (a send's outcome): live updates only. */
+  announce(changes: EmailStatusChange[]): void {
+    this.feed?.changed(changes);
+  }
 
   async apply(changes: OutboxChange[]): Promise<void> {
     if (!changes.length) return;
+    this.feed?.changed(changes);
     const work = async () => {
       const timers: OutboxChange[] = [];
       for (const change of changes) {

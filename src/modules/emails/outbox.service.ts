@@ -194,7 +194,7 @@ export class OutboxService {
   async cancel(m: EntityManager, row: ScheduledEmail, reason: CancelReason): Promise<OutboxChange[]> {
     if (!(await this.writeIfUnchanged(m, row, { status: EmailStatus.CANCELLED, cancelReason: reason }))) return [];
     await this.event(m, row, EmailEventType.CANCELLED, reason);
-    return [{ id: row.id, status: EmailStatus.CANCELLED, sendAt: row.sendAt }];
+    return [{ id: row.id, status: EmailStatus.CANCELLED, sendAt: row.sendAt, userId: row.userId }];
   }
 
   /**
@@ -307,7 +307,7 @@ export class OutboxService {
     const subject = await this.plannedSubject(m, row);
     await m.getRepository(ScheduledEmail).insert({ ...row, subject, status: EmailStatus.PENDING });
     await this.event(m, { id, userId: data.userId, attempts: 0 }, EmailEventType.PLANNED, data.sendAt.toISOString());
-    return { id, status: EmailStatus.PENDING, sendAt: data.sendAt };
+    return { id, status: EmailStatus.PENDING, sendAt: data.sendAt, userId: data.userId };
   }
 
   /** Moves or revives a row that is still as it was read; nothing when a worker got to it first. */
@@ -334,6 +334,6 @@ export class OutboxService {
     if (revived) await this.event(m, row, EmailEventType.REPLANNED, sendAt.toISOString());
     else if (moved)
       await this.event(m, row, EmailEventType.MOVED, `${row.sendAt.toISOString()} → ${sendAt.toISOString()}`);
-    return [{ id: row.id, status: EmailStatus.PENDING, sendAt, previousSendAt: row.sendAt }];
+    return [{ id: row.id, status: EmailStatus.PENDING, sendAt, previousSendAt: row.sendAt, userId: row.userId }];
   }
 }

@@ -53,7 +53,10 @@ export class Reconciler {
 
   private async repair(): Promise<SweepResult> {
     // Leases of workers that died or hung. Released rows are due, so they are re-queued below.
-    const [released, uncertain]: [{ id: string; send_at: Date; attempts: number }[], unknown[]] = await Promise.all([
+    const [released, uncertain]: [
+      { id: string; user_id: string; send_at: Date; attempts: number }[],
+      { scheduled_email_id: string; user_id: string }[],
+    ] = await Promise.all([
       this.ds.query(
         `WITH expired AS (
            UPDATE scheduled_emails SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
@@ -62,7 +65,7 @@ export class Reconciler {
          logged AS (
            INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
            SELECT id, user_id, 'RELEASED', attempts, 'lease expired before SMTP' FROM expired)
-         SELECT id, send_at, attempts FROM expired`,
+         SELECT id, user_id, send_at, attempts FROM expired`,
       ),
       this.ds.query(
         `WITH expired AS (
@@ -71,12 +74,22 @@ export class Reconciler {
            WHERE status = 'SENDING' AND lease_expires_at < now() AND smtp_started_at IS NOT NULL
            RETURNING id, user_id, attempts)
          INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
-         SELECT id, user_id, 'UNCERTAIN', attempts, 'lease expired during SMTP' FROM expired RETURNING scheduled_email_id`,
+         SELECT id, user_id, 'UNCERTAIN', attempts, 'lease expired during SMTP' FROM expired
+         RETURNING scheduled_email_id, user_id`,
       ),
     ]);
     // Released rows are due now: they get a new timer at once (a new id, as their old job may be stalled).
     await this.queue.apply(
-      released.map((r) => ({ id: r.id, status: EmailStatus.PENDING, sendAt: r.send_at, attempts: r.attempts })),
+      released.map((r) => ({
+        id: r.id,
+        status: EmailStatus.PENDING,
+        sendAt: r.send_at,
+        attempts: r.attempts,
+        userId: r.user_id,
+      })),
+    );
+    this.queue.announce(
+      uncertain.map((r) => ({ id: r.scheduled_email_id, status: EmailStatus.UNCERTAIN, userId: r.user_id })),
     );
     // Held mail (an unverified account's) has no timer to repair: it waits, without churn, until
     // verification releases it. A hold that raced the verification is released here.

@@ -172,7 +172,13 @@ export class ScheduledEmailService {
       const result = await m.getRepository(ScheduledEmail).save(row);
       await this.outbox.event(m, result, event, scope.by);
       await scope.afterChange?.(m, result);
-      changes.push({ id: result.id, status: result.status, sendAt: result.sendAt, previousSendAt });
+      changes.push({
+        id: result.id,
+        status: result.status,
+        sendAt: result.sendAt,
+        previousSendAt,
+        userId: result.userId,
+      });
       return result;
     });
     await this.outbox.commit(changes);

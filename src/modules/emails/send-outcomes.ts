@@ -32,6 +32,8 @@ export class SendOutcomes {
   async sent(row: ClaimedEmail, response: string): Promise<SendOutcome> {
     if (!(await this.claims.markSent(row, response.slice(0, 500)))) {
       this.logger.warn({ scheduledEmailId: row.id }, 'sent, but the row had moved on; recorded the send only');
+    } else {
+      this.queue.announce([{ id: row.id, status: EmailStatus.SENT, userId: row.userId }]);
     }
     return EmailStatus.SENT;
   }
@@ -109,7 +111,13 @@ export class SendOutcomes {
     // A new timer id (attempts counted), as this job's own is still running.
     if (released.length) {
       await this.queue.apply([
-        { id: row.id, status: EmailStatus.PENDING, sendAt: released[0].send_at, attempts: row.attempts },
+        {
+          id: row.id,
+          status: EmailStatus.PENDING,
+          sendAt: released[0].send_at,
+          attempts: row.attempts,
+          userId: row.userId,
+        },
       ]);
     }
     return EmailStatus.PENDING;
@@ -127,7 +135,9 @@ export class SendOutcomes {
        RETURNING scheduled_email_id`,
       [row.id, row.leaseOwner, sendAt, detail, row.attempts, `${detail} — next try ${sendAt.toISOString()}`],
     );
-    if (retried.length) await this.queue.apply([{ id: row.id, status: EmailStatus.PENDING, sendAt }]);
+    if (retried.length) {
+      await this.queue.apply([{ id: row.id, status: EmailStatus.PENDING, sendAt, userId: row.userId }]);
+    }
     return EmailStatus.PENDING;
   }
 
@@ -141,13 +151,14 @@ export class SendOutcomes {
     fields: { lastError?: string; cancelReason?: string },
     detail: string | null = null,
   ): Promise<SendOutcome> {
-    await this.ds.query(
+    const done: unknown[] = await this.ds.query(
       `WITH done AS (
          UPDATE scheduled_emails SET status = $3, last_error = coalesce($4, last_error),
            cancel_reason = coalesce($5, cancel_reason), lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
          WHERE id = $1 AND status = 'SENDING' AND lease_owner = $2 RETURNING id, user_id)
        INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
-       SELECT id, user_id, $6, $7, $8 FROM done`,
+       SELECT id, user_id, $6, $7, $8 FROM done
+       RETURNING scheduled_email_id`,
       [
         row.id,
         row.leaseOwner,
@@ -159,6 +170,7 @@ export class SendOutcomes {
         detail ?? fields.lastError ?? null,
       ],
     );
+    if (done.length) this.queue.announce([{ id: row.id, status, userId: row.userId }]);
     return status;
   }
 }

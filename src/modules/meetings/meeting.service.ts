@@ -4,6 +4,7 @@ import { queryPrepared } from '../../core/db/prepared';
 import { paginateSql, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { cleanText, rejectNulls } from '../../core/inputs';
+import type { LivePublisher } from '../../core/live/live-events';
 import { isIanaTimeZone } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
 import { ContactStage, StageEvent } from '../contacts/contact-stage';
@@ -18,6 +19,7 @@ import type { QuestionService } from '../questions/question.service';
 import { Topic } from '../questions/topic';
 import { User } from '../users/user.entity';
 import { AgendaItem } from './agenda-item.entity';
+import { MEETING_CHANGED, MeetingChangeKind, type MeetingChangedPayload } from './meeting-changes';
 import { Meeting, MeetingStatus } from './meeting.entity';
 import { MeetingErrors } from './meeting.errors';
 import { meetingReaders, WHOLE_MEETINGS, type MeetingSelection } from './meeting-page';
@@ -70,13 +72,19 @@ export class MeetingService {
     private readonly contacts: ContactService,
     private readonly insights: InsightService,
     private readonly outbox: OutboxService,
+    /** Where the user's other devices hear of the change (live updates); none in some tests. */
+    private readonly live?: LivePublisher,
   ) {}
 
   /**
    * Runs a change to one meeting and re-plans its emails in the same transaction; the
-   * timers in Redis follow once it has committed.
+   * timers in Redis follow once it has committed, and the user's devices are told.
    */
-  private async changeMeeting(user: AuthUser, work: (m: EntityManager) => Promise<Meeting>): Promise<Meeting> {
+  private async changeMeeting(
+    user: AuthUser,
+    change: MeetingChangeKind,
+    work: (m: EntityManager) => Promise<Meeting>,
+  ): Promise<Meeting> {
     const changes: OutboxChange[] = [];
     const meeting = await this.ds.transaction(async (m) => {
       const result = await work(m);
@@ -84,6 +92,8 @@ export class MeetingService {
       return result;
     });
     await this.outbox.commit(changes);
+    const event: MeetingChangedPayload = { meetingId: meeting.id, change, at: new Date().toISOString() };
+    this.live?.publish(MEETING_CHANGED, user.id, event);
     return meeting;
   }
 
@@ -169,7 +179,7 @@ export class MeetingService {
    */
   async schedule(user: AuthUser, input: ScheduleMeetingInput): Promise<Meeting> {
     assertTimes(input.startsAt, input.endsAt, 'input.');
-    return this.changeMeeting(user, async (m) => {
+    return this.changeMeeting(user, MeetingChangeKind.SCHEDULED, async (m) => {
       const contact = isUuid(input.contactId)
         ? await m.getRepository(Contact).findOneBy({ id: input.contactId, userId: user.id })
         : null;
@@ -217,7 +227,7 @@ export class MeetingService {
 
   async update(user: AuthUser, id: string, input: UpdateMeetingInput): Promise<Meeting> {
     rejectNulls(input, ['title', 'sendThankYou', 'sendFollowUp']);
-    return this.changeMeeting(user, async (m) => {
+    return this.changeMeeting(user, MeetingChangeKind.UPDATED, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       for (const key of ['title', 'location', 'videoUrl', 'notes'] as const) {
         const value = cleanText(input[key]);
@@ -241,7 +251,7 @@ export class MeetingService {
     assertTimes(startsAt, endsAt, 'input.');
     if (timezone && !isIanaTimeZone(timezone))
       throw ValidationError.field('input.timezone', 'must be an IANA time zone name');
-    return this.changeMeeting(user, async (m) => {
+    return this.changeMeeting(user, MeetingChangeKind.RESCHEDULED, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'rescheduled');
       await this.lockCalendar(m, user);
@@ -255,7 +265,7 @@ export class MeetingService {
   /** Cancels; a contact left with no scheduled meeting goes back to REQUESTED. */
   async cancel(user: AuthUser, id: string, reason: string | null | undefined): Promise<Meeting> {
     if (reason && reason.length > 2000) throw ValidationError.field('input.reason', 'must be at most 2000 characters');
-    return this.changeMeeting(user, async (m) => {
+    return this.changeMeeting(user, MeetingChangeKind.CANCELLED, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'cancelled');
       meeting.status = MeetingStatus.CANCELLED;
@@ -271,7 +281,7 @@ export class MeetingService {
   }
 
   async markNoShow(user: AuthUser, id: string): Promise<Meeting> {
-    return this.changeMeeting(user, async (m) => {
+    return this.changeMeeting(user, MeetingChangeKind.NO_SHOW, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED)
         throw MeetingErrors.invalidStatus(meeting.status, 'marked as a no-show');
@@ -287,7 +297,7 @@ export class MeetingService {
    * with the meeting marked COMPLETED; the contact moves to MET and counts as contacted.
    */
   async complete(user: AuthUser, id: string, input: CompleteMeetingInput): Promise<Meeting> {
-    return this.changeMeeting(user, async (m) => {
+    return this.changeMeeting(user, MeetingChangeKind.COMPLETED, async (m) => {
       const meeting = await this.lockOwn(m, user, id);
       if (meeting.status !== MeetingStatus.SCHEDULED) throw MeetingErrors.invalidStatus(meeting.status, 'completed');
       const now = new Date();

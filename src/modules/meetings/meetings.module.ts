@@ -2,6 +2,7 @@ import type { FeatureModule } from '../../core/feature';
 import { AgendaItem } from './agenda-item.entity';
 import { DebriefResolver } from './debrief.resolver';
 import { ContactMeetingsResolver, OrganisationMeetingsResolver } from './meeting-relations.resolver';
+import { MeetingChangesResolver } from './meeting-changes.resolver';
 import { Meeting } from './meeting.entity';
 import { meetingLoaders } from './meeting.loaders';
 import { MeetingResolver } from './meeting.resolver';
@@ -9,7 +10,13 @@ import { MeetingResolver } from './meeting.resolver';
 export const meetingsModule = {
   name: 'meetings',
   entities: [Meeting, AgendaItem],
-  resolvers: [MeetingResolver, ContactMeetingsResolver, OrganisationMeetingsResolver, DebriefResolver],
+  resolvers: [
+    MeetingResolver,
+    ContactMeetingsResolver,
+    OrganisationMeetingsResolver,
+    DebriefResolver,
+    MeetingChangesResolver,
+  ],
   loaders: meetingLoaders,
   // A meetings page joins each meeting's contact and organisation, and the contact's
   // organisation (MeetingService.list): those fields answer from the row when it carries them.

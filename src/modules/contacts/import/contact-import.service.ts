@@ -14,6 +14,8 @@ import { planImport, type ImportContact, type ImportOrganisation, type ImportPla
 import type { ParsedFile } from './import-row';
 import { parseVcard } from './vcard.parser';
 import { ValidationError } from '../../../core/errors';
+import type { LivePublisher } from '../../../core/live/live-events';
+import { IMPORT_FINISHED, type ImportFinishedPayload } from './import-finished.resolver';
 import { lockContactsOf } from './contacts-lock';
 
 /** Rows per INSERT or UPDATE statement: few round trips, bounded statement size. */
@@ -49,6 +51,8 @@ export class ContactImportService {
     private readonly ds: DataSource,
     private readonly outbox: OutboxService,
     private readonly limits: { maxContactsPerUser: number },
+    /** Where the user's devices hear that an import finished (live updates). */
+    private readonly live?: LivePublisher,
   ) {}
 
   async import(user: AuthUser, input: ImportContactsInput): Promise<ImportResult> {
@@ -74,6 +78,19 @@ export class ContactImportService {
       return planned;
     });
     await this.outbox.commit(changes);
+    if (!input.dryRun) {
+      const finished: ImportFinishedPayload = {
+        format: input.format,
+        created: plan.newContacts.length,
+        updated: plan.updatedRows,
+        duplicates: plan.duplicates,
+        skipped: plan.skipped,
+        organisationsCreated: plan.newOrganisations.length,
+        errorCount: plan.errorCount,
+        at: new Date().toISOString(),
+      };
+      this.live?.publish(IMPORT_FINISHED, user.id, finished);
+    }
     const created = new Set(plan.newContacts.map((c) => c.id));
     return {
       created: plan.newContacts.length,

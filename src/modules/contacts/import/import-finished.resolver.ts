@@ -1,0 +1,68 @@
+import {
+  Authorized,
+  Field,
+  Int,
+  ObjectType,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
+import type { Context } from '../../../app/context';
+import { ImportFormat } from './contact-import.types';
+
+/** The live-updates topic of finished imports. */
+export const IMPORT_FINISHED = 'importFinished';
+
+/** What a subscriber of `importFinished` receives (serialised through Redis). */
+export interface ImportFinishedPayload {
+  format: ImportFormat;
+  created: number;
+  updated: number;
+  duplicates: number;
+  skipped: number;
+  organisationsCreated: number;
+  errorCount: number;
+  at: string;
+}
+
+@ObjectType({ description: 'A contacts import of yours that finished (dry runs are not announced).' })
+export class ImportFinished {
+  @Field(() => ImportFormat)
+  format: ImportFormat;
+
+  @Field(() => Int)
+  created: number;
+
+  @Field(() => Int)
+  updated: number;
+
+  @Field(() => Int)
+  duplicates: number;
+
+  @Field(() => Int)
+  skipped: number;
+
+  @Field(() => Int)
+  organisationsCreated: number;
+
+  @Field(() => Int, { description: 'Lines not imported (importContacts answered with the first of them).' })
+  errorCount: number;
+
+  @Field(() => Date, { description: 'When the import committed.' })
+  at: Date;
+}
+
+@Resolver()
+export class ImportFinishedResolver {
+  @Authorized()
+  @Subscription(() => ImportFinished, {
+    description: 'Your contacts imports finishing, with their counts. Over WebSocket (graphql-ws).',
+    topics: IMPORT_FINISHED,
+    // One channel per user: nobody else's events ever reach this subscription.
+    topicId: ({ context }: SubscribeResolverData<unknown, unknown, Context>) => context.user!.id,
+  })
+  importFinished(@Root() event: ImportFinishedPayload): ImportFinished {
+    return { ...event, at: new Date(event.at) };
+  }
+}
