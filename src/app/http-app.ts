@@ -2,7 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { GraphQLSchema } from 'graphql';
 import { createApolloServer } from '../core/graphql/server';
+import { PersistedDocumentCache, persistedDocumentsPlugin } from '../core/graphql/persisted-queries';
+import { loadTrustedDocuments } from '../core/graphql/trusted-documents';
 import { graphqlEndpoint } from '../core/http/graphql-endpoint';
 import { healthRouter, readinessCheck, workersSeen } from '../core/http/health';
 import type { RequestLogFields } from '../core/graphql/request-observer';
@@ -40,14 +43,19 @@ export interface HttpApp {
 /** The API's HTTP surface: health, Playground and GraphQL. Connections are owned by the caller. */
 export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const { config, ds, redis, logger, metrics } = infra;
+  const schema = await createSchema();
+  const isAdmin = (context: Context) => context.user?.role === Role.ADMIN;
+  // Before anything starts: a bad manifest stops the process with a message naming it.
+  const persisted = persistedDocuments(config, schema, redis, isAdmin);
   const services = createServices(infra);
   registerPipelineGauges(metrics, ds, [services.emailQueue]);
   // Revoked tokens (suspended or re-roled accounts) are refused within one poll on every replica.
   await services.accessRevocations.start();
-  const apollo = createApolloServer<Context>(await createSchema(), config.graphql, {
+  const apollo = createApolloServer<Context>(schema, config.graphql, {
     // Introspection for administrators even when it is off for everyone (the Playground).
-    mayIntrospect: (context) => context.user?.role === Role.ADMIN,
+    mayIntrospect: isAdmin,
     metrics,
+    persisted,
   });
   await apollo.start();
 
@@ -205,6 +213,32 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       await services.closeQueues();
     },
     inFlight: () => graphql.running().size + graphqlImport.running().size,
+  };
+}
+
+/** Trusted manifests and APQ in Redis, as configured (docs/clients.md); undefined when both are off. */
+function persistedDocuments(
+  config: Infrastructure['config'],
+  schema: GraphQLSchema,
+  redis: Infrastructure['redis'],
+  isAdmin: (context: Context) => boolean,
+) {
+  const { apq, trustedDocuments } = config.graphql;
+  const trusted = loadTrustedDocuments(trustedDocuments.paths, schema, 'TRUSTED_DOCUMENTS');
+  if (!apq && trusted.size === 0) return undefined;
+  return {
+    cache: new PersistedDocumentCache(trusted, apq ? redis : null, {
+      prefix: `${config.redis.prefix}:`,
+      ttlSeconds: apq?.ttlSeconds ?? 0,
+      maxDocumentBytes: apq?.maxDocumentBytes ?? 0,
+    }),
+    plugin: persistedDocumentsPlugin<Context>({
+      trusted,
+      strict: trustedDocuments.only,
+      mayBypass: isAdmin,
+      ipOf: (context) => context.meta.ip,
+      registrations: apq && { redis, prefix: config.redis.prefix, perIpPerHour: apq.registrationsPerIpPerHour },
+    }),
   };
 }
 

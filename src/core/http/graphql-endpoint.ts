@@ -6,6 +6,7 @@ import { Kind, parse } from 'graphql';
 import contentType from 'content-type';
 import cors from 'cors';
 import getRawBody from 'raw-body';
+import { searchWithDocumentId, withDocumentId } from '../graphql/persisted-queries';
 import type { RequestLogFields } from '../graphql/request-observer';
 import type { Logger } from '../logger';
 import { requestId, sendHttpError } from './requests';
@@ -188,8 +189,9 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
     const request: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers,
-      search: query < 0 ? '' : url.slice(query),
-      body,
+      // A document named by `documentId` is looked up as an APQ hash.
+      search: query < 0 ? '' : searchWithDocumentId(url.slice(query)),
+      body: withDocumentId(body),
     };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: request,
