@@ -77,6 +77,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       rootField: 'importContacts',
       maxConcurrent: config.http.importMaxConcurrent,
       bodyTimeoutMs: 60_000,
+      trustedDocument: persisted && ((hash) => persisted.trusted.get(hash)),
       caller: (req) => {
         const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         return (token && services.accessTokens.verify(token)?.id) || null;
@@ -227,6 +228,7 @@ function persistedDocuments(
   const trusted = loadTrustedDocuments(trustedDocuments.paths, schema, 'TRUSTED_DOCUMENTS');
   if (!apq && trusted.size === 0) return undefined;
   return {
+    trusted,
     cache: new PersistedDocumentCache(trusted, apq ? redis : null, {
       prefix: `${config.redis.prefix}:`,
       ttlSeconds: apq?.ttlSeconds ?? 0,

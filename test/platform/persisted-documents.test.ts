@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { print } from 'graphql';
 import { jitStats } from '../../src/core/graphql/jit-executor';
-import { MeDocument, OrganisationsDocument } from '../generated/graphql';
+import { ImportContactsDocument, MeDocument, OrganisationsDocument } from '../generated/graphql';
 import { adminUser } from '../helpers/admin';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
@@ -16,6 +16,7 @@ const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash:
 
 const ME = print(MeDocument);
 const ORGANISATIONS = print(OrganisationsDocument);
+const IMPORT = print(ImportContactsDocument);
 // Documents no manifest lists.
 const NAME_ONLY = 'query NameOnly { me { name } }';
 const EMAIL_ONLY = 'query EmailOnly { me { email } }';
@@ -39,7 +40,10 @@ beforeAll(async () => {
   // A client's manifest, as the client preset writes it (`sha256:` keys) and as older tools do (bare hex).
   const normalised = 'query Me { me { id email name } }';
   manifest = path.join(mkdtempSync(path.join(os.tmpdir(), 'rapport-manifest-')), 'persisted-documents.json');
-  writeFileSync(manifest, JSON.stringify({ [`sha256:${sha256(normalised)}`]: normalised, [sha256(ME)]: ME }));
+  writeFileSync(
+    manifest,
+    JSON.stringify({ [`sha256:${sha256(normalised)}`]: normalised, [sha256(ME)]: ME, [sha256(IMPORT)]: IMPORT }),
+  );
 });
 afterAll(async () => {
   for (const other of started) await other.close();
@@ -189,6 +193,26 @@ describe('trusted documents', () => {
     ok(await postRaw(strict.url, { query: '{ __schema { queryType { name } } }' }, { token: admin.token }));
 
     const other = await postRaw(strict.url, { extensions: persisted(sha256(EMAIL_ONLY)) }, { token: user.token });
+    expect(errorOf(other).extensions?.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+  });
+
+  it('strict: an app that ships hashes only imports contacts through /graphql/import by hash', async () => {
+    const variables = { input: { format: 'CSV', content: 'First Name,Last Name\nAda,Lovelace\n', dryRun: true } };
+    const byHash = await postRaw<{ importContacts: { created: number } }>(
+      strict.url,
+      { documentId: `sha256:${sha256(IMPORT)}`, variables },
+      { token: user.token, path: '/graphql/import' },
+    );
+    expect(ok(byHash).importContacts.created).toBe(1);
+    // Another importContacts document is still refused there.
+    const other = await postRaw(
+      strict.url,
+      {
+        query: 'mutation Other($input: ImportContactsInput!) { importContacts(input: $input) { created } }',
+        variables,
+      },
+      { token: user.token, path: '/graphql/import' },
+    );
     expect(errorOf(other).extensions?.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
   });
 
