@@ -103,6 +103,17 @@ describe('automatic persisted queries', () => {
     expect(await app.infra.redis.exists(`${app.config.redis.prefix}:apq:${sha256(NAME_ONLY)}`)).toBe(0);
   });
 
+  it('never stores a document holding a string literal (an inline password stays out of Redis)', async () => {
+    const inline =
+      'mutation Inline { login(email: "nobody@example.test", password: "an inline secret") { accessToken } }';
+    const hash = sha256(inline);
+    const res = await postRaw(app.url, { query: inline, extensions: persisted(hash) });
+    expect(errorOf(res).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await app.infra.redis.exists(`${app.config.redis.prefix}:apq:${hash}`)).toBe(0);
+    const missing = await postRaw(app.url, { extensions: persisted(hash) });
+    expect(errorOf(missing).extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
   it('runs a document over APQ_MAX_DOCUMENT_BYTES but does not store it', async () => {
     const small = await another({ APQ_MAX_DOCUMENT_BYTES: '256' }, 'apq-size');
     const large = `query Large { me { id } }\n${'#'.repeat(300)}`;

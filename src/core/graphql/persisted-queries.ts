@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { BREAK, GraphQLError, visit, type DocumentNode } from 'graphql';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { TrustedDocuments } from './trusted-documents';
@@ -76,7 +76,8 @@ export interface PersistedDocumentRules<C> {
  * - strict: a document whose sha256 is in no manifest is refused unless `mayBypass` — whether it
  *   came as text, as an APQ registration or as a hash stored by someone else. APQ is therefore
  *   no way around the list: a refused registration is never stored.
- * - APQ registrations past an address's hourly allowance are answered but not stored.
+ * - APQ registrations past an address's hourly allowance, or holding a string literal, are
+ *   answered but not stored.
  */
 export function persistedDocumentsPlugin<C extends object>(rules: PersistedDocumentRules<C>): ApolloServerPlugin<C> {
   const { trusted, strict, mayBypass, ipOf } = rules;
@@ -99,8 +100,13 @@ export function persistedDocumentsPlugin<C extends object>(rules: PersistedDocum
               { extensions: { code: PERSISTED_QUERY_NOT_ALLOWED, http: { status: 400 } } },
             );
           }
-          if (!registering || trusted.has(ctx.queryHash)) return;
-          if (!limiter) return;
+          if (!registering || trusted.has(ctx.queryHash) || !limiter) return;
+          // Values typed into a document (an inline password, an address) never go to Redis,
+          // whose files outlive the request: such a document runs, and keeps travelling as text.
+          if (hasStringLiteral(ctx.document)) {
+            ctx.metrics.persistedQueryRegister = false;
+            return;
+          }
           try {
             await limiter.consume(ipOf(ctx.contextValue));
           } catch {
@@ -112,6 +118,17 @@ export function persistedDocumentsPlugin<C extends object>(rules: PersistedDocum
       };
     },
   };
+}
+
+function hasStringLiteral(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    StringValue() {
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
 }
 
 const asPersistedQuery = (documentId: string) => ({
