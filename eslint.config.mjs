@@ -5,7 +5,7 @@ import mutationArguments from './eslint-rules/mutation-arguments.cjs';
 import schemaSelectors from './eslint-rules/schema-selectors.cjs';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', '.mail/', 'test/generated/', 'bench/results/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', '.mail/', 'test/generated/', 'examples/*/src/gql/', 'bench/results/'] },
   { ...js.configs.recommended, files: ['**/*.{js,mjs,cjs,ts}'] },
   ...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.{js,mjs,cjs,ts}'] })),
   {

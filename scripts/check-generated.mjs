@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { log, root, run } from './lib/bootstrap.mjs';
 
-const GENERATED = ['schema.graphql', 'test/generated/graphql.ts'];
+const GENERATED = [
+  'schema.graphql',
+  'test/generated/graphql.ts',
+  ...['web', 'mobile'].flatMap((app) =>
+    ['graphql.ts', 'gql.ts', 'index.ts', 'persisted-documents.json'].map((file) => `examples/${app}/src/gql/${file}`),
+  ),
+];
 const read = (file) => {
   try {
     return readFileSync(path.join(root, file), 'utf8');

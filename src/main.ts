@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createHttpApp } from './app/http-app';
 import { openAppInfrastructure } from './app/infrastructure';
-import { loadConfigOrExit } from './core/config';
+import { ConfigError, loadConfigOrExit } from './core/config';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -30,6 +30,11 @@ async function main() {
 }
 
 main().catch((err) => {
+  // A setting found bad only once read (a trusted-documents manifest): named, without a stack.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
   process.stderr.write(`API failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import type { GraphQLSchema } from 'graphql';
 import { createApolloServer } from '../core/graphql/server';
+import { PersistedDocumentCache, persistedDocumentsPlugin } from '../core/graphql/persisted-queries';
+import { loadTrustedDocuments } from '../core/graphql/trusted-documents';
 import { graphqlEndpoint } from '../core/http/graphql-endpoint';
 import { healthRouter, readinessCheck, workersSeen } from '../core/http/health';
 import type { RequestLogFields } from '../core/graphql/request-observer';
@@ -44,14 +47,18 @@ export interface HttpApp {
 export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
   const { config, ds, redis, logger, metrics } = infra;
   const services = createServices(infra);
+  const schema = await createSchema(services.live.pubSub);
+  const isAdmin = (context: Context) => context.user?.role === Role.ADMIN;
+  // Before anything starts: a bad manifest stops the process with a message naming it.
+  const persisted = persistedDocuments(config, schema, redis, isAdmin);
   registerPipelineGauges(metrics, ds, [services.emailQueue]);
   // Revoked tokens (suspended or re-roled accounts) are refused within one poll on every replica.
   await services.accessRevocations.start();
-  const schema = await createSchema(services.live.pubSub);
   const apollo = createApolloServer<Context>(schema, config.graphql, {
     // Introspection for administrators even when it is off for everyone (the Playground).
-    mayIntrospect: (context) => context.user?.role === Role.ADMIN,
+    mayIntrospect: isAdmin,
     metrics,
+    persisted,
   });
   await apollo.start();
 
@@ -73,6 +80,7 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
       rootField: 'importContacts',
       maxConcurrent: config.http.importMaxConcurrent,
       bodyTimeoutMs: 60_000,
+      trustedDocument: persisted && ((hash) => persisted.trusted.get(hash)),
       caller: (req) => {
         const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
         return (token && services.accessTokens.verify(token)?.id) || null;
@@ -215,6 +223,33 @@ export async function createHttpApp(infra: Infrastructure): Promise<HttpApp> {
     },
     inFlight: () => graphql.running().size + graphqlImport.running().size,
     liveConnections: () => live.connections(),
+  };
+}
+
+/** Trusted manifests and APQ in Redis, as configured (docs/clients.md); undefined when both are off. */
+function persistedDocuments(
+  config: Infrastructure['config'],
+  schema: GraphQLSchema,
+  redis: Infrastructure['redis'],
+  isAdmin: (context: Context) => boolean,
+) {
+  const { apq, trustedDocuments } = config.graphql;
+  const trusted = loadTrustedDocuments(trustedDocuments.paths, schema, 'TRUSTED_DOCUMENTS');
+  if (!apq && trusted.size === 0) return undefined;
+  return {
+    trusted,
+    cache: new PersistedDocumentCache(trusted, apq ? redis : null, {
+      prefix: `${config.redis.prefix}:`,
+      ttlSeconds: apq?.ttlSeconds ?? 0,
+      maxDocumentBytes: apq?.maxDocumentBytes ?? 0,
+    }),
+    plugin: persistedDocumentsPlugin<Context>({
+      trusted,
+      strict: trustedDocuments.only,
+      mayBypass: isAdmin,
+      ipOf: (context) => context.meta.ip,
+      registrations: apq && { redis, prefix: config.redis.prefix, perIpPerHour: apq.registrationsPerIpPerHour },
+    }),
   };
 }
 

@@ -91,6 +91,12 @@ const fields = z.object({
   LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 100).default(10),
   LIVE_MAX_MESSAGE_BYTES: int(1024, 1_048_576).default(16_384),
   PLAYGROUND_ENABLED: bool.optional(),
+  APQ_ENABLED: bool.default(true),
+  APQ_TTL_SECONDS: int(60, 604_800).default(3600),
+  APQ_MAX_DOCUMENT_BYTES: int(256, 1_000_000).default(16_384),
+  APQ_REGISTRATIONS_PER_IP_PER_HOUR: int(1, 1_000_000).default(300),
+  TRUSTED_DOCUMENTS: list.default([]),
+  TRUSTED_DOCUMENTS_ONLY: bool.default(false),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
@@ -136,6 +142,13 @@ const schema = fields.superRefine((env, ctx) => {
       code: 'custom',
       path: ['UNSUBSCRIBE_SECRET'],
       message: 'is required when NODE_ENV=production',
+    });
+  }
+  if (env.TRUSTED_DOCUMENTS_ONLY && env.TRUSTED_DOCUMENTS.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TRUSTED_DOCUMENTS'],
+      message: 'must list at least one manifest when TRUSTED_DOCUMENTS_ONLY=true',
     });
   }
   if (env.NODE_ENV === 'production' && !env.CALENDAR_FEED_SECRET) {
@@ -202,6 +215,13 @@ export interface Config {
     maxNodes: number;
     /** Compile repeated documents with graphql-jit; false: graphql-js executes every request. */
     jit: boolean;
+    /**
+     * Automatic persisted queries, kept in Redis for every replica (null: off): how long a
+     * registered document lives, the largest stored, new ones per address per hour.
+     */
+    apq: { ttlSeconds: number; maxDocumentBytes: number; registrationsPerIpPerHour: number } | null;
+    /** Manifests of trusted documents (paths), and whether only those are accepted from non-admins. */
+    trustedDocuments: { paths: string[]; only: boolean };
   };
   /** Subscriptions over WebSocket (docs/clients.md, Live updates): bounds per API process. */
   live: { maxConnectionsPerUser: number; maxSubscriptionsPerConnection: number; maxMessageBytes: number };
@@ -325,6 +345,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       maxNodes: e.GRAPHQL_MAX_NODES,
       jit: e.GRAPHQL_JIT,
+      apq: e.APQ_ENABLED
+        ? {
+            ttlSeconds: e.APQ_TTL_SECONDS,
+            maxDocumentBytes: e.APQ_MAX_DOCUMENT_BYTES,
+            registrationsPerIpPerHour: e.APQ_REGISTRATIONS_PER_IP_PER_HOUR,
+          }
+        : null,
+      trustedDocuments: { paths: e.TRUSTED_DOCUMENTS, only: e.TRUSTED_DOCUMENTS_ONLY },
     },
     live: {
       maxConnectionsPerUser: e.LIVE_MAX_CONNECTIONS_PER_USER,

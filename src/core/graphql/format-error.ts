@@ -15,6 +15,7 @@ const REQUEST_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_ALLOWED',
 ]);
 
 // What a request error may tell the client besides its code (the cost limit's figures).

@@ -21,6 +21,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { formatError, isExpectedError } from './format-error';
 import { jitGateway } from './jit-executor';
+import type { PersistedDocumentCache } from './persisted-queries';
 import { estimateQueryCost } from './query-cost';
 import { requestObserver, type ObservedContext } from './request-observer';
 import type { Metrics } from '../metrics/metrics';
@@ -176,17 +177,22 @@ function subscriptionsOverHttpGate<C extends ServerContext>(): ApolloServerPlugi
   };
 }
 
-export interface ApolloServerOptions<C> {
+export interface ApolloServerOptions<C extends object> {
   /** Whether a request may introspect while introspection is off for everyone. */
   mayIntrospect: (context: C) => boolean;
   /** Where request durations and error codes are counted. */
   metrics: Metrics;
+  /**
+   * Persisted documents (persisted-queries.ts): where a hash is looked up, and the plugin that
+   * enforces trusted documents and bounds APQ registrations. Absent: hashes are refused.
+   */
+  persisted?: { cache: PersistedDocumentCache; plugin: ApolloServerPlugin<C> };
 }
 
 export function createApolloServer<C extends ServerContext>(
   schema: GraphQLSchema,
   config: Config['graphql'],
-  { mayIntrospect, metrics }: ApolloServerOptions<C>,
+  { mayIntrospect, metrics, persisted }: ApolloServerOptions<C>,
 ): ApolloServer<C> {
   const armor = operationArmor(config);
 
@@ -204,10 +210,14 @@ export function createApolloServer<C extends ServerContext>(
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Shared by every replica (Redis), never Apollo's per-process default; the cache sets the TTL.
+    persistedQueries: persisted ? { cache: persisted.cache } : false,
     parseOptions: { maxTokens: config.maxTokens },
     formatError,
     validationRules: armor.validationRules,
     plugins: [
+      // First: a document that is not allowed is refused before the other checks say anything.
+      ...(persisted ? [persisted.plugin] : []),
       ...armor.plugins,
       introspectionGate(config.introspection, mayIntrospect),
       costLimitGate(config.maxCost),

@@ -6,6 +6,7 @@ import { Kind, parse } from 'graphql';
 import contentType from 'content-type';
 import cors from 'cors';
 import getRawBody from 'raw-body';
+import { searchWithDocumentId, withDocumentId } from '../graphql/persisted-queries';
 import type { RequestLogFields } from '../graphql/request-observer';
 import type { Logger } from '../logger';
 import { legacyJsonStatus } from './legacy-json-status';
@@ -30,6 +31,11 @@ export interface GraphqlEndpointOptions<C extends object> {
     maxConcurrent: number;
     bodyTimeoutMs: number;
     caller: (req: IncomingMessage) => string | null;
+    /**
+     * A trusted manifest's document by hash, so an app that ships hashes only can use this
+     * endpoint too (its check reads the document before Apollo does).
+     */
+    trustedDocument?: (hash: string) => string | undefined;
   };
 }
 
@@ -116,6 +122,17 @@ function isOnly(body: unknown, rootField: string): boolean {
   }
 }
 
+/** A hash-only request for a trusted document, with the document's text filled in. */
+function withTrustedText(body: unknown, trustedDocument: (hash: string) => string | undefined): unknown {
+  const request = body as { query?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } } | null;
+  const hash = request?.extensions?.persistedQuery?.sha256Hash;
+  if (request?.query !== undefined || typeof hash !== 'string') return body;
+  const query = trustedDocument(hash);
+  if (query === undefined) return body;
+  // The hash stays: Apollo checks it against the text (a manifest document is never stored).
+  return { ...request, query };
+}
+
 /**
  * POST/GET /graphql on node:http, beside (not inside) the Express app: CORS, the request id,
  * the JSON body and one log line per request, then Apollo. It does what the Express route
@@ -182,6 +199,8 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
       sendHttpError(res, err.status);
       return;
     }
+    body = withDocumentId(body);
+    if (only?.trustedDocument) body = withTrustedText(body, only.trustedDocument);
     if (only && !isOnly(body, only.rootField)) {
       sendHttpError(res, 400, `only a mutation of ${only.rootField} alone is accepted here`);
       return;
@@ -195,7 +214,8 @@ export function graphqlEndpoint<C extends object>(options: GraphqlEndpointOption
     const request: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers,
-      search: query < 0 ? '' : url.slice(query),
+      // A document named by `documentId` is looked up as an APQ hash.
+      search: query < 0 ? '' : searchWithDocumentId(url.slice(query)),
       body,
     };
     const response = await apollo.executeHTTPGraphQLRequest({

@@ -20,6 +20,7 @@ const ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_ALLOWED',
 ]);
 
 /** One value a collected gauge reports: its labels (if any) and the number. */
