@@ -5,7 +5,18 @@ import mutationArguments from './eslint-rules/mutation-arguments.cjs';
 import schemaSelectors from './eslint-rules/schema-selectors.cjs';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', '.mail/', 'test/generated/', 'examples/*/src/gql/', 'bench/results/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.data/',
+      '.mail/',
+      'test/generated/',
+      'examples/*/src/gql/',
+      'bench/results/',
+    ],
+  },
   { ...js.configs.recommended, files: ['**/*.{js,mjs,cjs,ts}'] },
   ...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.{js,mjs,cjs,ts}'] })),
   {
@@ -91,13 +102,14 @@ export default tseslint.config(
       '@graphql-eslint/relay-arguments': ['error', { includeBoth: false }],
       '@graphql-eslint/relay-edge-types': [
         'error',
-        // Plain lists of values stay lists. shouldImplementNode: true when the relay part lands.
+        // Plain lists of values stay lists. Not every edge's node is a Node: admin views,
+        // timeline rows and tombstones have no refetchable identity of their own (clients.md).
         { withEdgeSuffix: true, shouldImplementNode: false, listTypeCanWrapOnlyEdgeType: false },
       ],
-      // enabled when the relay part lands (connections take `first: Int = 20`)
-      'rapport/connection-first-nullable': 'off',
-      // enabled when the types part lands (sort enums renamed FIELD_ASC / FIELD_DESC)
-      'rapport/sort-enum-direction': 'off',
+      // Connections take `first: Int = 20`: null or left out means the default page.
+      'rapport/connection-first-nullable': 'error',
+      // Sort enums spell the direction: FIELD_ASC / FIELD_DESC.
+      'rapport/sort-enum-direction': 'error',
     },
   },
   {

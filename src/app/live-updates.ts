@@ -52,6 +52,7 @@ export function startLiveUpdates(
       let child: Context['logger'] | undefined;
       return {
         user: access.user,
+        authFailure: null,
         services,
         loaders: createLoaders(ds, access.user.id, new NodeBudget(config.graphql.maxNodes)),
         meta: { ip: clientIp(request), userAgent: request.headers['user-agent'] ?? null },

@@ -80,12 +80,18 @@ describe('previewEmail without a meeting or contact', () => {
     const user = await signedInUser(app.url);
     const other = await signedInUser(app.url);
     await other.ok(UpdateEmailTemplateDocument, {
-      kind: 'COMMITMENT_DUE',
-      input: { subject: 'Theirs', body: 'Not yours: {{#each promises}}{{description}}{{/each}}' },
+      input: {
+        kind: 'COMMITMENT_DUE',
+        subject: 'Theirs',
+        body: 'Not yours: {{#each promises}}{{description}}{{/each}}',
+      },
     });
     await user.ok(UpdateEmailTemplateDocument, {
-      kind: 'COMMITMENT_DUE',
-      input: { subject: 'Mine, {{user.firstName}}', body: 'Owed: {{#each promises}}{{description}}{{/each}}' },
+      input: {
+        kind: 'COMMITMENT_DUE',
+        subject: 'Mine, {{user.firstName}}',
+        body: 'Owed: {{#each promises}}{{description}}{{/each}}',
+      },
     });
     const email = await preview(user, { kind: 'COMMITMENT_DUE' });
     expect(email.subject).toBe('Mine, Ada');

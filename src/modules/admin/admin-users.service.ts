@@ -168,7 +168,11 @@ export class AdminUserService {
           [id],
         );
         if (n === 0)
-          throw ValidationError.field('input.role', 'the last administrator cannot be demoted', AdminErrorReason.LAST_ADMIN);
+          throw ValidationError.field(
+            'input.role',
+            'the last administrator cannot be demoted',
+            AdminErrorReason.LAST_ADMIN,
+          );
       }
       await m.query('UPDATE users SET role = $2::text::user_role, updated_at = now() WHERE id = $1', [id, role]);
       await recordAdminAction(m, actor, {

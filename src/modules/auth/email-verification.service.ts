@@ -119,7 +119,11 @@ export class EmailVerificationService {
     } catch (err) {
       // Another account took the address meanwhile.
       if (isPgError(err, PG_UNIQUE_VIOLATION))
-        throw ValidationError.field('input.token', 'this address can no longer be used', AuthErrorReason.ADDRESS_UNAVAILABLE);
+        throw ValidationError.field(
+          'input.token',
+          'this address can no longer be used',
+          AuthErrorReason.ADDRESS_UNAVAILABLE,
+        );
       throw err;
     }
     const [moved]: [{ id: string; send_at: Date }[], number] = await m.query(

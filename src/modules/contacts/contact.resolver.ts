@@ -79,8 +79,8 @@ export class ContactResolver {
     @Args() page: BackwardPageArgs,
     @Ctx() { loaders }: Context,
   ): Promise<Page<Contact>> {
-    // Batched per level; the cursors are the contacts list's (sort NAME, filter introducedById).
-    return loaders.introductionPages(contact.id, page, contactOrder(ContactSort.NAME));
+    // Batched per level; the cursors are the contacts list's (sort NAME_ASC, filter introducedById).
+    return loaders.introductionPages(contact.id, page, contactOrder(ContactSort.NAME_ASC));
   }
 
   @FieldResolver(() => [Contact], {

@@ -1,7 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { NotFoundError, ValidationError } from '../../core/errors';
+import { ValidationError } from '../../core/errors';
 import { EmailErrorReason } from './email.errors';
-import { isUuid } from '../../core/ids';
 import type { AuthUser } from '../auth/access-tokens';
 import { ACCOUNT_EMAILS, EmailKind } from './email-kind';
 import { previewContext, type PreviewTarget } from './email-preview';

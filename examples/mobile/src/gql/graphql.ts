@@ -20,5 +20,5 @@ export type MobileNextMeetingsQueryVariables = Exact<{
 export type MobileNextMeetingsQuery = { meetings: { edges: Array<{ node: { id: string, startsAt: string, endsAt: string, timezone: string, contactName: string, location: string | null } }> } };
 
 
-export const MobileSignInDocument = {"__meta__":{"hash":"sha256:672dac13f52805a83d8a153e264f7da09e33e2882477f3de297f5fef8e2329d7"}} as unknown as DocumentNode<MobileSignInMutation, MobileSignInMutationVariables>;
+export const MobileSignInDocument = {"__meta__":{"hash":"sha256:fe39fc4119666b8ee852d8ddac88de588ab614821d833831caac18cd5d94fe5e"}} as unknown as DocumentNode<MobileSignInMutation, MobileSignInMutationVariables>;
 export const MobileNextMeetingsDocument = {"__meta__":{"hash":"sha256:155fdb1033a23685f1d5995672f788829db58bcdc4dd2d4e43bad105d9a6478e"}} as unknown as DocumentNode<MobileNextMeetingsQuery, MobileNextMeetingsQueryVariables>;
