@@ -40,7 +40,12 @@ describe('LocalDate', () => {
           value,
           field,
           status: 400,
-          error: { code: 'BAD_USER_INPUT', fields: [{ field, message: 'must be a day that exists, as YYYY-MM-DD' }] },
+          error: {
+            code: 'BAD_USER_INPUT',
+            reason: 'INVALID_VARIABLE',
+            field,
+            fields: [{ field, message: 'must be a day that exists, as YYYY-MM-DD' }],
+          },
         });
       }
     }
@@ -123,6 +128,8 @@ describe('LocalTime and LocalEndTime', () => {
           field,
           error: {
             code: 'BAD_USER_INPUT',
+            reason: 'INVALID_VARIABLE',
+            field: `input.${field}`,
             fields: [{ field: `input.${field}`, message: 'must be a time of day as HH:mm, 00:00 to 23:59' }],
           },
         });
@@ -136,6 +143,8 @@ describe('LocalTime and LocalEndTime', () => {
           field,
           error: {
             code: 'BAD_USER_INPUT',
+            reason: 'INVALID_VARIABLE',
+            field: `input.${field}`,
             fields: [{ field: `input.${field}`, message: 'must be a time of day as HH:mm, 00:00 to 24:00' }],
           },
         });

@@ -105,7 +105,7 @@ describe('automatic persisted queries', () => {
 
   it('never stores a document holding a string literal (an inline password stays out of Redis)', async () => {
     const inline =
-      'mutation Inline { login(email: "nobody@example.test", password: "an inline secret") { accessToken } }';
+      'mutation Inline { login(input: { email: "nobody@example.test", password: "an inline secret" }) { accessToken } }';
     const hash = sha256(inline);
     const res = await postRaw(app.url, { query: inline, extensions: persisted(hash) });
     expect(errorOf(res).extensions?.code).toBe('UNAUTHENTICATED');

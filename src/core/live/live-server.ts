@@ -23,6 +23,12 @@ import type { Metrics } from '../metrics/metrics';
 import { costLimitError, operationArmor, operationCost } from '../graphql/server';
 
 /** Close codes of a live-updates socket besides graphql-ws's own (docs/clients.md, Live updates). */
+/** Why a live-updates request is refused (docs/errors.md). */
+export enum LiveErrorReason {
+  SUBSCRIPTIONS_ONLY = 'SUBSCRIPTIONS_ONLY',
+  TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS',
+}
+
 export const LIVE_CLOSE = {
   /** No valid access token at connection: missing, malformed, expired, revoked or signed out. */
   UNAUTHORIZED: 4401,
@@ -153,7 +159,7 @@ export function attachLiveServer<U, C extends object>(server: Server, options: L
         if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
           return [
             new GraphQLError(`At most ${limits.maxSubscriptionsPerConnection} subscriptions per connection`, {
-              extensions: { code: ErrorCode.RATE_LIMITED, reason: 'TOO_MANY_SUBSCRIPTIONS' },
+              extensions: { code: ErrorCode.RATE_LIMITED, reason: LiveErrorReason.TOO_MANY_SUBSCRIPTIONS },
             }),
           ];
         }
@@ -172,7 +178,7 @@ export function attachLiveServer<U, C extends object>(server: Server, options: L
             requestError(
               'Only subscriptions are served here; send queries and mutations over HTTP',
               'BAD_REQUEST',
-              'SUBSCRIPTIONS_ONLY',
+              LiveErrorReason.SUBSCRIPTIONS_ONLY,
             ),
           ];
         }
