@@ -7,40 +7,24 @@ import { Commitment } from './commitment.entity';
 import { Insight } from './insight.entity';
 import { JobLead } from './job-lead.entity';
 
-// Newest first, as the top-level lists order them by creation (so cursors pass between them).
-export const INSIGHTS_NEWEST: KeysetOrder<Insight> = {
-  expression: 'i.created_at',
-  type: 'timestamptz',
-  direction: 'DESC',
-  id: 'i.id',
-  idOf: (i) => i.id,
-};
-export const COMMITMENTS_NEWEST: KeysetOrder<Commitment> = {
-  expression: 'c.created_at',
-  type: 'timestamptz',
-  direction: 'DESC',
-  id: 'c.id',
-  idOf: (c) => c.id,
-};
-export const JOB_LEADS_NEWEST: KeysetOrder<JobLead> = {
-  expression: 'l.created_at',
-  type: 'timestamptz',
-  direction: 'DESC',
-  id: 'l.id',
-  idOf: (l) => l.id,
-};
-
-// What a meeting recorded, oldest first (the order it was noted in).
-const oldestFirst = <T extends { id: string }>(alias: string): KeysetOrder<T> => ({
+/** Rows by creation time, the id breaking ties. */
+const byCreation = <T extends { id: string }>(alias: string, direction: 'ASC' | 'DESC'): KeysetOrder<T> => ({
   expression: `${alias}.created_at`,
   type: 'timestamptz',
-  direction: 'ASC',
+  direction,
   id: `${alias}.id`,
   idOf: (row) => row.id,
 });
-export const INSIGHTS_OLDEST = oldestFirst<Insight>('i');
-export const COMMITMENTS_OLDEST = oldestFirst<Commitment>('c');
-export const JOB_LEADS_OLDEST = oldestFirst<JobLead>('l');
+
+// Newest first, as the top-level lists order them by creation (so cursors pass between them).
+export const INSIGHTS_NEWEST = byCreation<Insight>('i', 'DESC');
+export const COMMITMENTS_NEWEST = byCreation<Commitment>('c', 'DESC');
+export const JOB_LEADS_NEWEST = byCreation<JobLead>('l', 'DESC');
+
+// What a meeting recorded, oldest first (the order it was noted in).
+export const INSIGHTS_OLDEST = byCreation<Insight>('i', 'ASC');
+export const COMMITMENTS_OLDEST = byCreation<Commitment>('c', 'ASC');
+export const JOB_LEADS_OLDEST = byCreation<JobLead>('l', 'ASC');
 
 export const insightLoaders = {
   /** Pages of Meeting.insights for every meeting of a page, one statement per level. */
