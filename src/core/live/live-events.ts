@@ -8,6 +8,14 @@ import { createRedis } from '../redis';
 /** Topics of live updates; every event goes to one user's channel, `<topic>:<userId>`. */
 export type LivePubSub = PubSub<Record<string, [string, unknown]>>;
 
+/**
+ * A subscription's `topicId`: the signed-in user's own channel, so nobody else's events ever
+ * reach it (subscriptions are @Authorized, so there is a user).
+ */
+export function ownChannel({ context }: { context: { user?: { id: string } | null } }): string {
+  return context.user!.id;
+}
+
 /** Publishes a live update to one user's subscribers, on every API process. */
 export interface LivePublisher {
   /** Fire and forget: never throws, never waits for Redis (a lost event is logged, not retried). */

@@ -1,14 +1,5 @@
-import {
-  Authorized,
-  Field,
-  ID,
-  ObjectType,
-  Resolver,
-  Root,
-  Subscription,
-  type SubscribeResolverData,
-} from 'type-graphql';
-import type { Context } from '../../app/context';
+import { Authorized, Field, ID, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { ownChannel } from '../../core/live/live-events';
 import { EmailStatus } from './email-kind';
 import { MAX_CHANGES_PER_EVENT, SCHEDULED_EMAIL_CHANGED, type ScheduledEmailChangedPayload } from './email-status-feed';
 
@@ -42,8 +33,7 @@ export class ScheduledEmailChangesResolver {
     description:
       'Your scheduled emails changing status, whichever process changed them (the worker sends). Over WebSocket (graphql-ws); see docs/clients.md.',
     topics: SCHEDULED_EMAIL_CHANGED,
-    // One channel per user: nobody else's events ever reach this subscription.
-    topicId: ({ context }: SubscribeResolverData<unknown, unknown, Context>) => context.user!.id,
+    topicId: ownChannel,
   })
   scheduledEmailChanged(@Root() event: ScheduledEmailChangedPayload): ScheduledEmailChange {
     return { emails: event.emails, truncated: event.truncated, at: new Date(event.at) };

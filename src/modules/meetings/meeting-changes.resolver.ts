@@ -1,15 +1,5 @@
-import {
-  Authorized,
-  Ctx,
-  Field,
-  FieldResolver,
-  ID,
-  ObjectType,
-  Resolver,
-  Root,
-  Subscription,
-  type SubscribeResolverData,
-} from 'type-graphql';
+import { Authorized, Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { ownChannel } from '../../core/live/live-events';
 import type { Context } from '../../app/context';
 import { MEETING_CHANGED, MeetingChangeKind, type MeetingChangedPayload } from './meeting-changes';
 import { Meeting } from './meeting.entity';
@@ -33,8 +23,7 @@ export class MeetingChangesResolver {
     description:
       'Your meetings being scheduled, updated, rescheduled, cancelled or completed. Over WebSocket (graphql-ws).',
     topics: MEETING_CHANGED,
-    // One channel per user: nobody else's events ever reach this subscription.
-    topicId: ({ context }: SubscribeResolverData<unknown, unknown, Context>) => context.user!.id,
+    topicId: ownChannel,
   })
   meetingChanged(@Root() event: MeetingChangedPayload): MeetingChange {
     return { meetingId: event.meetingId, change: event.change, at: new Date(event.at) };

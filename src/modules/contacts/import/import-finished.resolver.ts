@@ -1,14 +1,5 @@
-import {
-  Authorized,
-  Field,
-  Int,
-  ObjectType,
-  Resolver,
-  Root,
-  Subscription,
-  type SubscribeResolverData,
-} from 'type-graphql';
-import type { Context } from '../../../app/context';
+import { Authorized, Field, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { ownChannel } from '../../../core/live/live-events';
 import { ImportFormat } from './contact-import.types';
 
 /** The live-updates topic of finished imports. */
@@ -59,8 +50,7 @@ export class ImportFinishedResolver {
   @Subscription(() => ImportFinished, {
     description: 'Your contacts imports finishing, with their counts. Over WebSocket (graphql-ws).',
     topics: IMPORT_FINISHED,
-    // One channel per user: nobody else's events ever reach this subscription.
-    topicId: ({ context }: SubscribeResolverData<unknown, unknown, Context>) => context.user!.id,
+    topicId: ownChannel,
   })
   importFinished(@Root() event: ImportFinishedPayload): ImportFinished {
     return { ...event, at: new Date(event.at) };
