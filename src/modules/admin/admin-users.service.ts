@@ -59,19 +59,7 @@ export class AdminUserService {
         values,
         order: { expression: 'u.created_at', type: 'timestamptz', direction: 'DESC', id: 'u.id', idOf: (n) => n.id },
         run: (text, v) => this.ds.query(text, v),
-        hydrate: (r) =>
-          Object.assign(new AdminUser(), {
-            id: r.id,
-            email: r.email,
-            name: r.name,
-            role: r.role,
-            emailVerified: r.email_verified,
-            suspendedAt: r.suspended_at,
-            createdAt: r.created_at,
-            contactCount: r.contact_count,
-            meetingCount: r.meeting_count,
-            emailCount: r.email_count,
-          }),
+        hydrate: adminUserOf,
         count: async () => {
           const [{ n }] = await this.ds.query(
             `SELECT count(*)::int AS n FROM users u WHERE ${countWhere.join(' AND ')}`,
@@ -195,17 +183,22 @@ export class AdminUserService {
 
   private async get(id: string): Promise<AdminUser> {
     const [r] = await this.ds.query(`SELECT ${SELECT} FROM users u WHERE u.id = $1`, [id]);
-    return Object.assign(new AdminUser(), {
-      id: r.id,
-      email: r.email,
-      name: r.name,
-      role: r.role,
-      emailVerified: r.email_verified,
-      suspendedAt: r.suspended_at,
-      createdAt: r.created_at,
-      contactCount: r.contact_count,
-      meetingCount: r.meeting_count,
-      emailCount: r.email_count,
-    });
+    return adminUserOf(r);
   }
+}
+
+/** An admin's view of a user from a row read with SELECT. */
+function adminUserOf(r: Record<string, unknown>): AdminUser {
+  return Object.assign(new AdminUser(), {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    emailVerified: r.email_verified,
+    suspendedAt: r.suspended_at,
+    createdAt: r.created_at,
+    contactCount: r.contact_count,
+    meetingCount: r.meeting_count,
+    emailCount: r.email_count,
+  });
 }
