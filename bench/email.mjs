@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { eventually, GiveUp } from '../scripts/lib/eventually.cjs';
 import { startSmtpSink } from '../scripts/lib/smtp-sink.cjs';
 import { cpuMs, rssMb, startBenchServers } from './servers.mjs';
+import { slopeMbPerMinute } from './slope.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -377,6 +378,8 @@ async function runScenario(ctx, { name, n, overMs, sampleRss = false }) {
       peak: Math.max(...rss.map((s) => s.mb)),
       end: rss[rss.length - 1].mb,
       samples: rss.length,
+      // "Flat" as a number: least squares over the samples after the first 10 s.
+      slopeMbPerMinute: slopeMbPerMinute(rss, 10_000),
     };
   }
   log(
@@ -604,7 +607,7 @@ function report(r, quick) {
   }
   if (r.soak?.rssMb) {
     lines.push(
-      `Worker RSS over the soak (${r.soak.rssMb.samples} samples, 1/s): start ${fmt(r.soak.rssMb.start)} MB, peak ${fmt(r.soak.rssMb.peak)} MB, end ${fmt(r.soak.rssMb.end)} MB.`,
+      `Worker RSS over the soak (${r.soak.rssMb.samples} samples, 1/s): start ${fmt(r.soak.rssMb.start)} MB, peak ${fmt(r.soak.rssMb.peak)} MB, end ${fmt(r.soak.rssMb.end)} MB; slope after the first 10 s ${fmt(r.soak.rssMb.slopeMbPerMinute, 2)} MB/min (least squares).`,
     );
   }
   if (r.floor) {
