@@ -32,7 +32,7 @@ export async function seed(client, userId, passwordHash, size) {
             timestamptz '2026-01-05 09:00+00' + i * interval '97 minutes',
             timestamptz '2026-01-05 09:45+00' + i * interval '97 minutes', 'Europe/London',
             CASE WHEN i % 3 = 0 THEN 'COMPLETED'::meeting_status ELSE 'SCHEDULED'::meeting_status END
-     FROM generate_series(1, $2) i JOIN c ON c.n = (i * 7919) % $3`,
+     FROM generate_series(1, $2) i JOIN c ON c.n = (i::bigint * 7919) % $3`,
     [userId, size.meetings, size.contacts],
   );
   const { rows } = await client.query(
@@ -63,6 +63,9 @@ export async function seed(client, userId, passwordHash, size) {
      FROM m WHERE m.n % 5 = 0`,
     [userId],
   );
+  // Statistics before the network's joins: planned on none, the 10× set's joins of contacts with
+  // contacts become nested loops over every pair (bench/growth.mjs).
+  await client.query('ANALYZE contacts, meetings');
   await seedNetwork(client, userId);
   await client.query('ANALYZE');
   const { rows: target } = await client.query(`SELECT organisation_id AS id FROM contacts WHERE id = $1`, [contactId]);
