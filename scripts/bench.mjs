@@ -19,6 +19,8 @@ import { eventually } from './lib/eventually.cjs';
 import { currentMajor, nodeBinaryIn } from './lib/node-runtime.mjs';
 
 const quick = process.argv.includes('--quick');
+// `--growth-only`: seed the full set, then only the growth step (bench/growth.mjs); no peer.
+const growthOnly = process.argv.includes('--growth-only');
 const stops = [];
 const children = [];
 let stopping = false;
@@ -70,7 +72,7 @@ const waitUntil = (check, what, timeoutMs = 30_000) => eventually(check, { what,
 
 async function main() {
   ensureDependencies();
-  const peerNode = ensurePeer();
+  const peerNode = growthOnly ? null : ensurePeer();
   build();
   const { default: pg } = await import('pg');
   const { QUERIES } = await import('../bench/queries.mjs');
@@ -140,6 +142,21 @@ async function main() {
     BENCH_ORGANISATION_ID: ctx.organisationId,
   });
   await waitUntil(() => floor.output().includes('floor ready'), 'floor');
+  const growthArgs = () => ({
+    client,
+    databaseUrl,
+    apiUrl,
+    apiPid: api.child.pid,
+    base: { token, ctx, floorUrl: `http://127.0.0.1:${floorPort}`, floorPid: floor.child.pid },
+    QUERIES,
+    seed,
+    fullSize: SIZES.full,
+  });
+  if (growthOnly) {
+    const growth = await runGrowth(growthArgs());
+    writeResults({ size, growth }, '-growth');
+    return 0;
+  }
 
   // The peer builds its schema from the database (introspection) before it says ready, so
   // those queries are over before any measurement resets pg_stat_statements.
@@ -262,6 +279,8 @@ async function main() {
       results,
     });
   }
+  // 2b. Cost as work grows (full mode): Q1 and the paths query for an account with 10× the rows.
+  const growth = quick ? null : await runGrowth(growthArgs());
 
   const lines = [
     '| Query | SQL/request: Rapport | peer | floor | DB ms/request: Rapport | peer | floor | plans/request: Rapport | peer | floor | planning ms/request: Rapport | peer | floor |',
@@ -296,33 +315,43 @@ async function main() {
   });
   process.stdout.write(`\n${contactImport.lines.join('\n')}\n\n`);
   if (!quick) {
-    const dir = path.join(root, 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}.json`);
-    writeFileSync(
-      file,
-      JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
-          peer: {
-            postgraphile: JSON.parse(
-              readFileSync(path.join(peerDir, 'node_modules', 'postgraphile', 'package.json'), 'utf8'),
-            ).version,
-            node: spawnSync(peerNode, ['--version'], { encoding: 'utf8' }).stdout.trim(),
-          },
-          size,
-          results,
-          email: email.results,
-          contactImport: contactImport.results,
-        },
-        null,
-        2,
-      ),
-    );
-    log('bench', `wrote ${path.relative(root, file)}`);
+    const file = writeResults({
+      peer: {
+        postgraphile: JSON.parse(
+          readFileSync(path.join(peerDir, 'node_modules', 'postgraphile', 'package.json'), 'utf8'),
+        ).version,
+        node: spawnSync(peerNode, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+      },
+      size,
+      results,
+      email: email.results,
+      contactImport: contactImport.results,
+      growth,
+    });
+    // The issue's goals against this run (scripts/bench-report.mjs prints the same from the file).
+    const { goalsTable } = await import('./bench-report.mjs');
+    process.stdout.write(`\n${goalsTable(JSON.parse(readFileSync(file, 'utf8'))).join('\n')}\n\n`);
   }
   return 0;
+}
+
+/** Writes bench/results/<date><suffix>.json with the date and the machine; returns its path. */
+function writeResults(fields, suffix = '') {
+  const dir = path.join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}${suffix}.json`);
+  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version };
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, ...fields }, null, 2));
+  log('bench', `wrote ${path.relative(root, file)}`);
+  return file;
+}
+
+/** The growth step (bench/growth.mjs); prints its table, returns its results for the JSON. */
+async function runGrowth(args) {
+  const { growthBench } = await import('../bench/growth.mjs');
+  const growth = await growthBench({ ...args, log });
+  process.stdout.write(`\n${growth.lines.join('\n')}\n\n`);
+  return growth.results;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
