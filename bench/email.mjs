@@ -380,6 +380,8 @@ async function runScenario(ctx, { name, n, overMs, sampleRss = false }) {
       samples: rss.length,
       // "Flat" as a number: least squares over the samples after the first 10 s.
       slopeMbPerMinute: slopeMbPerMinute(rss, 10_000),
+      // Each sample (MB, one a second): a sawtooth of collections and a steady climb can have the same slope.
+      series: rss.map((x) => Math.round(x.mb)),
     };
   }
   log(
