@@ -155,7 +155,7 @@ async function main() {
   });
   if (growthOnly) {
     const growth = await runGrowth(growthArgs());
-    writeResults({ size, growth }, '-growth');
+    writeGrowthResults({ size, growth });
     return 0;
   }
 
@@ -317,19 +317,32 @@ async function main() {
   });
   process.stdout.write(`\n${contactImport.lines.join('\n')}\n\n`);
   if (!quick) {
-    const file = writeResults({
-      peer: {
-        postgraphile: JSON.parse(
-          readFileSync(path.join(peerDir, 'node_modules', 'postgraphile', 'package.json'), 'utf8'),
-        ).version,
-        node: spawnSync(peerNode, ['--version'], { encoding: 'utf8' }).stdout.trim(),
-      },
-      size,
-      results,
-      email: email.results,
-      contactImport: contactImport.results,
-      growth,
-    });
+    const dir = path.join(root, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+          peer: {
+            postgraphile: JSON.parse(
+              readFileSync(path.join(peerDir, 'node_modules', 'postgraphile', 'package.json'), 'utf8'),
+            ).version,
+            node: spawnSync(peerNode, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+          },
+          size,
+          results,
+          email: email.results,
+          contactImport: contactImport.results,
+          growth,
+        },
+        null,
+        2,
+      ),
+    );
+    log('bench', `wrote ${path.relative(root, file)}`);
     // The issue's goals against this run (scripts/bench-report.mjs prints the same from the file).
     const { goalsTable } = await import('./bench-report.mjs');
     process.stdout.write(`\n${goalsTable(JSON.parse(readFileSync(file, 'utf8'))).join('\n')}\n\n`);
@@ -337,15 +350,14 @@ async function main() {
   return 0;
 }
 
-/** Writes bench/results/<date><suffix>.json with the date and the machine; returns its path. */
-function writeResults(fields, suffix = '') {
+/** `--growth-only`'s results: bench/results/<date>-growth.json with the date and the machine. */
+function writeGrowthResults(fields) {
   const dir = path.join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}${suffix}.json`);
+  const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}-growth.json`);
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version };
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, ...fields }, null, 2));
   log('bench', `wrote ${path.relative(root, file)}`);
-  return file;
 }
 
 /** The growth step (bench/growth.mjs); prints its table, returns its results for the JSON. */
