@@ -3,10 +3,10 @@
 // organisations, 200,000 contacts, 1,000,000 meetings, the introduction network built the same
 // way; bench/seed.mjs, all in SQL), in the same database as the measured user's 1× data. Then
 // Q1 and the introduction-paths query are measured for both accounts, Rapport and the floor,
-// interleaved: SQL, DB time, shared blocks and plans per request (pg_stat_statements), req/s and p50/p99 at 10
-// connections (autocannon), and the ratio 10×/1×. Called by scripts/bench.mjs after the load
-// step (or alone: `npm run bench -- --growth-only`); in quick mode on 10× the quick set, without
-// the load, as a check that Q1 reads no more pages for the bigger user.
+// interleaved: SQL, DB time, shared blocks and plans per request (pg_stat_statements), req/s
+// and p50/p99 at 10 connections (autocannon), and the ratio 10×/1×. Called by scripts/bench.mjs
+// after the load step (or alone: `npm run bench -- --growth-only`); in quick mode on 10× the
+// quick set, without the load, as a check that Q1 reads no more pages for the bigger user.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
