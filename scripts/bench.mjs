@@ -19,6 +19,12 @@ import { eventually } from './lib/eventually.cjs';
 import { currentMajor, nodeBinaryIn } from './lib/node-runtime.mjs';
 
 const quick = process.argv.includes('--quick');
+// `--only=Q3,Q5`: the load part for those queries alone (also with --quick's small data set),
+// then stop (no fixed-rate run, email, import or results file): to measure one change.
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const stops = [];
 const children = [];
 let stopping = false;
@@ -250,7 +256,7 @@ async function main() {
   }
 
   let loadLines = [];
-  if (!quick) {
+  if (!quick || only) {
     loadLines = await measureLoad({
       apiUrl,
       token,
@@ -276,6 +282,7 @@ async function main() {
     }),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n${loadLines.length ? `${loadLines.join('\n')}\n\n` : ''}`);
+  if (only) return 0;
 
   // 3. The email pipeline, in a database of its own on the same servers, once the API, the floor
   // and the peer have stopped: they would otherwise share the two cores with the worker.
@@ -369,6 +376,7 @@ async function measureLoad({ apiUrl, token, floorPort, floor, api, peer, peerUrl
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [key, q] of Object.entries(QUERIES)) {
+    if (only && !only.includes(key)) continue;
     const t = targets(q, key);
     // A query the peer cannot express (Q6) is measured for Rapport and the floor only.
     const names = NAMES.filter((n) => t[n]);
@@ -410,6 +418,7 @@ async function measureLoad({ apiUrl, token, floorPort, floor, api, peer, peerUrl
       );
     }
   }
+  if (only) return lines;
   // Fixed rate: the same offered load for every candidate, half of the slowest candidate's Q1
   // median at 10 connections, so that none is pushed past what it can serve. Three 10 s runs
   // each, interleaved, medians: a single run's p99 swings by a factor of two or three here.

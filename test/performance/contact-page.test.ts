@@ -173,3 +173,37 @@ it('leaves an oversized page to the field, which refuses it as before', async ()
   );
   expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 });
+
+describe('over the request’s node budget', () => {
+  let small: TestApp;
+  let user: SignedInUser;
+  let id: string;
+  beforeAll(async () => {
+    small = await startTestApp({ GRAPHQL_MAX_NODES: '100' });
+    user = await signedInUser(small.url);
+    const [row] = await small.infra.ds.query<{ id: string }[]>(
+      `WITH c AS (INSERT INTO contacts (user_id, first_name) VALUES ($1, 'Busy') RETURNING id),
+       i AS (INSERT INTO insights (user_id, contact_id, category, text) SELECT $1, c.id, 'SALARY', 'Insight ' || n FROM c, generate_series(1, 120) n)
+       SELECT id FROM c`,
+      [user.user.id],
+    );
+    id = row.id;
+  });
+  afterAll(() => small.close());
+
+  it('gives the error to the page that goes over it, as the per-level read does', async () => {
+    const ask = (root: string) =>
+      postRaw(
+        small.url,
+        { query: `query Q($id: ID!) { ${root} { id insights(first: 99) { nodes { id } } } } }`, variables: { id } },
+        { token: user.token },
+      );
+    const direct = await ask('contact(id: $id) { ... on Contact');
+    const perLevel = await ask('node(id: $id) { ... on Contact');
+    expect(direct.errors?.map((e) => [e.path, e.extensions?.reason])).toEqual([
+      [['contact', 'insights'], 'NODE_LIMIT'],
+    ]);
+    expect(perLevel.errors?.map((e) => [e.path, e.extensions?.reason])).toEqual([[['node', 'insights'], 'NODE_LIMIT']]);
+    expect(direct.data).toEqual({ contact: null });
+  });
+});

@@ -274,8 +274,14 @@ export function pagesByParent<T extends object>(
   const prime: InlinePages<ChildPageRead<T>>['prime'] = ({ page, order, filter = NO_FILTER }, parentId, values) => {
     const window = pageWindow(page);
     const rows = values[0] as unknown[][];
-    budget.spend(rows.length);
-    const result = toPage(rows, fromJson, window, order, tagOf(order), filter, parentId, async () => false);
+    // Over the request's budget, the field gets the error, as from its own read.
+    let result: Page<T> | Error;
+    try {
+      budget.spend(rows.length);
+      result = toPage(rows, fromJson, window, order, tagOf(order), filter, parentId, async () => false);
+    } catch (err) {
+      result = err as Error;
+    }
     loaderFor(page, order, filter).prime(parentId, result);
     if (values.length > 1) countsFor(filter).prime(parentId, values[1] as number);
   };

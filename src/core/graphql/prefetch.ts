@@ -173,7 +173,13 @@ export class RequestPrefetch {
         const json = values[at] as unknown[] | null;
         const related = json ? reader.hydrateJson(json, all) : null;
         if (!related) return;
-        this.budget.spend(1);
+        try {
+          this.budget.spend(1);
+        } catch (err) {
+          // Over the request's budget: the relation's field gets the error, as from its loader.
+          loader.prime(related.id, err as never);
+          return;
+        }
         loader.prime(related.id, related as never);
         below.prime(values.slice(at + 1, at + 1 + below.sql.length), related.id);
       });

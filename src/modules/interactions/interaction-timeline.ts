@@ -219,13 +219,19 @@ export function timelineFirstPages(ds: DataSource, userId: string | null, budget
   const prime: InlinePages<TimelinePageRead>['prime'] = ({ first }, contactId, values) => {
     const window = pageWindow({ first });
     const rows = (values[0] as unknown[][]).map(fromJson);
-    budget.spend(rows.length);
-    const page = toPage(
-      rows,
-      window,
-      () => counts.load(contactId),
-      async () => false,
-    );
+    // Over the request's budget, the field gets the error, as from its own read.
+    let page: Page<Interaction> | Error;
+    try {
+      budget.spend(rows.length);
+      page = toPage(
+        rows,
+        window,
+        () => counts.load(contactId),
+        async () => false,
+      );
+    } catch (err) {
+      page = err as Error;
+    }
     loaderFor(window.size).prime(contactId, page);
     if (values.length > 1) counts.prime(contactId, values[1] as number);
   };
