@@ -136,6 +136,22 @@ it('reads filters, backward pages, aliases, fragments, cursors and counts the sa
   expect(statements).toHaveLength(2);
 });
 
+it('takes page sizes and filters from variables, interpreted and compiled alike', async () => {
+  const selection = `meetings(first: $n) { edges { cursor node { id } } ${PAGE} }
+    insights(first: $n, filter: { categories: $categories }) { nodes { id category } ${PAGE} }`;
+  const ask = async (root: string, variables: Record<string, unknown>) =>
+    run<Record<string, unknown>>(
+      `query Q($id: ID!, $n: Int, $categories: [Topic!]) { ${root}(id: $id) { ... on Contact { ${selection} } } }`,
+      { id: contactId, ...variables },
+    );
+  for (const variables of [{ n: 4, categories: ['SALARY'] }, { n: 6 }, { n: 4, categories: ['CULTURE'] }, {}]) {
+    let direct: Record<string, unknown> = {};
+    const statements = await sql.during(async () => (direct = await ask('contact', variables)));
+    expect(direct.contact).toEqual((await ask('node', variables)).node);
+    expect(statements).toHaveLength(1);
+  }
+});
+
 it('pages on from the cursors of a page read in the contact’s statement', async () => {
   const first = (await both('meetings(first: 5) { pageInfo { endCursor } }')).direct as {
     meetings: { pageInfo: { endCursor: string } };
