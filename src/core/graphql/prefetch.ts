@@ -61,7 +61,7 @@ const validSize = (n: unknown) =>
 interface Planned {
   /** SQL values of the statement's select list, in order. */
   sql: string[];
-  /** Reads the values back (from `at` in the row's values) and primes the loaders. */
+  /** Reads those values back, in the same order, and primes the loaders; `parentId` is the parent's id. */
   prime: (values: unknown[], parentId: string) => void;
 }
 
@@ -101,7 +101,7 @@ export class RequestPrefetch {
     const planned = this.plan(type, info.fieldNodes, '"p0"."id"', (p) => reader.column('p0', p), param, info);
     if (!planned) return null;
     const text = `SELECT ${reader.selectList('p0', all)}${planned.sql.map((s, i) => `, ${s} AS x${i}`).join('')}
-      FROM ${reader.table} "p0" WHERE "p0"."id" = $2 AND "p0"."user_id" = $1`;
+      FROM ${reader.table} "p0" WHERE ${reader.column('p0', 'id')} = $2 AND ${reader.column('p0', 'userId')} = $1`;
     return queryPrepared(this.ds, text, values).then(([row]) => {
       const found = row ? reader.hydrate(row, 'p0', all) : null;
       prime(found);
@@ -167,7 +167,10 @@ export class RequestPrefetch {
       const below = row ? this.plan(target, fieldNodes, key, null, param, info) : null;
       if (!row || !below) continue;
       const at = sql.length;
-      sql.push(`(SELECT ${row} FROM ${reader.table} "r" WHERE "r"."id" = ${key} AND "r"."user_id" = $1)`, ...below.sql);
+      sql.push(
+        `(SELECT ${row} FROM ${reader.table} "r" WHERE ${reader.column('r', 'id')} = ${key} AND ${reader.column('r', 'userId')} = $1)`,
+        ...below.sql,
+      );
       const loader = one.load(this.loaders as never);
       primes.push((values) => {
         const json = values[at] as unknown[] | null;
