@@ -36,7 +36,7 @@ const meetingsPage = (first) => ({
   },
 });
 
-// Q5's walk is Rapport's own statement (src/modules/introductions): no cheaper SQL gives the same
+// Q6's walk is Rapport's own statement (src/modules/introductions): no cheaper SQL gives the same
 // chains. The floor wraps it to build the response's JSON in the same statement; Rapport adds
 // its target check, one read of the chains' contacts and the GraphQL layer.
 const { INTRODUCTION_PATHS_SQL, LINK_WARMTH, WALK_LIMITS } =
@@ -46,6 +46,19 @@ const linkWarmth = (reason) =>
     .map(([k, v]) => `WHEN '${k}' THEN ${v}`)
     .join(' ')} END)::float8`;
 const PATHS = { maxHops: 4, first: 10 };
+
+// Q5's timeline as Rapport writes it (src/modules/interactions/interaction-timeline.ts): the
+// contact's meetings, the mail Rapport sent them, and what was logged, newest first.
+const timeline = (contact) => `
+  SELECT m.id, 'MEETING' AS source, m.starts_at AS occurred_at, m.title, NULL::text AS note
+    FROM meetings m WHERE m.user_id = $1 AND m.contact_id = ${contact}
+  UNION ALL
+  SELECT e.id, CASE WHEN e.kind = 'OUTREACH' THEN 'OUTREACH' ELSE 'EMAIL' END, e.sent_at, NULL, NULL
+    FROM scheduled_emails e WHERE e.user_id = $1 AND e.contact_id = ${contact} AND e.status = 'SENT'
+     AND e.kind IN ('THANK_YOU', 'FOLLOW_UP', 'OUTREACH')
+  UNION ALL
+  SELECT i.id, 'LOGGED', i.occurred_at, NULL, i.note FROM interactions i WHERE i.user_id = $1 AND i.contact_id = ${contact}`;
+const CONTACT_SCREEN = { timeline: 10, promises: 10, leads: 5 };
 
 // Q4's "this week": a fixed Monday-to-Monday window inside the seeded meetings (quick and full),
 // so every run asks for the same rows; a client would send its own now and now + 7 days.
@@ -129,7 +142,58 @@ export const QUERIES = {
     },
   },
   Q5: {
-    name: `Q5: introductionPaths to an organisation, maxHops ${PATHS.maxHops}, first ${PATHS.first}`,
+    name: "Q5: mobile contact screen — the contact, its timeline (10 + count), open promises (10 + count), its organisation's job leads (5 + count)",
+    graphql: `query Q($id: ID!) { contact(id: $id) { id fullName title stage lastContactedAt
+      organisation { id name jobLeads(first: ${CONTACT_SCREEN.leads}) { totalCount nodes { id title status deadline } } }
+      interactions(first: ${CONTACT_SCREEN.timeline}) { totalCount edges { node { id source occurredAt title note } } }
+      openPromises: commitments(first: ${CONTACT_SCREEN.promises}, filter: {done: false}) {
+        totalCount nodes { id description owner dueOn } } } }`,
+    variables: (ctx) => ({ id: ctx.contactId }),
+    // Rapport's orders: the timeline newest first; promises and leads newest first by creation.
+    sql: `SELECT json_build_object('data', json_build_object('contact', json_build_object(
+            'id', c.id, 'fullName', ${fullName('c')}, 'title', c.title, 'stage', c.stage,
+            'lastContactedAt', ${iso('c.last_contacted_at')},
+            'organisation', (SELECT json_build_object('id', o.id, 'name', o.name, 'jobLeads', json_build_object(
+                'totalCount', (SELECT count(*)::int FROM job_leads WHERE organisation_id = o.id AND user_id = $1),
+                'nodes', coalesce((SELECT json_agg(json_build_object('id', l.id, 'title', l.title, 'status', l.status,
+                                                                     'deadline', to_char(l.deadline, 'YYYY-MM-DD'))
+                                                   ORDER BY l.created_at DESC, l.id DESC)
+                                   FROM (SELECT * FROM job_leads WHERE organisation_id = o.id AND user_id = $1
+                                         ORDER BY created_at DESC, id DESC LIMIT ${CONTACT_SCREEN.leads}) l), '[]'::json)))
+              FROM organisations o WHERE o.id = c.organisation_id AND o.user_id = $1),
+            'interactions', json_build_object(
+              'totalCount', (SELECT count(*)::int FROM (${timeline('c.id')}) t),
+              'edges', coalesce((SELECT json_agg(json_build_object('node', json_build_object('id', t.id, 'source', t.source,
+                                   'occurredAt', ${iso('t.occurred_at')}, 'title', t.title, 'note', t.note))
+                                 ORDER BY t.occurred_at DESC, t.id DESC)
+                                 FROM (SELECT * FROM (${timeline('c.id')}) t
+                                       ORDER BY occurred_at DESC, id DESC LIMIT ${CONTACT_SCREEN.timeline}) t), '[]'::json)),
+            'openPromises', json_build_object(
+              'totalCount', (SELECT count(*)::int FROM commitments WHERE contact_id = c.id AND user_id = $1 AND done_at IS NULL),
+              'nodes', coalesce((SELECT json_agg(json_build_object('id', k.id, 'description', k.description, 'owner', k.owner,
+                                                                   'dueOn', to_char(k.due_on, 'YYYY-MM-DD'))
+                                                 ORDER BY k.created_at DESC, k.id DESC)
+                                 FROM (SELECT * FROM commitments WHERE contact_id = c.id AND user_id = $1 AND done_at IS NULL
+                                       ORDER BY created_at DESC, id DESC LIMIT ${CONTACT_SCREEN.promises}) k), '[]'::json))))) AS body
+          FROM contacts c WHERE c.user_id = $1 AND c.id = $2`,
+    params: (ctx) => [ctx.contactId],
+    // The timeline is a union of three tables, which PostGraphile's generated fields cannot
+    // express: a computed column (bench/peer/schema.sql: contacts_timeline, the same union scoped
+    // to the contact's owner) gives Contact a `timeline` connection, as Q4's window is a custom query.
+    peer: {
+      graphql: `query Q($userId: UUID!, $id: UUID!) { contact: contactById(id: $id) { id fullName title stage lastContactedAt
+        organisation: organisationByOrganisationId { id name
+          jobLeads: jobLeadsByOrganisationId(condition: {userId: $userId}, orderBy: [CREATED_AT_DESC, ID_DESC], first: ${CONTACT_SCREEN.leads}) {
+            totalCount nodes { id title status deadline } } }
+        interactions: timeline(first: ${CONTACT_SCREEN.timeline}) { totalCount edges { node { id source occurredAt title note } } }
+        openPromises: commitmentsByContactId(condition: {userId: $userId, doneAt: null}, orderBy: [CREATED_AT_DESC, ID_DESC],
+                                             first: ${CONTACT_SCREEN.promises}) {
+          totalCount nodes { id description owner dueOn } } } }`,
+      variables: (ctx) => ({ userId: ctx.userId, id: ctx.contactId }),
+    },
+  },
+  Q6: {
+    name: `Q6: introductionPaths to an organisation, maxHops ${PATHS.maxHops}, first ${PATHS.first}`,
     graphql: `query Q($org: ID!, $maxHops: Int!, $first: Int!) {
       introductionPaths(to: {organisationId: $org}, maxHops: $maxHops, first: $first) {
         truncated paths { hops score endsWithDecisionMaker steps { reason warmth contact { id fullName } } } } }`,

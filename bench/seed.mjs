@@ -67,13 +67,14 @@ export async function seed(client, userId, passwordHash, size) {
   // contacts become nested loops over every pair (bench/growth.mjs).
   await client.query('ANALYZE contacts, meetings');
   await seedNetwork(client, userId);
+  await seedContactScreen(client, userId, contactId);
   await client.query('ANALYZE');
   const { rows: target } = await client.query(`SELECT organisation_id AS id FROM contacts WHERE id = $1`, [contactId]);
   return { contactId, organisationId: target[0].id };
 }
 
 /**
- * Q5's graph over the measured user's contacts (n = rank by last name, from 0): four in five
+ * Q6's graph over the measured user's contacts (n = rank by last name, from 0): four in five
  * were introduced by someone earlier in the list (so introductions never form a circle, as the
  * API guarantees), every tenth of those was suggested in a debrief of one of the introducer's
  * completed meetings, each organisation's people form a chain of command four wide, and a third
@@ -101,4 +102,40 @@ async function seedNetwork(client, userId) {
      FROM c WHERE c.id = t.id AND c.n % 10 = 0`,
     [userId],
   );
+}
+
+/**
+ * Q5's contact screen, for Q3's contact: calls and coffees logged (its timeline besides its
+ * meetings), promises the contact made (owner CONTACT, so Q4's own promises are unchanged; every
+ * third kept), and job leads at the contact's organisation, some through the contact.
+ */
+async function seedContactScreen(client, userId, contactId) {
+  await client.query(
+    `INSERT INTO interactions (user_id, contact_id, kind, note, occurred_at)
+     SELECT $1, $2, (ARRAY['CALL', 'COFFEE', 'MESSAGE']::interaction_kind[])[1 + i % 3], 'Caught up, note ' || i,
+            timestamptz '2026-01-20 12:00+00' + i * interval '9 days 5 hours'
+     FROM generate_series(1, 12) i`,
+    [userId, contactId],
+  );
+  await client.query(
+    `INSERT INTO commitments (user_id, contact_id, owner, description, due_on, done_at, created_at)
+     SELECT $1, $2, 'CONTACT', 'Introduce me to colleague ' || i,
+            CASE WHEN i % 4 = 0 THEN NULL ELSE date '2026-02-01' + i * 6 END,
+            CASE WHEN i % 3 = 0 THEN timestamptz '2026-02-01 10:00+00' + i * interval '6 days' END,
+            timestamptz '2026-01-21 10:00+00' + i * interval '4 days'
+     FROM generate_series(1, 15) i`,
+    [userId, contactId],
+  );
+  await client.query(
+    `INSERT INTO job_leads (user_id, organisation_id, contact_id, title, status, status_history, deadline, created_at)
+     SELECT $1, c.organisation_id, CASE WHEN i % 2 = 0 THEN c.id END, 'Opening ' || i,
+            (ARRAY['INTERESTED', 'APPLIED', 'INTERVIEWING', 'REJECTED']::job_lead_status[])[1 + i % 4], '[]',
+            CASE WHEN i % 3 = 0 THEN NULL ELSE date '2026-03-01' + i * 5 END,
+            timestamptz '2026-01-10 08:00+00' + i * interval '3 days 2 hours'
+     FROM contacts c, generate_series(1, 9) i WHERE c.id = $2 AND c.user_id = $1`,
+    [userId, contactId],
+  );
+  await client.query(`UPDATE contacts SET last_contacted_at = timestamptz '2026-05-02 12:00+00' WHERE id = $1`, [
+    contactId,
+  ]);
 }

@@ -2,10 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestLogFields } from '../core/graphql/request-observer';
 import type { DataSource } from 'typeorm';
 import { NodeBudget } from '../core/graphql/node-budget';
+import { RequestPrefetch } from '../core/graphql/prefetch';
 import type { Logger } from '../core/logger';
 import { AccessTokenErrorReason, type AuthUser } from '../modules/auth/access-tokens';
 import type { RequestMeta } from '../modules/auth/auth.service';
-import { createLoaders, type Loaders } from './loaders';
+import { createLoaders, PREFETCH, type Loaders } from './loaders';
 import type { Services } from './services';
 
 /** Per-request GraphQL context. `user` comes only from a verified access token. */
@@ -16,6 +17,8 @@ export interface Context {
   services: Services;
   /** Per-request batching loaders, scoped to `user`. */
   loaders: Loaders;
+  /** Reads an object with the first pages selected under it in one statement (made on first use). */
+  prefetch: RequestPrefetch;
   meta: RequestMeta;
   requestId: string;
   logger: Logger;
@@ -41,11 +44,17 @@ export function buildContext(req: IncomingMessage, info: RequestInfo, services: 
   const checked = match ? services.accessTokens.check(match[1]) : header ? AccessTokenErrorReason.INVALID : null;
   const user = typeof checked === 'string' ? null : checked;
   let logger: Logger | undefined;
+  let prefetch: RequestPrefetch | undefined;
+  const budget = new NodeBudget(info.maxNodes);
+  const loaders = createLoaders(ds, user?.id ?? null, budget);
   return {
     user,
     authFailure: typeof checked === 'string' ? checked : null,
     services,
-    loaders: createLoaders(ds, user?.id ?? null, new NodeBudget(info.maxNodes)),
+    loaders,
+    get prefetch() {
+      return (prefetch ??= new RequestPrefetch(PREFETCH, ds, user?.id ?? null, loaders, budget));
+    },
     meta: { ip: info.ip, userAgent: req.headers['user-agent'] ?? null },
     requestId: info.id,
     requestLog: info.log ?? {},

@@ -3,11 +3,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { formatError } from '../core/graphql/format-error';
 import { NodeBudget } from '../core/graphql/node-budget';
+import { RequestPrefetch } from '../core/graphql/prefetch';
 import type { Infrastructure } from '../core/infrastructure';
 import { attachLiveServer, type LiveAccess } from '../core/live/live-server';
 import type { AuthUser } from '../modules/auth/access-tokens';
 import type { Context } from './context';
-import { createLoaders } from './loaders';
+import { createLoaders, PREFETCH } from './loaders';
 import type { Services } from './services';
 
 /**
@@ -50,11 +51,17 @@ export function startLiveUpdates(
     context: (access, request) => {
       const requestId = randomUUID();
       let child: Context['logger'] | undefined;
+      let prefetch: RequestPrefetch | undefined;
+      const budget = new NodeBudget(config.graphql.maxNodes);
+      const loaders = createLoaders(ds, access.user.id, budget);
       return {
         user: access.user,
         authFailure: null,
         services,
-        loaders: createLoaders(ds, access.user.id, new NodeBudget(config.graphql.maxNodes)),
+        loaders,
+        get prefetch() {
+          return (prefetch ??= new RequestPrefetch(PREFETCH, ds, access.user.id, loaders, budget));
+        },
         meta: { ip: clientIp(request), userAgent: request.headers['user-agent'] ?? null },
         requestId,
         requestLog: {},

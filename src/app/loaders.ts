@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { loaderSet } from '../core/graphql/loaders';
+import { mergePrefetch } from '../core/graphql/prefetch';
 import type { NodeBudget } from '../core/graphql/node-budget';
 import { FEATURES } from './features';
 
@@ -20,6 +21,9 @@ function mergeLoaderFactories(): LoaderFactories {
 }
 
 const makeLoaders = loaderSet(mergeLoaderFactories());
+
+/** Every feature's fields that can be read inside their parent's statement (core/graphql/prefetch.ts). */
+export const PREFETCH = mergePrefetch(FEATURES.flatMap((f) => ('prefetch' in f ? [f.prefetch] : [])));
 
 /** Every feature's per-request loaders, scoped to one user. */
 export type Loaders = ReturnType<typeof makeLoaders>;

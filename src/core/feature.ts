@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { NodeBudget } from './graphql/node-budget';
+import type { PrefetchParts } from './graphql/prefetch';
 
 /** A TypeORM entity class. */
 export type EntityClass = new () => object;
@@ -30,4 +31,9 @@ export interface FeatureModule {
    * the field answers from the row when the page joined it (see core/graphql/schema-builder.ts).
    */
   joinedRelations?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Connection fields whose first page, and to-one relations, can be read inside the statement of
+   * the object they hang under (see core/graphql/prefetch.ts), by GraphQL type name.
+   */
+  prefetch?: PrefetchParts;
 }

@@ -1,6 +1,7 @@
 import { getMetadataStorage } from 'type-graphql';
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { pgTypes } from './pg-types';
 import { queryPrepared } from './prepared';
 
 /**
@@ -13,6 +14,36 @@ const AS_RETURNED_DATES = new Set(['timestamptz', 'timestamp with time zone']);
 
 const COMPLETE = Symbol('complete');
 
+// A row can also travel inside a JSON array (a page read inside its parent's statement). Values
+// of these types are the same in JSON as node-postgres returns them; any other type travels as
+// PostgreSQL's text form and goes through the pool's own type parser (an enum stays text, as pg
+// leaves it), so a row read either way hydrates to the same entity.
+const SAME_IN_JSON = new Set(['uuid', 'text', 'varchar', 'character varying', 'int', 'integer', 'boolean', 'jsonb']);
+const TEXT_PARSED: Record<string, number> = {
+  timestamptz: 1184,
+  'timestamp with time zone': 1184,
+  date: 1082,
+};
+const identity = (text: string): unknown => text;
+
+interface JsonColumn {
+  sql: (alias: string) => string;
+  parse: ((text: string) => unknown) | null;
+}
+
+function jsonColumn(column: ColumnMetadata): JsonColumn | undefined {
+  const type = String(column.type);
+  const quoted = (alias: string) => `"${alias}"."${column.databaseName}"`;
+  if (column.transformer || column.embeddedMetadata) return undefined;
+  if (SAME_IN_JSON.has(type) && (!column.isArray || type === 'text' || type === 'varchar')) {
+    return { sql: quoted, parse: null };
+  }
+  const asText = (alias: string) => `CAST(${quoted(alias)} AS text)`;
+  if (type === 'enum') return { sql: asText, parse: identity };
+  const oid = column.isArray ? undefined : TEXT_PARSED[type];
+  return oid === undefined ? undefined : { sql: asText, parse: pgTypes.getTypeParser(oid) };
+}
+
 interface Slot {
   key: string;
   column: ColumnMetadata;
@@ -24,11 +55,23 @@ export class ColumnSet {
   private readonly slots = new Map<string, Slot[]>();
   private readonly lists = new Map<string, string>();
 
+  private json: JsonColumn[] | null | undefined;
+
   constructor(
     readonly columns: ColumnMetadata[],
     /** Every column: the entity is complete and may be shared (e.g. primed into a DataLoader). */
     readonly complete: boolean,
   ) {}
+
+  /** How each column travels in a JSON array; null when one cannot (the caller reads rows instead). */
+  jsonColumns(): JsonColumn[] | null {
+    if (this.json === undefined) {
+      const json = this.columns.map(jsonColumn);
+      // json_build_array takes at most 100 arguments; one is left for a sort key.
+      this.json = json.every((c) => c !== undefined) && json.length < 100 ? (json as JsonColumn[]) : null;
+    }
+    return this.json;
+  }
 
   /** `"m"."id" AS "m_id", …` for the given alias. */
   selectList(alias: string): string {
@@ -175,6 +218,28 @@ export class EntityReader<T extends object> {
     }
     const rows = await queryPrepared(this.ds, text, values);
     return rows.map((row) => this.hydrate(row, 't', this.all)!);
+  }
+
+  /**
+   * `json_build_array(…)` of the set's columns under `alias`, then `extra` SQL values; null when
+   * a column cannot travel in JSON. `hydrateJson` reads the array back.
+   */
+  jsonRow(alias: string, set: ColumnSet, ...extra: string[]): string | null {
+    const json = set.jsonColumns();
+    if (!json) return null;
+    return `json_build_array(${[...json.map((c) => c.sql(alias)), ...extra].join(', ')})`;
+  }
+
+  /** The entity of a `jsonRow` array (its extra values after the columns are ignored). */
+  hydrateJson(values: readonly unknown[], set: ColumnSet): T | null {
+    const json = set.jsonColumns()!;
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < json.length; i++) {
+      const value = values[i];
+      const parse = json[i].parse;
+      row[`j_${set.columns[i].databaseName}`] = parse && typeof value === 'string' ? parse(value) : value;
+    }
+    return this.hydrate(row, 'j', set);
   }
 
   /** The entity in `row` under `alias`, or null when its primary key is null (no LEFT JOIN match). */

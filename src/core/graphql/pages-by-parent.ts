@@ -37,6 +37,43 @@ export interface ChildFilter {
 /** What the reader returned by `pagesByParent` is asked for one parent. */
 export type ChildPageRequest = PageArgs & { last?: number | null; before?: string | null };
 
+/**
+ * A first page read inside another statement (see core/graphql/prefetch.ts): `inline` writes it
+ * as SQL values over the parent's id, `prime` hands what they returned to the request's loader,
+ * which then answers the field without a statement of its own.
+ */
+export interface InlinePages<R> {
+  /**
+   * The SQL of the page (a JSON array) and, when `count`, of its totalCount, for the parent whose
+   * id is `parentId` (SQL), or null when this request must be read on its own (a cursor).
+   * `userId` is the SQL of the user's id; `param` adds a value to the statement and names it.
+   */
+  inline(
+    request: R,
+    parentId: string,
+    userId: string,
+    param: (value: unknown) => string,
+    count: boolean,
+  ): string[] | null;
+  /** Primes the loader with what `inline`'s SQL returned for `parentId`. */
+  prime(request: R, parentId: string, values: unknown[]): void;
+}
+
+/** A child list's page as `pagesByParent` reads it. */
+export interface ChildPageRead<T> {
+  page: ChildPageRequest;
+  order: KeysetOrder<T>;
+  filter?: ChildFilter;
+}
+
+type PagesReader<T extends object> = ((
+  parentId: string,
+  page: ChildPageRequest,
+  order: KeysetOrder<T>,
+  filter?: ChildFilter,
+) => Promise<Page<T>>) &
+  InlinePages<ChildPageRead<T>>;
+
 const NO_FILTER: ChildFilter = { where: [], values: [] };
 
 // Shifts `$1…` of a filter's conditions to start after the statement's own parameters.
@@ -56,7 +93,7 @@ export function pagesByParent<T extends object>(
   userId: string | null,
   budget: NodeBudget,
   { reader, alias, parentKey }: ChildPages<T>,
-): (parentId: string, page: ChildPageRequest, order: KeysetOrder<T>, filter?: ChildFilter) => Promise<Page<T>> {
+): PagesReader<T> {
   const all = reader.columnsFor(null);
   const parent = reader.column(alias, parentKey);
   const owner = reader.column(alias, 'userId');
@@ -137,11 +174,21 @@ export function pagesByParent<T extends object>(
       list.push(row);
     }
     const tag = tagOf(order);
-    return parentIds.map((id) => toPage(byParent.get(id) ?? [], window, order, tag, filter, id, async () => false));
+    return parentIds.map((id) =>
+      toPage(byParent.get(id) ?? [], fromRow, window, order, tag, filter, id, async () => false),
+    );
   };
 
-  const toPage = (
-    rows: Record<string, unknown>[],
+  const fromRow = (row: Record<string, unknown>): [T, string] => [
+    reader.hydrate(row, alias, all)!,
+    String(row.sort_key),
+  ];
+  // A row of an inline page: the columns, then the sort key (see inline).
+  const fromJson = (row: unknown[]): [T, string] => [reader.hydrateJson(row, all)!, String(row.at(-1))];
+
+  const toPage = <R>(
+    rows: R[],
+    read: (row: R) => [T, string],
     window: ReturnType<typeof pageWindow>,
     order: KeysetOrder<T>,
     tag: string,
@@ -153,8 +200,8 @@ export function pagesByParent<T extends object>(
       rows,
       window,
       (row) => {
-        const node = reader.hydrate(row, alias, all)!;
-        return edge(node, String(row.sort_key), order.idOf(node), tag);
+        const [node, sortKey] = read(row);
+        return edge(node, sortKey, order.idOf(node), tag);
       },
       behind,
     );
@@ -186,16 +233,60 @@ export function pagesByParent<T extends object>(
       : [];
     budget.spend(rows.length);
     const opposite = direction === 'ASC' ? 'DESC' : 'ASC';
-    return toPage(rows, window, order, tag, filter, parentId, async () =>
+    return toPage(rows, fromRow, window, order, tag, filter, parentId, async () =>
       userId ? (await queryPrepared(ds, `SELECT 1 ${base}${past(opposite, true)} LIMIT 1`, values)).length > 0 : false,
     );
   };
 
-  return (parentId, page, order, filter = NO_FILTER) => {
+  const read = (parentId: string, page: ChildPageRequest, order: KeysetOrder<T>, filter = NO_FILTER) => {
     const { cursor } = pageWindow(page);
     if (cursor) return readFrom(parentId, page, order, filter);
     return loaderFor(page, order, filter).load(parentId);
   };
+
+  // The same rows as readPages reads for one parent, as a JSON array of [columns…, sort key].
+  const inline: InlinePages<ChildPageRead<T>>['inline'] = (
+    { page, order, filter = NO_FILTER },
+    parentId,
+    user,
+    param,
+    count,
+  ) => {
+    const window = pageWindow(page);
+    const row = reader.jsonRow(alias, all, `CAST(${order.expression} AS text)`);
+    if (window.cursor || !row || !userId) return null;
+    const direction = readDirection(order.direction, window);
+    // Only once the page is certain to be inlined: a value added is a parameter of the statement.
+    const refs = filter.values.map(param);
+    const where =
+      `${parent} = ${parentId} AND ${owner} = ${user}` +
+      filter.where.map((w) => ` AND ${w.replace(/\$(\d+)/g, (_, n: string) => refs[Number(n) - 1])}`).join('');
+    const sql = [
+      `(SELECT coalesce(json_agg(top.page_row ORDER BY top.sort_value ${direction}, top.page_id ${direction}), '[]'::json)
+        FROM (SELECT ${row} AS page_row, ${order.expression} AS sort_value, ${order.id} AS page_id
+              FROM ${table} "${alias}" WHERE ${where}
+              ORDER BY ${order.expression} ${direction}, ${order.id} ${direction} LIMIT ${window.size + 1}) top)`,
+    ];
+    if (count) sql.push(`(SELECT count(*)::int FROM ${table} "${alias}" WHERE ${where})`);
+    return sql;
+  };
+
+  const prime: InlinePages<ChildPageRead<T>>['prime'] = ({ page, order, filter = NO_FILTER }, parentId, values) => {
+    const window = pageWindow(page);
+    const rows = values[0] as unknown[][];
+    // Over the request's budget, the field gets the error, as from its own read.
+    let result: Page<T> | Error;
+    try {
+      budget.spend(rows.length);
+      result = toPage(rows, fromJson, window, order, tagOf(order), filter, parentId, async () => false);
+    } catch (err) {
+      result = err as Error;
+    }
+    loaderFor(page, order, filter).prime(parentId, result);
+    if (values.length > 1) countsFor(filter).prime(parentId, values[1] as number);
+  };
+
+  return Object.assign(read, { inline, prime });
 }
 
 /**
@@ -207,7 +298,11 @@ export function firstPagesByParent<T extends object>(
   userId: string | null,
   budget: NodeBudget,
   child: ChildPages<T>,
-): (parentId: string, first: number | null | undefined, order: KeysetOrder<T>) => Promise<Page<T>> {
+): ((parentId: string, first: number | null | undefined, order: KeysetOrder<T>) => Promise<Page<T>>) &
+  InlinePages<ChildPageRead<T>> {
   const pages = pagesByParent(ds, userId, budget, child);
-  return (parentId, first, order) => pages(parentId, { first }, order);
+  return Object.assign(
+    (parentId: string, first: number | null | undefined, order: KeysetOrder<T>) => pages(parentId, { first }, order),
+    { inline: pages.inline, prime: pages.prime },
+  );
 }

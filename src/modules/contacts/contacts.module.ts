@@ -1,4 +1,7 @@
 import type { FeatureModule } from '../../core/feature';
+import { Organisation } from '../organisations/organisation.entity';
+import type { organisationLoaders } from '../organisations/organisation.loaders';
+import type { LoadersOf } from '../../core/graphql/loaders';
 import { Contact } from './contact.entity';
 import { contactLoaders } from './contact.loaders';
 import { ContactResolver, OrganisationContactsResolver } from './contact.resolver';
@@ -20,4 +23,17 @@ export const contactsModule = {
     ImportFinishedResolver,
   ],
   loaders: contactLoaders,
+  // A contact's organisation is read inside `contact(id)`'s statement when pages below it are.
+  prefetch: {
+    toOne: {
+      Contact: {
+        organisation: {
+          entity: Organisation,
+          foreignKey: 'organisationId',
+          type: 'Organisation',
+          load: (loaders: LoadersOf<typeof organisationLoaders>) => loaders.organisation,
+        },
+      },
+    },
+  },
 } satisfies FeatureModule;

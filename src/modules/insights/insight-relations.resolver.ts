@@ -1,6 +1,9 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../app/context';
-import { BackwardPageArgs, type Page } from '../../core/graphql/pagination';
+import type { LoadersOf } from '../../core/graphql/loaders';
+import type { ChildFilter, ChildPageRead, InlinePages } from '../../core/graphql/pages-by-parent';
+import { BackwardPageArgs, type KeysetOrder, type Page } from '../../core/graphql/pagination';
+import { prefetchPage, type PagePrefetch } from '../../core/graphql/prefetch';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -23,6 +26,7 @@ import {
   INSIGHTS_OLDEST,
   JOB_LEADS_NEWEST,
   JOB_LEADS_OLDEST,
+  type insightLoaders,
 } from './insight.loaders';
 import { InsightConnection } from './insight.resolver';
 import { JobLeadConnection } from './job-lead.resolver';
@@ -61,6 +65,34 @@ export class MeetingInsightsResolver {
 
 // Under a page of contacts or organisations, each level is one statement for every parent
 // (pagesByParent); a page from a cursor reads that one parent's list.
+
+type InsightLoaders = LoadersOf<typeof insightLoaders>;
+
+/** A first page (no cursor) of a list below a contact or an organisation, as its field asks for it. */
+function firstPage<T, F>(
+  pages: (loaders: InsightLoaders) => InlinePages<ChildPageRead<T>>,
+  order: KeysetOrder<T>,
+  filterSql: (filter: F | null | undefined) => ChildFilter,
+): PagePrefetch {
+  return prefetchPage(pages, (args): ChildPageRead<T> | null => {
+    if (args.after != null || args.before != null) return null;
+    const page = { first: args.first as number | null, last: args.last as number | null | undefined };
+    return { page, order, filter: filterSql(args.filter as F | null) };
+  });
+}
+
+// The same pages the fields below ask, read inside `contact(id)`'s statement (core/graphql/prefetch.ts).
+export const contactInsightsPrefetch = firstPage((l) => l.insightPagesByContact, INSIGHTS_NEWEST, insightFilterSql);
+export const contactCommitmentsPrefetch = firstPage(
+  (l) => l.commitmentPagesByContact,
+  COMMITMENTS_NEWEST,
+  commitmentFilterSql,
+);
+export const organisationJobLeadsPrefetch = firstPage(
+  (l) => l.jobLeadPagesByOrganisation,
+  JOB_LEADS_NEWEST,
+  jobLeadFilterSql,
+);
 
 @Resolver(() => Contact)
 export class ContactInsightsResolver {

@@ -1,7 +1,10 @@
 import type { FeatureModule } from '../../core/feature';
 import { Commitment } from './commitment.entity';
 import {
+  contactCommitmentsPrefetch,
+  contactInsightsPrefetch,
   ContactInsightsResolver,
+  organisationJobLeadsPrefetch,
   MeetingInsightsResolver,
   OrganisationInsightsResolver,
 } from './insight-relations.resolver';
@@ -28,4 +31,10 @@ export const insightsModule = {
     OrganisationInsightsResolver,
   ],
   loaders: insightLoaders,
+  prefetch: {
+    pages: {
+      Contact: { insights: contactInsightsPrefetch, commitments: contactCommitmentsPrefetch },
+      Organisation: { jobLeads: organisationJobLeadsPrefetch },
+    },
+  },
 } satisfies FeatureModule;

@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { padForGenericPlan, queryPrepared } from '../../core/db/prepared';
+import { pgTypes } from '../../core/db/pg-types';
 import type { NodeBudget } from '../../core/graphql/node-budget';
+import type { InlinePages } from '../../core/graphql/pages-by-parent';
 import {
   decodeCursor,
   edge,
@@ -133,6 +135,24 @@ export async function timelinePage(
   );
 }
 
+// An entry inside a JSON array (a first page read in the contact's own statement), in this order.
+const JSON_ENTRY = ['id', 'source', 'kind', 'note', 'meeting_status', 'title', 'email_kind', 'subject', 'meeting_id'];
+const parseTimestamptz = pgTypes.getTypeParser(1184);
+
+function fromJson(values: unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  JSON_ENTRY.forEach((key, i) => (row[key] = values[i]));
+  // occurred_at as the row read would parse it, from the same text as the cursor's sort key.
+  row.sort_key = values[JSON_ENTRY.length];
+  row.occurred_at = parseTimestamptz(row.sort_key as string);
+  return row;
+}
+
+/** A first page of a timeline, as the contact's statement asks for it (see core/graphql/prefetch.ts). */
+export interface TimelinePageRead {
+  first: number | null | undefined;
+}
+
 /**
  * First pages of the timelines of many contacts (a page of contacts, each asking for its
  * interactions): one statement per page size, and one for the counts of those that ask.
@@ -179,10 +199,43 @@ export function timelineFirstPages(ds: DataSource, userId: string | null, budget
       ),
     );
   };
-  return (contactId: string, size: number | null | undefined): Promise<Page<Interaction>> => {
-    const first = pageWindow({ first: size }).size;
+  const loaderFor = (first: number) => {
     let loader = loaders.get(first);
     if (!loader) loaders.set(first, (loader = new DataLoader((ids) => read(ids, first))));
-    return loader.load(contactId);
+    return loader;
   };
+  // Inside the contact's statement, $1 is the user's id as in timelineSql.
+  const inline: InlinePages<TimelinePageRead>['inline'] = ({ first }, contactId, user, _param, count) => {
+    if (!userId || user !== '$1') return null;
+    const window = pageWindow({ first });
+    const sql = [
+      `(SELECT coalesce(json_agg(json_build_array(${JSON_ENTRY.map((k) => `tl.${k}`).join(', ')}, tl.sort_key)
+                                 ORDER BY tl.occurred_at DESC, tl.id DESC), '[]'::json)
+        FROM (${timelineSql(contactId, null, 'DESC', window.size + 1)}) tl)`,
+    ];
+    if (count) sql.push(`(${countSql(contactId)})::int`);
+    return sql;
+  };
+  const prime: InlinePages<TimelinePageRead>['prime'] = ({ first }, contactId, values) => {
+    const window = pageWindow({ first });
+    const rows = (values[0] as unknown[][]).map(fromJson);
+    // Over the request's budget, the field gets the error, as from its own read.
+    let page: Page<Interaction> | Error;
+    try {
+      budget.spend(rows.length);
+      page = toPage(
+        rows,
+        window,
+        () => counts.load(contactId),
+        async () => false,
+      );
+    } catch (err) {
+      page = err as Error;
+    }
+    loaderFor(window.size).prime(contactId, page);
+    if (values.length > 1) counts.prime(contactId, values[1] as number);
+  };
+  const firstPage = (contactId: string, size: number | null | undefined): Promise<Page<Interaction>> =>
+    loaderFor(pageWindow({ first: size }).size).load(contactId);
+  return Object.assign(firstPage, { inline, prime });
 }

@@ -1,7 +1,10 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { relationNotFound } from '../../core/errors';
+import type { LoadersOf } from '../../core/graphql/loaders';
 import { BackwardPageArgs, type Page } from '../../core/graphql/pagination';
+import { prefetchPage } from '../../core/graphql/prefetch';
+import type { TimelinePageRead, timelineFirstPages } from './interaction-timeline';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Interaction, InteractionConnection } from './interaction.types';
@@ -32,6 +35,13 @@ export class InteractionResolver {
     return entry.meetingId ? loaders.meeting.load(entry.meetingId) : null;
   }
 }
+
+/** Contact.interactions's first page, read inside `contact(id)`'s statement: the page the field asks below. */
+export const contactInteractionsPrefetch = prefetchPage(
+  (loaders: LoadersOf<{ interactionFirstPages: typeof timelineFirstPages }>) => loaders.interactionFirstPages,
+  (args): TimelinePageRead | null =>
+    args.after != null || args.before != null || args.last != null ? null : { first: args.first as number | null },
+);
 
 /** The timeline as a field of Contact. */
 @Resolver(() => Contact)

@@ -1,7 +1,7 @@
 import type { FeatureModule } from '../../core/feature';
 import { timelineFirstPages } from './interaction-timeline';
 import { LoggedInteraction } from './interaction.entity';
-import { ContactInteractionsResolver, InteractionResolver } from './interaction.resolver';
+import { contactInteractionsPrefetch, ContactInteractionsResolver, InteractionResolver } from './interaction.resolver';
 
 export const interactionsModule = {
   name: 'interactions',
@@ -11,4 +11,5 @@ export const interactionsModule = {
     /** First pages of Contact.interactions for every contact of a page, in one statement. */
     interactionFirstPages: timelineFirstPages,
   },
+  prefetch: { pages: { Contact: { interactions: contactInteractionsPrefetch } } },
 } satisfies FeatureModule;

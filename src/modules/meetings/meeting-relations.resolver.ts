@@ -1,14 +1,26 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../app/context';
+import type { LoadersOf } from '../../core/graphql/loaders';
 import { PageArgs, type Page } from '../../core/graphql/pagination';
+import { prefetchPage } from '../../core/graphql/prefetch';
 import { Contact } from '../contacts/contact.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Meeting } from './meeting.entity';
 import { MeetingSort } from './meeting.inputs';
 import { meetingSelection } from './meeting-page';
+import type { meetingLoaders } from './meeting.loaders';
 import { MeetingConnection } from './meeting.resolver';
 import { meetingOrder } from './meeting.service';
+
+/** Contact.meetings's first page, read inside `contact(id)`'s statement: the page the field asks below. */
+export const contactMeetingsPrefetch = prefetchPage(
+  (loaders: LoadersOf<typeof meetingLoaders>) => loaders.meetingPagesByContact,
+  (args) =>
+    args.after
+      ? null
+      : { page: { first: args.first as number | null }, order: meetingOrder(MeetingSort.STARTS_AT_DESC) },
+);
 
 /** A contact's meetings: the meetings feature's part of the Contact type. */
 @Resolver(() => Contact)
