@@ -150,6 +150,7 @@ export class MeetingService {
         values,
         order: ORDERS[sort],
         run: (text, params) => queryPrepared(this.ds, text, params),
+        countFrom: selection.totalCount ? 'meetings m' : undefined,
         hydrate: (row) => {
           const meeting = r.meeting.hydrate(row, 'm', m)!;
           if (c) {
