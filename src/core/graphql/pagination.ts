@@ -172,14 +172,26 @@ function encodeCursor(value: string, id: string, tag: string): string {
   return Buffer.from(JSON.stringify([value, id, tag])).toString('base64url');
 }
 
-/** An edge whose cursor is encoded only if the client reads it. */
+/**
+ * An edge whose cursor is encoded only if the client reads it. A class, so each edge is one small
+ * object with the getter on its prototype (an object literal with a getter allocates the getter's
+ * closure and accessor per edge: under load, twice the bytes of the entity it carries).
+ */
+class LazyEdge<T> {
+  constructor(
+    readonly node: T,
+    private readonly sortKey: string,
+    private readonly id: string,
+    private readonly tag: string,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.sortKey, this.id, this.tag);
+  }
+}
+
 export function edge<T>(node: T, sortKey: string, id: string, tag: string): { cursor: string; node: T } {
-  return {
-    node,
-    get cursor() {
-      return encodeCursor(sortKey, id, tag);
-    },
-  };
+  return new LazyEdge(node, sortKey, id, tag);
 }
 
 /**
