@@ -108,9 +108,12 @@ it('counts a page that comes back empty after a cursor with a statement of its o
   );
   let after: { commitments: { totalCount: number; edges: unknown[] } } | undefined;
   const statements = await sql.during(async () => {
-    after = await run(`query($after: String) { commitments(first: 5, after: $after) { totalCount edges { cursor } } }`, {
-      after: all.commitments.pageInfo.endCursor,
-    });
+    after = await run(
+      `query($after: String) { commitments(first: 5, after: $after) { totalCount edges { cursor } } }`,
+      {
+        after: all.commitments.pageInfo.endCursor,
+      },
+    );
   });
   expect(all.commitments.totalCount).toBe(30);
   expect(after!.commitments.edges).toHaveLength(0);

@@ -406,7 +406,9 @@ export async function paginateSql<T>(
   // pageWindow), and a client uses a handful of page sizes, so the prepared texts stay few.
   // An uncorrelated subquery: PostgreSQL runs it once (an InitPlan), not per row; its alias
   // shadows the page's, so the same conditions (and parameters) apply to it.
-  const total = q.countFrom ? `, (SELECT count(*)::int FROM ${q.countFrom} WHERE ${filters.join(' AND ')}) AS total_count` : '';
+  const total = q.countFrom
+    ? `, (SELECT count(*)::int FROM ${q.countFrom} WHERE ${filters.join(' AND ')}) AS total_count`
+    : '';
   const text =
     `SELECT ${q.select}, CAST(${order.expression} AS text) AS sort_key${total} FROM ${q.from}` +
     ` WHERE ${where.join(' AND ')}` +

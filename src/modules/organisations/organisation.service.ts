@@ -70,7 +70,8 @@ export class OrganisationService {
     const values: unknown[] = [user.id];
     const param = (value: unknown) => `$${values.push(value)}`;
     const where = ['o.user_id = $1'];
-    for (const word of searchWords(filter.search)) where.push(`${ORGANISATION_SEARCH_TEXT} LIKE ${param(likePattern(word))}`);
+    for (const word of searchWords(filter.search))
+      where.push(`${ORGANISATION_SEARCH_TEXT} LIKE ${param(likePattern(word))}`);
     if (filter.industry) where.push(industryMatches('o.industry', `${param(filter.industry)}::text`));
     if (filter.tag) where.push(`${param(filter.tag.trim().toLowerCase())}::text = ANY(o.tags)`);
     if (filter.ids) where.push(`o.id = ANY(${param(padForGenericPlan(filter.ids.filter(isUuid)))}::uuid[])`);

@@ -68,7 +68,9 @@ export class UserService {
   /** The signed-in user (`me`): a prepared statement, planned once per connection. */
   async get(authUser: AuthUser): Promise<User> {
     const reader = readerOf(this.ds, User);
-    const [user] = isUuid(authUser.id) ? await reader.readWhole(`${reader.column('t', 'id')} = $1`, '', [authUser.id]) : [];
+    const [user] = isUuid(authUser.id)
+      ? await reader.readWhole(`${reader.column('t', 'id')} = $1`, '', [authUser.id])
+      : [];
     if (!user) throw new NotFoundError('User');
     return user;
   }
