@@ -102,6 +102,23 @@ it('answers the home dashboard in four statements: me, each page with its count,
   expect(result!.openCommitments.edges.every((e) => e.node.contact?.fullName.startsWith('Person '))).toBe(true);
 });
 
+it('reads meetings over a time window on the API’s generic-plan connections', async () => {
+  const { thisWeek } = await run<Dashboard>(DASHBOARD, {
+    from: new Date().toISOString(),
+    to: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+  });
+  expect(thisWeek.totalCount).toBeGreaterThan(0);
+  const [{ mode }] = await app.infra.ds.query<{ mode: string }[]>(
+    `SELECT (SELECT setting FROM pg_settings WHERE name = 'plan_cache_mode') AS mode`,
+  );
+  // TypeORM's own connections keep PostgreSQL's choice; the window went to the other pool.
+  expect(mode).toBe('auto');
+  const [{ n }] = await app.infra.ds.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'rapport-api-generic'`,
+  );
+  expect(n).toBeGreaterThan(0);
+});
+
 it('counts a page that comes back empty after a cursor with a statement of its own, and the same total', async () => {
   const all = await run<{ commitments: { totalCount: number; pageInfo: { endCursor: string } } }>(
     `{ commitments(first: 100) { totalCount pageInfo { endCursor } } }`,
