@@ -228,4 +228,29 @@ export const QUERIES = {
     // custom query could answer this, which would measure that same SQL again. No peer here.
     peer: null,
   },
+  Q7: {
+    name: 'Q7: nested connections — 20 organisations, each with its first 20 contacts',
+    graphql: `query Q { organisations(first: 20) { edges { node { id name
+      contacts(first: 20) { edges { node { id fullName } } } } } } }`,
+    variables: {},
+    // Rapport's default orders: organisations by lower(name), contacts by lower(first || ' ' || last), then id.
+    sql: `SELECT json_build_object('data', json_build_object('organisations', json_build_object('edges',
+            coalesce(json_agg(json_build_object('node', json_build_object('id', o.id, 'name', o.name,
+              'contacts', json_build_object('edges', coalesce((
+                SELECT json_agg(json_build_object('node', json_build_object('id', c.id, 'fullName', ${fullName('c')})) ORDER BY c.k, c.id)
+                FROM (SELECT *, lower(first_name || ' ' || coalesce(last_name, '')) AS k FROM contacts
+                      WHERE user_id = $1 AND organisation_id = o.id ORDER BY k, id LIMIT 20) c), '[]'::json))))
+              ORDER BY o.k, o.id), '[]'::json)))) AS body
+          FROM (SELECT *, lower(name) AS k FROM organisations WHERE user_id = $1 ORDER BY k, id LIMIT 20) o`,
+    // The peer orders by the columns themselves: the seeded names ('Organisation 00001',
+    // 'Contact' + a zero-padded number) sort the same with and without lower().
+    peer: {
+      graphql: `query Q($userId: UUID!) {
+        organisations: allOrganisations(condition: {userId: $userId}, orderBy: [NAME_ASC, ID_ASC], first: 20) {
+          edges { node { id name
+            contacts: contactsByOrganisationId(condition: {userId: $userId}, orderBy: [FIRST_NAME_ASC, LAST_NAME_ASC, ID_ASC], first: 20) {
+              edges { node { id fullName } } } } } } }`,
+      variables: (ctx) => ({ userId: ctx.userId }),
+    },
+  },
 };

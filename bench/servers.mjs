@@ -72,3 +72,9 @@ export function rssMb(pid, which = 'VmRSS') {
   const kb = new RegExp(`${which}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return kb ? Number(kb) / 1024 : NaN;
 }
+
+/**
+ * The Node flags the API runs with in production (the Dockerfile's CMD, docker-compose.yml,
+ * `npm run start:api`), so the benchmarks measure the process as deployed.
+ */
+export const API_NODE_FLAGS = ['--max-old-space-size=1536'];

@@ -3,6 +3,8 @@ import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { createDataSource, type DataSourceOptions } from './db/data-source';
+import { createGenericPlanPool } from './db/generic-plan-pool';
+import { useGenericPlanPool } from './db/prepared';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics/metrics';
 import { createRedis } from './redis';
@@ -26,6 +28,16 @@ export async function openInfrastructure(
   const logger = createLogger(config, `rapport-${processName}`);
   const ds = createDataSource(config, { applicationName: `rapport-${processName}`, ...dataSourceOptions });
   await ds.initialize();
+  // The API's few statements that PostgreSQL would plan on every call (queryPrepared's
+  // genericPlan) run here; a quarter of the pool's size is plenty for them.
+  const genericPlans =
+    processName === 'api'
+      ? createGenericPlanPool(config, {
+          applicationName: 'rapport-api-generic',
+          max: Math.max(2, Math.ceil(config.db.poolSize / 4)),
+        })
+      : undefined;
+  if (genericPlans) useGenericPlanPool(ds, genericPlans);
   const redis = createRedis(config, processName);
   const metrics = new Metrics(processName);
   metrics.collected(
@@ -51,6 +63,7 @@ export async function openInfrastructure(
     metrics,
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
+      await genericPlans?.end();
       await ds.destroy();
     },
   };

@@ -152,7 +152,11 @@ export class EntityReader<T extends object> {
     }
     // The primary key and the owner always come along (tenancy checks read userId).
     this.always = this.metadata.columns.filter((c) => c.isPrimary || c.propertyName === 'userId');
-    this.all = new ColumnSet(this.metadata.columns, true);
+    // As TypeORM's find: a column marked `select: false` (a password hash) is never read.
+    this.all = new ColumnSet(
+      this.metadata.columns.filter((c) => c.isSelect),
+      true,
+    );
   }
 
   /** The columns needed to answer the selected GraphQL fields of this type; null: every column. */
@@ -172,9 +176,9 @@ export class EntityReader<T extends object> {
       if (!column) return this.all; // needs unknown: read the whole row
       chosen.add(column);
     }
-    if (chosen.size === this.metadata.columns.length) return this.all;
+    if (chosen.size === this.all.columns.length) return this.all;
     // Metadata order keeps the SQL text (and its prepared statement) the same for the same set.
-    const columns = this.metadata.columns.filter((c) => chosen.has(c));
+    const columns = this.all.columns.filter((c) => chosen.has(c));
     const key = columns.map((c) => c.propertyName).join(',');
     let set = this.sets.get(key);
     if (!set) {

@@ -7,6 +7,27 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 const MAX_PREPARED = 200;
 const preparedNames = new Map<string, string>();
 
+/** Each DataSource's generic-plan pool (createGenericPlanPool), where its process opened one. */
+const genericPools = new WeakMap<DataSource, Pool>();
+
+/**
+ * Where `queryPrepared(ds, …, { genericPlan: true })` runs its statements from now on: a pool
+ * whose sessions use `plan_cache_mode = force_generic_plan`. The caller closes the pool.
+ */
+export function useGenericPlanPool(ds: DataSource, pool: Pool): void {
+  genericPools.set(ds, pool);
+}
+
+export interface PreparedOptions {
+  /**
+   * Run on the DataSource's generic-plan pool (useGenericPlanPool), when it has one and the call
+   * is not inside a transaction: for a statement PostgreSQL would otherwise plan afresh on every
+   * call although its generic plan is the same plan (a time window on parameters is priced
+   * higher generically than for any given window, so it never settles). Logged as any other.
+   */
+  genericPlan?: boolean;
+}
+
 /**
  * Runs a statement as a named prepared statement, so PostgreSQL parses and plans each distinct
  * SQL text once per connection: on the pool behind TypeORM; on an EntityManager inside a
@@ -23,6 +44,7 @@ export async function queryPrepared<R extends QueryResultRow = Record<string, un
   on: DataSource | EntityManager | Pool,
   text: string,
   values: unknown[],
+  options: PreparedOptions = {},
 ): Promise<R[]> {
   let name = preparedNames.get(text);
   if (name === undefined && preparedNames.size < MAX_PREPARED) {
@@ -35,6 +57,12 @@ export async function queryPrepared<R extends QueryResultRow = Record<string, un
   const manager = 'manager' in on ? on.manager : on;
   const ds = manager.connection;
   const log = ds.options.logging ? ds.logger : undefined;
+
+  const generic = options.genericPlan && 'manager' in on ? genericPools.get(on) : undefined;
+  if (generic) {
+    log?.logQuery(text, values);
+    return (await generic.query<R>(config)).rows;
+  }
 
   const runner = manager.queryRunner;
   if (runner && !runner.isReleased) {

@@ -172,14 +172,26 @@ function encodeCursor(value: string, id: string, tag: string): string {
   return Buffer.from(JSON.stringify([value, id, tag])).toString('base64url');
 }
 
-/** An edge whose cursor is encoded only if the client reads it. */
+/**
+ * An edge whose cursor is encoded only if the client reads it. A class, so each edge is one small
+ * object with the getter on its prototype (an object literal with a getter allocates the getter's
+ * closure and accessor per edge: under load, twice the bytes of the entity it carries).
+ */
+class LazyEdge<T> {
+  constructor(
+    readonly node: T,
+    private readonly sortKey: string,
+    private readonly id: string,
+    private readonly tag: string,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.sortKey, this.id, this.tag);
+  }
+}
+
 export function edge<T>(node: T, sortKey: string, id: string, tag: string): { cursor: string; node: T } {
-  return {
-    node,
-    get cursor() {
-      return encodeCursor(sortKey, id, tag);
-    },
-  };
+  return new LazyEdge(node, sortKey, id, tag);
 }
 
 /**
@@ -355,6 +367,12 @@ export interface SqlPageQuery<T> {
   hydrate: (row: Record<string, unknown>) => T;
   /** How many rows match, across pages; called only when the client asks for totalCount. */
   count: () => Promise<number>;
+  /**
+   * The client asked for totalCount: the page statement counts too, over this FROM (the list's
+   * table under the same alias, without the joins), so page and count are one statement. An
+   * empty page after a cursor carries no row to count on, and falls back to `count`.
+   */
+  countFrom?: string;
 }
 
 /**
@@ -386,8 +404,13 @@ export async function paginateSql<T>(
   // the prepared statement's generic plan and would plan every call afresh (about 1 ms of its CPU
   // for a page with three joins). The size is a validated integer (PageArgs, checked again by
   // pageWindow), and a client uses a handful of page sizes, so the prepared texts stay few.
+  // An uncorrelated subquery: PostgreSQL runs it once (an InitPlan), not per row; its alias
+  // shadows the page's, so the same conditions (and parameters) apply to it.
+  const total = q.countFrom
+    ? `, (SELECT count(*)::int FROM ${q.countFrom} WHERE ${filters.join(' AND ')}) AS total_count`
+    : '';
   const text =
-    `SELECT ${q.select}, CAST(${order.expression} AS text) AS sort_key FROM ${q.from}` +
+    `SELECT ${q.select}, CAST(${order.expression} AS text) AS sort_key${total} FROM ${q.from}` +
     ` WHERE ${where.join(' AND ')}` +
     ` ORDER BY ${order.expression} ${direction}, ${order.id} ${direction} LIMIT ${window.size + 1}`;
   const rows = await q.run(text, values);
@@ -403,5 +426,10 @@ export async function paginateSql<T>(
       (await q.run(`SELECT 1 FROM ${q.from} WHERE ${[...filters, past(opposite, true)].join(' AND ')} LIMIT 1`, values))
         .length > 0,
   );
-  return { edges, pageInfo: info, count: q.count };
+  let count = q.count;
+  if (q.countFrom && (rows.length > 0 || !window.cursor)) {
+    const n = rows.length > 0 ? (rows[0].total_count as number) : 0;
+    count = () => Promise.resolve(n);
+  }
+  return { edges, pageInfo: info, count };
 }

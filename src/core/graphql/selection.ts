@@ -21,3 +21,17 @@ function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): 
     return fragment ? fieldsOf(fragment.selectionSet, info) : [];
   });
 }
+
+// Apollo reuses the parsed document of a repeated query, so the answer is kept per field node.
+const totalCounts = new WeakMap<FieldNode, boolean>();
+
+/** Whether a connection field's selection reads totalCount (a page may then count in the same statement). */
+export function asksTotalCount(info: GraphQLResolveInfo): boolean {
+  const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
+  let asks = node && totalCounts.get(node);
+  if (asks === undefined) {
+    asks = selectedFields(info, []).has('totalCount');
+    if (node) totalCounts.set(node, asks);
+  }
+  return asks;
+}

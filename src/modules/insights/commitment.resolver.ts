@@ -1,6 +1,8 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
+import { asksTotalCount } from '../../core/graphql/selection';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting } from '../meetings/meeting.entity';
 import { Commitment } from './commitment.entity';
@@ -16,8 +18,9 @@ export class CommitmentResolver {
     @Args() page: PageArgs,
     @Arg('filter', () => CommitmentFilter, { nullable: true }) filter: CommitmentFilter | null,
     @Ctx() { user, services }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Commitment>> {
-    return services.commitments.commitments(user!, filter ?? {}, page);
+    return services.commitments.commitments(user!, filter ?? {}, page, asksTotalCount(info));
   }
 
   @Authorized()

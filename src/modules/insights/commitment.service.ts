@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../../core/errors';
-import { paginate, type Page, type PageArgs } from '../../core/graphql/pagination';
+import { queryPrepared } from '../../core/db/prepared';
+import { readerOf } from '../../core/graphql/loaders';
+import { paginateSql, type KeysetOrder, type Page, type PageArgs } from '../../core/graphql/pagination';
 import { isUuid } from '../../core/ids';
 import { rejectNulls } from '../../core/inputs';
 import type { AuthUser } from '../auth/access-tokens';
@@ -13,6 +15,15 @@ import type { CommitmentFilter, CreateCommitmentInput, UpdateCommitmentInput } f
 import { ownRow } from './ownership';
 
 const idOrNull = (id: string) => (isUuid(id) ? id : null);
+
+// Soonest due first; undated promises last (the order of commitments_user_id_due_idx).
+const DUE_ORDER: KeysetOrder<Commitment> = {
+  expression: `coalesce(c.due_on, 'infinity'::date)`,
+  type: 'date',
+  direction: 'ASC',
+  id: 'c.id',
+  idOf: (c) => c.id,
+};
 
 /** Promises, by the user or their contacts: listed, recorded, edited and removed. */
 export class CommitmentService {
@@ -29,23 +40,39 @@ export class CommitmentService {
     return withDueReminders(this.ds, this.outbox, user.id, work, touchesReminders);
   }
 
-  commitments(user: AuthUser, filter: CommitmentFilter, page: PageArgs): Promise<Page<Commitment>> {
-    const qb = this.ds
-      .getRepository(Commitment)
-      .createQueryBuilder('c')
-      .where('c.user_id = :userId', { userId: user.id });
-    if (typeof filter.done === 'boolean') qb.andWhere(filter.done ? 'c.done_at IS NOT NULL' : 'c.done_at IS NULL');
-    if (filter.owner) qb.andWhere('c.owner = :owner', { owner: filter.owner });
-    if (filter.contactId) qb.andWhere('c.contact_id = :contact', { contact: idOrNull(filter.contactId) });
-    if (filter.updatedSince) qb.andWhere('c.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
-    // Soonest due first; undated promises last.
-    return paginate(qb, page, {
-      expression: `coalesce(c.due_on, 'infinity'::date)`,
-      type: 'date',
-      direction: 'ASC',
-      id: 'c.id',
-      idOf: (c) => c.id,
-    });
+  /**
+   * A page of promises: whole rows, by a prepared statement (planned once per connection, where
+   * TypeORM's statements are planned on every call); with `withCount` (the client asked for
+   * totalCount) the page statement counts too.
+   */
+  commitments(user: AuthUser, filter: CommitmentFilter, page: PageArgs, withCount = false): Promise<Page<Commitment>> {
+    const reader = readerOf(this.ds, Commitment);
+    const all = reader.columnsFor(null);
+    const values: unknown[] = [user.id];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const where = ['c.user_id = $1'];
+    if (typeof filter.done === 'boolean') where.push(filter.done ? 'c.done_at IS NOT NULL' : 'c.done_at IS NULL');
+    if (filter.owner) where.push(`c.owner = ${param(filter.owner)}`);
+    if (filter.contactId) where.push(`c.contact_id = ${param(idOrNull(filter.contactId))}::uuid`);
+    if (filter.updatedSince) where.push(`c.updated_at >= ${param(filter.updatedSince)}`);
+    const countValues = [...values];
+    const run = (text: string, params: unknown[]) => queryPrepared(this.ds, text, params);
+    return paginateSql<Commitment>(
+      {
+        select: reader.selectList('c', all),
+        from: 'commitments c',
+        where,
+        values,
+        order: DUE_ORDER,
+        run,
+        countFrom: withCount ? 'commitments c' : undefined,
+        hydrate: (row) => reader.hydrate(row, 'c', all)!,
+        count: async () =>
+          (await run(`SELECT count(*)::int AS n FROM commitments c WHERE ${where.join(' AND ')}`, countValues))[0]
+            .n as number,
+      },
+      page,
+    );
   }
 
   /** Records a promise; one tied to a meeting is owed to or by its contact unless another is named. */

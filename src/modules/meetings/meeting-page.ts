@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { EntityReader } from '../../core/db/entity-reader';
 import type { LoadersOf } from '../../core/graphql/loaders';
 import type { contactLoaders } from '../contacts/contact.loaders';
-import { selectedFields } from '../../core/graphql/selection';
+import { asksTotalCount, selectedFields } from '../../core/graphql/selection';
 import { Contact } from '../contacts/contact.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import type { organisationLoaders } from '../organisations/organisation.loaders';
@@ -74,6 +74,8 @@ export interface MeetingSelection {
   contact?: Iterable<string> | null;
   contactOrganisation?: Iterable<string> | null;
   organisation?: Iterable<string> | null;
+  /** The client asked for totalCount: the page statement counts too. */
+  totalCount?: boolean;
 }
 
 // Apollo reuses the parsed document of a repeated query, so the answer is kept per field node.
@@ -99,6 +101,7 @@ function readSelection(info: GraphQLResolveInfo): MeetingSelection {
       ? selectedFields(info, [...node, 'contact', 'organisation'])
       : undefined,
     organisation: meeting.has('organisation') ? selectedFields(info, [...node, 'organisation']) : undefined,
+    totalCount: asksTotalCount(info),
   };
 }
 

@@ -142,6 +142,10 @@ export class MeetingService {
     if (filter.to) where.push(`m.starts_at < ${param(filter.to)}`);
     if (filter.updatedSince) where.push(`m.updated_at >= ${param(filter.updatedSince)}`);
     const countValues = [...values];
+    // A time window is priced higher by a generic plan than by the custom plan for any one
+    // window, so PostgreSQL would plan it on every call; the plan is the same index range
+    // either way (meetings_user_id_starts_at_idx), so it runs on the generic-plan connections.
+    const prepared = { genericPlan: Boolean(filter.from || filter.to) };
     return paginateSql<Meeting>(
       {
         select: select.join(', '),
@@ -149,7 +153,8 @@ export class MeetingService {
         where,
         values,
         order: ORDERS[sort],
-        run: (text, params) => queryPrepared(this.ds, text, params),
+        run: (text, params) => queryPrepared(this.ds, text, params, prepared),
+        countFrom: selection.totalCount ? 'meetings m' : undefined,
         hydrate: (row) => {
           const meeting = r.meeting.hydrate(row, 'm', m)!;
           if (c) {
@@ -165,6 +170,7 @@ export class MeetingService {
             this.ds,
             `SELECT count(*)::int AS n FROM meetings m WHERE ${where.join(' AND ')}`,
             countValues,
+            prepared,
           );
           return row.n as number;
         },

@@ -1,6 +1,8 @@
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../app/context';
 import { Connection, PageArgs, type Page } from '../../core/graphql/pagination';
+import { asksTotalCount } from '../../core/graphql/selection';
 import { Organisation } from './organisation.entity';
 import {
   CreateOrganisationInput,
@@ -20,8 +22,9 @@ export class OrganisationResolver {
     @Arg('filter', () => OrganisationFilter, { nullable: true }) filter: OrganisationFilter | null,
     @Arg('sort', () => OrganisationSort, { defaultValue: OrganisationSort.NAME_ASC }) sort: OrganisationSort,
     @Ctx() { user, services }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Organisation>> {
-    return services.organisations.list(user!, filter ?? {}, page, sort);
+    return services.organisations.list(user!, filter ?? {}, page, sort, asksTotalCount(info));
   }
 
   @Authorized()

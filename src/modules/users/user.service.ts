@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
+import { readerOf } from '../../core/graphql/loaders';
+import { isUuid } from '../../core/ids';
 import { rejectNulls } from '../../core/inputs';
 import { isPgError, PG_UNIQUE_VIOLATION } from '../../core/db/pg-errors';
 import { canonicalLocale, localTimeToMinutes } from '../../core/validation';
@@ -63,8 +65,12 @@ export class UserService {
     return this.ds.getRepository(User).findOneBy({ id });
   }
 
+  /** The signed-in user (`me`): a prepared statement, planned once per connection. */
   async get(authUser: AuthUser): Promise<User> {
-    const user = await this.findById(authUser.id);
+    const reader = readerOf(this.ds, User);
+    const [user] = isUuid(authUser.id)
+      ? await reader.readWhole(`${reader.column('t', 'id')} = $1`, '', [authUser.id])
+      : [];
     if (!user) throw new NotFoundError('User');
     return user;
   }
