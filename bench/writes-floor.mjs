@@ -19,7 +19,6 @@ const { default: IORedis } = await import('ioredis');
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
 const redis = new IORedis(process.env.REDIS_URL, { maxRetriesPerRequest: null });
 const queue = createQueue('emails', { redis: { url: process.env.REDIS_URL, prefix: process.env.QUEUE_PREFIX } }, redis);
-const userId = process.env.BENCH_USER_ID;
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('meetings:' || $1::uuid::text, 0))`;
 
@@ -140,7 +139,7 @@ async function addTimers(emails) {
   );
 }
 
-async function schedule(input) {
+async function schedule(userId, input) {
   const startsAt = new Date(input.startsAt);
   const endsAt = new Date(input.endsAt);
   // Rapport's default settings, without its sending window.
@@ -173,7 +172,7 @@ async function schedule(input) {
   return { id: row.id };
 }
 
-async function complete(id, input) {
+async function complete(userId, id, input) {
   const emails = [
     { id: randomUUID(), kind: 'THANK_YOU', sendAt: new Date(Date.now() + 2 * HOUR) },
     { id: randomUUID(), kind: 'FOLLOW_UP', sendAt: new Date(Date.now() + 14 * 24 * HOUR) },
@@ -218,8 +217,9 @@ const server = http.createServer(async (req, res) => {
   let body = '';
   for await (const chunk of req) body += chunk;
   try {
-    const { op, id, input } = JSON.parse(body);
-    const result = op === 'schedule' ? await schedule(input) : op === 'complete' ? await complete(id, input) : null;
+    const { op, userId, id, input } = JSON.parse(body);
+    const result =
+      op === 'schedule' ? await schedule(userId, input) : op === 'complete' ? await complete(userId, id, input) : null;
     const out = JSON.stringify(result ?? { error: 'not written' });
     res.writeHead(result ? 200 : 409, { 'content-type': 'application/json' }).end(out);
   } catch (err) {

@@ -211,24 +211,28 @@ export async function writesBench({ databaseUrl, redisUrl, quick, log }) {
         name: 'Bench',
         timezone: 'Europe/London',
       });
-    const rapportUser = await account('writes@bench.example');
-    const floorUser = await account('writes-floor@bench.example');
+    // Each request in flight books for a user of its own (a user's bookings are serialised by
+    // their calendar lock, in Rapport and in the floor alike); the serial runs use the first.
+    const USERS = quick ? 1 : 10;
 
     // K operations measured one after another, then (full mode) the load runs.
     const K = quick ? 20 : 100;
     const LOAD_MS = quick ? 0 : 5_000;
     const ROUNDS = quick ? 0 : 3;
     const IN_FLIGHT = 10;
-    // Enough meetings to debrief: K, plus what the load runs can complete at a generous rate.
-    const debriefs = K + ROUNDS * Math.ceil((LOAD_MS / 1000) * 600) + 20;
+    // Enough meetings to debrief for each user: K, plus what its lane can complete at a generous rate.
+    const debriefs = K + 5 + ROUNDS * Math.ceil((LOAD_MS / 1000) * 150) + 20;
     log(
       'writes',
-      `seeding ${CONTACTS} contacts and ${debriefs} meetings to debrief for each of Rapport and the floor…`,
+      `seeding ${USERS} users each for Rapport and the floor, with ${CONTACTS} contacts and ${debriefs} meetings to debrief each…`,
     );
-    const seeds = {
-      rapport: await seedUser(client, rapportUser.userId, debriefs),
-      floor: await seedUser(client, floorUser.userId, debriefs),
-    };
+    const users = { rapport: [], floor: [] };
+    for (const name of ['rapport', 'floor']) {
+      for (let j = 0; j < USERS; j++) {
+        const { token, userId } = await account(`writes-${name}-${j}@bench.example`);
+        users[name].push({ token, userId, seed: await seedUser(client, userId, debriefs), w1: 0, w2: 0 });
+      }
+    }
     await client.query('ANALYZE');
 
     const floorPort = await freePort();
@@ -238,7 +242,6 @@ export async function writesBench({ databaseUrl, redisUrl, quick, log }) {
       QUEUE_PREFIX: 'rapport-writes-floor',
       PORT: String(floorPort),
       POOL_SIZE: '10',
-      BENCH_USER_ID: floorUser.userId,
     });
     servers.push(floor);
     await eventually(() => floor.output().includes('writes floor ready'), {
@@ -257,44 +260,51 @@ export async function writesBench({ databaseUrl, redisUrl, quick, log }) {
       if (!res.ok || json.errors) throw new Error(`${url}: ${res.status} ${JSON.stringify(json).slice(0, 400)}`);
       return json;
     };
-    // Each candidate's next W1 slot and W2 meeting, so no operation repeats another.
-    const next = { rapport: { w1: 0, w2: 0 }, floor: { w1: 0, w2: 0 } };
+    // Each user's next W1 slot and W2 meeting, so no operation repeats another.
+    const debriefOf = (u) => {
+      const i = u.w2++;
+      const meeting = u.seed.meetings[i];
+      if (!meeting) throw new Error('writes: every seeded meeting is debriefed; seed more');
+      return { meeting, i };
+    };
     const ops = {
       rapport: {
         pid: api.child.pid,
-        W1: () =>
-          post(
-            `${apiUrl}/graphql`,
-            { authorization: `Bearer ${rapportUser.token}` },
-            JSON.stringify({ query: SCHEDULE, variables: { input: scheduleInput(seeds.rapport, next.rapport.w1++) } }),
-          ),
-        W2: () => {
-          const i = next.rapport.w2++;
-          const meeting = seeds.rapport.meetings[i];
-          if (!meeting) throw new Error('writes: every seeded meeting is debriefed; seed more');
+        W1: (lane) => {
+          const u = users.rapport[lane];
           return post(
             `${apiUrl}/graphql`,
-            { authorization: `Bearer ${rapportUser.token}` },
+            { authorization: `Bearer ${u.token}` },
+            JSON.stringify({ query: SCHEDULE, variables: { input: scheduleInput(u.seed, u.w1++) } }),
+          );
+        },
+        W2: (lane) => {
+          const u = users.rapport[lane];
+          const { meeting, i } = debriefOf(u);
+          return post(
+            `${apiUrl}/graphql`,
+            { authorization: `Bearer ${u.token}` },
             JSON.stringify({ query: COMPLETE, variables: { id: meeting.id, input: completeInput(meeting, i, 'r') } }),
           );
         },
       },
       floor: {
         pid: floor.child.pid,
-        W1: () =>
-          post(
-            `http://127.0.0.1:${floorPort}/`,
-            {},
-            JSON.stringify({ op: 'schedule', input: scheduleInput(seeds.floor, next.floor.w1++) }),
-          ),
-        W2: () => {
-          const i = next.floor.w2++;
-          const meeting = seeds.floor.meetings[i];
-          if (!meeting) throw new Error('writes: every seeded meeting is debriefed; seed more');
+        W1: (lane) => {
+          const u = users.floor[lane];
           return post(
             `http://127.0.0.1:${floorPort}/`,
             {},
-            JSON.stringify({ op: 'complete', id: meeting.id, input: completeInput(meeting, i, 'f') }),
+            JSON.stringify({ op: 'schedule', userId: u.userId, input: scheduleInput(u.seed, u.w1++) }),
+          );
+        },
+        W2: (lane) => {
+          const u = users.floor[lane];
+          const { meeting, i } = debriefOf(u);
+          return post(
+            `http://127.0.0.1:${floorPort}/`,
+            {},
+            JSON.stringify({ op: 'complete', userId: u.userId, id: meeting.id, input: completeInput(meeting, i, 'f') }),
           );
         },
       },
@@ -304,10 +314,10 @@ export async function writesBench({ databaseUrl, redisUrl, quick, log }) {
     // 1. SQL statements and DB time per operation: a few to warm the pools, then K one after another.
     for (const w of ['W1', 'W2']) {
       for (const name of ['rapport', 'floor']) {
-        for (let i = 0; i < 5; i++) await ops[name][w]();
+        for (let i = 0; i < 5; i++) await ops[name][w](0);
         await client.query('SELECT pg_stat_statements_reset()');
         const cpuBefore = cpuMs(ops[name].pid);
-        for (let i = 0; i < K; i++) await ops[name][w]();
+        for (let i = 0; i < K; i++) await ops[name][w](0);
         const cpu = (cpuMs(ops[name].pid) - cpuBefore) / K;
         const [{ calls, ms }] = (await client.query(STATEMENTS)).rows;
         results[w][name] = { sqlPerOp: calls / K, dbMsPerOp: ms / K, serialCpuMsPerOp: cpu };
@@ -316,8 +326,8 @@ export async function writesBench({ databaseUrl, redisUrl, quick, log }) {
 
     // 2. The same effect, or no numbers: rows and timers written by each.
     const effect = {
-      rapport: await effects(client, rapportUser.userId, queues.rapport, sendJobId),
-      floor: await effects(client, floorUser.userId, queues.floor, sendJobId),
+      rapport: await effects(client, users.rapport[0].userId, queues.rapport, sendJobId),
+      floor: await effects(client, users.floor[0].userId, queues.floor, sendJobId),
     };
     for (const key of Object.keys(effect.rapport)) {
       if (effect.rapport[key] !== effect.floor[key]) {
@@ -358,9 +368,9 @@ export async function writesBench({ databaseUrl, redisUrl, quick, log }) {
           const started = performance.now();
           let done = 0;
           await Promise.all(
-            Array.from({ length: IN_FLIGHT }, async () => {
+            Array.from({ length: IN_FLIGHT }, async (_, lane) => {
               while (performance.now() - started < LOAD_MS) {
-                await ops[name][w]();
+                await ops[name][w](lane % USERS);
                 done++;
               }
             }),
@@ -384,7 +394,7 @@ export async function writesBench({ databaseUrl, redisUrl, quick, log }) {
 
     const f = (v, d = 2) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(d));
     const lines = [
-      `Writes: K = ${K} operations one after another for SQL and DB time${ROUNDS ? `; ${IN_FLIGHT} in flight, ${ROUNDS} interleaved runs of ${LOAD_MS / 1000} s each, medians` : ' (quick mode: no load runs)'}`,
+      `Writes: K = ${K} operations one after another for SQL and DB time${ROUNDS ? `; ${IN_FLIGHT} in flight (a user each), ${ROUNDS} interleaved runs of ${LOAD_MS / 1000} s each, medians` : ' (quick mode: no load runs)'}`,
       '',
       '| Op | candidate | ops/s | ratio to floor | SQL/op | DB ms/op | CPU ms/op | peak RSS MB |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
