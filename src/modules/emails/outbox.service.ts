@@ -128,6 +128,9 @@ export class OutboxService {
     const target = { userId, meetingId: meeting.id, contactId: meeting.contactId };
 
     const changes: OutboxChange[] = [];
+    // New rows are written together at the end: their subjects' data in one statement, the rows
+    // and their events in one more.
+    const planned: NewRow[] = [];
     for (const kind of MEETING_KINDS) {
       const sendAt = plan[kind];
       const row = byKey.get(keyOf(kind));
@@ -136,7 +139,7 @@ export class OutboxService {
           ? toUser
           : { email: contact?.email ?? '', name: contact?.fullName ?? meeting.contactName };
       if (sendAt && !row) {
-        changes.push(await this.insert(m, { ...target, kind, dedupeKey: keyOf(kind), to, sendAt }));
+        planned.push(this.newRow({ ...target, kind, dedupeKey: keyOf(kind), to, sendAt }));
       } else if (sendAt && row && this.revivable(row)) {
         changes.push(...(await this.replan(m, row, to, sendAt)));
       } else if (!sendAt && row?.status === EmailStatus.PENDING) {
@@ -151,20 +154,20 @@ export class OutboxService {
     }
     // The user's calendar holds an invitation the moment a reminder went out.
     const invited = reminders.some((r) => r.status === EmailStatus.SENT);
-    const calendarUpdate = async (kind: EmailKind, step: number) => {
+    const calendarUpdate = (kind: EmailKind, step: number) => {
       const dedupeKey = meetingDedupeKey(meeting.id, kind, step);
       // A calendar update should not wait for the sending window.
-      if (!byKey.has(dedupeKey))
-        changes.push(await this.insert(m, { ...target, kind, dedupeKey, to: toUser, sendAt: now }));
+      if (!byKey.has(dedupeKey)) planned.push(this.newRow({ ...target, kind, dedupeKey, to: toUser, sendAt: now }));
     };
-    if (invited && meeting.status === MeetingStatus.CANCELLED) await calendarUpdate(EmailKind.MEETING_CANCELLED, 0);
+    if (invited && meeting.status === MeetingStatus.CANCELLED) calendarUpdate(EmailKind.MEETING_CANCELLED, 0);
     const currentReminder = plan[EmailKind.PREP_REMINDER];
     const reminderSoon = currentReminder !== undefined && currentReminder.getTime() - now.getTime() < 60_000;
     const currentSent = byKey.get(keyOf(EmailKind.PREP_REMINDER))?.status === EmailStatus.SENT;
     if (invited && !currentSent && !reminderSoon && meeting.status === MeetingStatus.SCHEDULED) {
       // Moved after the invitation went out, and the new reminder is not about to carry the new one.
-      await calendarUpdate(EmailKind.MEETING_UPDATED, meeting.icsSequence);
+      calendarUpdate(EmailKind.MEETING_UPDATED, meeting.icsSequence);
     }
+    changes.push(...(await this.insertPlanned(m, planned)));
     return changes;
   }
 
@@ -202,6 +205,11 @@ export class OutboxService {
         }),
       );
     }
+    return this.insertPlanned(m, rows);
+  }
+
+  /** New rows with their PLANNED events: two statements however many there are (none for none). */
+  private async insertPlanned(m: EntityManager, rows: NewRow[]): Promise<OutboxChange[]> {
     if (!rows.length) return [];
     const subjects = await this.plannedSubjects(m, rows);
     const column = <K extends keyof NewRow>(key: K) => rows.map((r) => r[key]);

@@ -6,7 +6,7 @@ import { Contact } from '../contacts/contact.entity';
 import type { EmailKind } from '../emails/email-kind';
 import type { PlanningContact, PlanningUser } from '../emails/email-planner';
 import type { Topic } from '../questions/topic';
-import { Meeting, MeetingStatus } from './meeting.entity';
+import { type Meeting, MeetingStatus } from './meeting.entity';
 import { meetingReaders } from './meeting-page';
 
 // scheduleMeeting is the busiest write (a week of interviews is booked at once): its reads are one

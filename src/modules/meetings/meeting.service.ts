@@ -329,6 +329,7 @@ export class MeetingService {
     });
   }
 
+  /** The answers in one statement; NOT_FOUND (naming the first) when one is not this meeting's agenda item. */
   private async recordAnswers(
     m: EntityManager,
     user: AuthUser,
@@ -336,15 +337,26 @@ export class MeetingService {
     answers: CompleteMeetingInput['answers'] & object,
   ) {
     if (!answers.length) return;
-    const items = await m.getRepository(AgendaItem).findBy({ meetingId: meeting.id, userId: user.id });
-    const ids = new Set(items.map((i) => i.id));
+    // The last answer given for an item wins, as when they were written one after another.
+    const latest = new Map<string, string | null>();
+    for (const answer of answers) {
+      if (isUuid(answer.agendaItemId)) latest.set(answer.agendaItemId, cleanText(answer.answer) ?? null);
+    }
+    const written = latest.size
+      ? await queryPrepared<{ id: string }>(
+          m,
+          `UPDATE meeting_agenda_items a SET answer = x.answer
+             FROM unnest($1::uuid[], $2::text[]) AS x(id, answer)
+            WHERE a.id = x.id AND a.meeting_id = $3 AND a.user_id = $4
+           RETURNING a.id`,
+          [[...latest.keys()], [...latest.values()], meeting.id, user.id],
+        )
+      : [];
+    const ids = new Set(written.map((r) => r.id));
     for (const [i, answer] of answers.entries()) {
       if (!ids.has(answer.agendaItemId)) {
         throw MeetingErrors.relationNotFound(`input.answers[${i}].agendaItemId`, 'Agenda item of this meeting');
       }
-      await m
-        .getRepository(AgendaItem)
-        .update({ id: answer.agendaItemId }, { answer: cleanText(answer.answer) ?? null });
     }
   }
 
