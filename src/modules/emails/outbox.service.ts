@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../../core/config';
+import { EntityReader } from '../../core/db/entity-reader';
 import { queryPrepared } from '../../core/db/prepared';
 import type { Logger } from '../../core/logger';
 import { Contact } from '../contacts/contact.entity';
@@ -58,6 +59,53 @@ INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
 SELECT p.id, p.user_id, $14::text, 0, d.detail
   FROM planned p JOIN unnest($1::uuid[], $15::text[]) AS d(id, detail) ON d.id = p.id`;
 
+interface MeetingOutbox {
+  meeting: Meeting;
+  user: User;
+  contact: Contact | null;
+  rows: ScheduledEmail[];
+}
+
+const outboxReads = new WeakMap<
+  DataSource,
+  (m: EntityManager, userId: string, id: string) => Promise<MeetingOutbox | null>
+>();
+
+/**
+ * The meeting, its user, its contact and its outbox rows, whole, in one statement (one row per
+ * outbox row); null when the meeting is missing or another user's.
+ */
+function readMeetingOutbox(m: EntityManager, userId: string, meetingId: string): Promise<MeetingOutbox | null> {
+  let read = outboxReads.get(m.connection);
+  if (!read) {
+    const ds = m.connection;
+    const meetings = new EntityReader(ds, Meeting);
+    const users = new EntityReader(ds, User);
+    const contacts = new EntityReader(ds, Contact);
+    const emails = new EntityReader(ds, ScheduledEmail);
+    const [all, u, c, e] = [meetings, users, contacts, emails].map((r) => r.columnsFor(null));
+    const text = `
+SELECT ${all.selectList('m')}, ${u.selectList('u')}, ${c.selectList('c')}, ${e.selectList('s')}
+  FROM meetings m
+  JOIN users u ON u.id = m.user_id
+  LEFT JOIN contacts c ON c.id = m.contact_id AND c.user_id = m.user_id
+  LEFT JOIN scheduled_emails s ON s.meeting_id = m.id AND s.user_id = m.user_id
+ WHERE m.id = $1 AND m.user_id = $2`;
+    read = async (manager, owner, id) => {
+      const found = await queryPrepared(manager, text, [id, owner]);
+      if (!found.length) return null;
+      return {
+        meeting: meetings.hydrate(found[0], 'm', all)!,
+        user: users.hydrate(found[0], 'u', u)!,
+        contact: contacts.hydrate(found[0], 'c', c),
+        rows: found.map((row) => emails.hydrate(row, 's', e)).filter((r): r is ScheduledEmail => r !== null),
+      };
+    };
+    outboxReads.set(ds, read);
+  }
+  return read(m, userId, meetingId);
+}
+
 /** Cancellation reasons; BY_USER is never undone by re-planning. */
 export enum CancelReason {
   BY_USER = 'BY_USER',
@@ -98,14 +146,9 @@ export class OutboxService {
    * an updated invitation, a cancel withdraws it.
    */
   async syncMeeting(m: EntityManager, userId: string, meetingId: string, now = new Date()): Promise<OutboxChange[]> {
-    const meeting = await m.getRepository(Meeting).findOneBy({ id: meetingId, userId });
-    if (!meeting) return [];
-    // One after another: a transaction is one connection, which runs one query at a time anyway.
-    const user = await m.getRepository(User).findOneByOrFail({ id: userId });
-    const contact = meeting.contactId
-      ? await m.getRepository(Contact).findOneBy({ id: meeting.contactId, userId })
-      : null;
-    const rows = await m.getRepository(ScheduledEmail).findBy({ userId, meetingId: meeting.id });
+    const read = await readMeetingOutbox(m, userId, meetingId);
+    if (!read) return [];
+    const { meeting, user, contact, rows } = read;
     const byKey = new Map(rows.map((r) => [r.dedupeKey, r]));
     // A reminder belongs to one version of the meeting: a reschedule (new SEQUENCE) plans a new one.
     const keyOf = (kind: EmailKind) =>
