@@ -3,10 +3,12 @@ import { startTestApp, type TestApp } from '../helpers/app';
 import { signedInUser, type SignedInUser } from '../helpers/factories';
 import { SqlCounter } from '../helpers/sql-counter';
 import {
+  CompleteMeetingBriefDocument,
   CreateContactDocument,
   CreateOrganisationDocument,
   QuestionsDocument,
   ScheduleMeetingBriefDocument,
+  ScheduleMeetingDocument,
 } from '../generated/graphql';
 
 const sql = new SqlCounter();
@@ -86,4 +88,43 @@ it('schedules a meeting with its agenda, three emails and their timers in 4 stat
     }),
   );
   expect(again.length).toBe(statements.length);
+});
+
+it('completes a meeting with a full debrief in at most 15 statements', async () => {
+  const { createContact: contact } = await ada.ok(CreateContactDocument, {
+    input: { firstName: 'Debra', lastName: 'Brief', email: 'debra@acme.example' },
+  });
+  const startsAt = new Date(Math.floor(Date.now() / 3600_000) * 3600_000 - 3 * 3600_000);
+  const { scheduleMeeting: meeting } = await ada.ok(ScheduleMeetingDocument, {
+    input: {
+      contactId: contact.id,
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3600_000).toISOString(),
+      agenda: [{ text: 'One' }, { text: 'Two' }],
+    },
+  });
+  const statements = await sql.during(() =>
+    ada.ok(CompleteMeetingBriefDocument, {
+      id: meeting.id,
+      input: {
+        notes: 'Generous with time.',
+        answers: meeting.agenda.map((a) => ({ agendaItemId: a.id, answer: `About ${a.text}` })),
+        insights: [
+          { category: 'DAY_TO_DAY', text: 'Reviews and planning.' },
+          { category: 'HIRING_CHANNELS', text: 'Referrals first.' },
+        ],
+        commitments: [
+          { owner: 'ME', description: 'Send my portfolio' },
+          { owner: 'CONTACT', description: 'Introduce me' },
+        ],
+        jobLeads: [{ title: 'Analyst' }],
+        referrals: [{ firstName: 'Ref', email: 'ref@acme.example' }],
+      },
+    }),
+  );
+  // The meeting locked, then saved (TypeORM reads it and updates it); the answers, insights,
+  // promises, job lead, referral and stage move one statement each; the meeting's outbox read in
+  // one; each of its two emails re-planned with its render data and an update, plus a MOVED event
+  // when its time changed (the thank-you moves unless both plans fall outside the sending window).
+  expect(statements.length).toBeLessThanOrEqual(15);
 });
