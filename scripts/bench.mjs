@@ -319,15 +319,16 @@ async function main() {
   });
   process.stdout.write(`\n${email.lines.join('\n')}\n\n`);
 
-  // 4. Importing a LinkedIn export of 20,000 connections (bench/import.mjs), its own database.
-  const { importBench } = await import('../bench/import.mjs');
-  const contactImport = await importBench({
-    databaseUrl: await servers.createDatabase('rapport_import_bench'),
+  // 4. The write path (bench/writes.mjs): W1 scheduleMeeting and W2 completeMeeting against their
+  // floor, W3 importing 20,000 LinkedIn connections (bench/import.mjs); a database of its own.
+  const { writesBench } = await import('../bench/writes.mjs');
+  const writes = await writesBench({
+    databaseUrl: await servers.createDatabase('rapport_writes_bench'),
     redisUrl: servers.redisUrl,
     quick,
     log,
   });
-  process.stdout.write(`\n${contactImport.lines.join('\n')}\n\n`);
+  process.stdout.write(`\n${writes.lines.join('\n')}\n\n`);
   if (!quick) {
     const dir = path.join(root, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
@@ -347,7 +348,8 @@ async function main() {
           size,
           results,
           email: email.results,
-          contactImport: contactImport.results,
+          writes: writes.results,
+          contactImport: writes.results.W3,
           growth,
         },
         null,

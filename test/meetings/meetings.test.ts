@@ -344,6 +344,62 @@ describe('debrief', () => {
     expect(c?.stage).toBe('SCHEDULED');
   });
 
+  it('names the first bad answer, keeps the last answer given twice, and refuses a referral already a contact', async () => {
+    const { contact } = await contactAt(ada, 'Twice');
+    const meeting = await schedule(ada, {
+      contactId: contact.id,
+      startsAt: at(-11),
+      endsAt: at(-10),
+      agenda: [{ text: 'One' }, { text: 'Two' }],
+    });
+    const [one, two] = meeting.agenda;
+    const bad = await ada.run(CompleteMeetingDocument, {
+      id: meeting.id,
+      input: {
+        answers: [
+          { agendaItemId: one.id, answer: 'fine' },
+          { agendaItemId: 'not-an-id', answer: 'no' },
+          { agendaItemId: contact.id, answer: 'no' },
+        ],
+      },
+    });
+    expect(errorOf(bad).extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      fields: [{ field: 'input.answers[1].agendaItemId' }],
+    });
+
+    const { createContact: known } = await ada.ok(CreateContactDocument, {
+      input: { firstName: 'Known', email: 'known@twice.example' },
+    });
+    const taken = await ada.run(CompleteMeetingDocument, {
+      id: meeting.id,
+      input: {
+        answers: [{ agendaItemId: two.id, answer: 'first' }],
+        referrals: [{ firstName: 'Again', email: 'Known@Twice.example' }],
+      },
+    });
+    expect(errorOf(taken).extensions).toMatchObject({
+      code: 'CONFLICT',
+      fields: [{ field: 'input.referrals[0].email' }],
+    });
+    expect(JSON.stringify(errorOf(taken).extensions)).toContain(known.id);
+    const { meeting: still } = await ada.ok(MeetingDocument, { id: meeting.id });
+    expect(still?.status).toBe('SCHEDULED');
+    expect(still?.agenda.map((a) => a.answer)).toEqual([null, null]);
+
+    const { completeMeeting: done } = await ada.ok(CompleteMeetingDocument, {
+      id: meeting.id,
+      input: {
+        answers: [
+          { agendaItemId: two.id, answer: 'first' },
+          { agendaItemId: one.id, answer: 'only' },
+          { agendaItemId: two.id, answer: 'second' },
+        ],
+      },
+    });
+    expect(done.agenda.map((a) => a.answer)).toEqual(['only', 'second']);
+  });
+
   it('validates nested debrief entries, naming the item', async () => {
     const { contact } = await contactAt(ada, 'Nested');
     const meeting = await schedule(ada, { contactId: contact.id, startsAt: at(-9), endsAt: at(-8) });

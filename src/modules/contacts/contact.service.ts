@@ -292,31 +292,32 @@ export class ContactService {
       null,
     );
     const email = cleanText(referral.email)?.toLowerCase() ?? null;
-    try {
-      // A savepoint, so a duplicate email can be reported without aborting the transaction.
-      await m.transaction((inner) =>
-        inner.getRepository(Contact).insert({
-          userId: user.id,
-          firstName: referral.firstName.trim(),
-          lastName: cleanText(referral.lastName) ?? null,
-          email,
-          title: cleanText(referral.title) ?? null,
-          notes: cleanText(referral.notes) ?? null,
-          organisationId,
-          introducedById: meeting.contactId,
-          sourceMeetingId: meeting.id,
-          howWeKnow: HowWeKnow.REFERRAL,
-          stage: ContactStage.IDENTIFIED,
-        }),
-      );
-    } catch (err) {
-      if (isPgError(err, PG_UNIQUE_VIOLATION)) {
-        const existing = await m.getRepository(Contact).findOneBy({ userId: user.id, email: email ?? undefined });
-        const conflict = ContactErrors.emailTaken(existing?.id ?? '');
-        conflict.details.fields = [{ field: `${field}.email`, message: 'is already one of your contacts' }];
-        throw conflict;
-      }
-      throw err;
+    // A duplicate email skips the row (no savepoint needed to report it without aborting the
+    // transaction): the unique index on (user_id, email) is the contacts table's only one.
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(Contact)
+      .values({
+        userId: user.id,
+        firstName: referral.firstName.trim(),
+        lastName: cleanText(referral.lastName) ?? null,
+        email,
+        title: cleanText(referral.title) ?? null,
+        notes: cleanText(referral.notes) ?? null,
+        organisationId,
+        introducedById: meeting.contactId,
+        sourceMeetingId: meeting.id,
+        howWeKnow: HowWeKnow.REFERRAL,
+        stage: ContactStage.IDENTIFIED,
+      })
+      .orIgnore()
+      .execute();
+    if (!(inserted.raw as unknown[]).length) {
+      const existing = await m.getRepository(Contact).findOneBy({ userId: user.id, email: email ?? undefined });
+      const conflict = ContactErrors.emailTaken(existing?.id ?? '');
+      conflict.details.fields = [{ field: `${field}.email`, message: 'is already one of your contacts' }];
+      throw conflict;
     }
   }
 }

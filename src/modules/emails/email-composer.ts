@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Config } from '../../core/config';
 import type { OutgoingMail } from '../../core/mail/mailer';
-import { loadEmailData, type EmailData, type RenderContextOptions } from './email-context';
+import { loadEmailData, loadEmailDataMany, type EmailData, type RenderContextOptions } from './email-context';
 import { CONTACT_FACING, EmailKind } from './email-kind';
 import type { RenderedEmail } from './rendering/render.types';
 import { renderEmail, renderSubject } from './rendering/email-renderer';
@@ -95,10 +95,22 @@ export class EmailComposer {
     return { rendered, mail };
   }
 
-  /** The subject alone, as the email would be sent now; null when what it is about no longer exists. */
-  async subject(m: EntityManager, row: Renderable): Promise<string | null> {
-    const data = await this.load(m, row);
+  /** Reads, in one statement, everything each row's email shows, in the order given. */
+  loadMany(m: EntityManager, rows: Renderable[]): Promise<(EmailData | null)[]> {
+    return loadEmailDataMany(
+      m,
+      rows.map((row) => this.dataOptions(row)),
+    );
+  }
+
+  /** The subject alone from data `load` or `loadMany` read; null when what it is about no longer exists. */
+  subjectFrom(row: Renderable, data: EmailData | null): string | null {
     if (!data?.ctx) return null;
     return renderSubject(data.ctx, { subject: row.subjectOverride ?? data.template.subject });
+  }
+
+  /** The subject alone, as the email would be sent now; null when what it is about no longer exists. */
+  async subject(m: EntityManager, row: Renderable): Promise<string | null> {
+    return this.subjectFrom(row, await this.load(m, row));
   }
 }

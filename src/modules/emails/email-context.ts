@@ -121,6 +121,13 @@ const EMAIL_DATA = emailDataSelect(
              $5::email_kind AS kind, $6::text AS suppression_of) AS k`,
 );
 
+const EMAIL_DATA_MANY = `${emailDataSelect(
+  `unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::boolean[], $5::email_kind[], $6::text[])
+     WITH ORDINALITY AS k(user_id, meeting_id, contact_id, meeting_contact, kind, suppression_of, n)`,
+  'k.n AS k_n,',
+)}
+ ORDER BY k.n`;
+
 export type DataRow = Record<string, unknown>;
 
 function organisationFrom(r: DataRow, alias: string): RenderContext['organisation'] {
@@ -169,6 +176,30 @@ export async function loadEmailData(
     opts.suppressionOf ?? null,
   ]);
   return emailDataFrom(m, r, opts);
+}
+
+/**
+ * loadEmailData for several emails in one statement (a meeting's three, planned together), in
+ * the order given. Each entry is null when its user id cannot be one.
+ */
+export async function loadEmailDataMany(
+  m: EntityManager,
+  many: (RenderContextOptions & { suppressionOf?: string | null })[],
+): Promise<(EmailData | null)[]> {
+  const uuidOrNull = (id: string | null | undefined) => (id && isUuid(id) ? id : null);
+  const rows = await queryPrepared<DataRow>(m, EMAIL_DATA_MANY, [
+    many.map((o) => uuidOrNull(o.userId)),
+    many.map((o) => uuidOrNull(o.meetingId)),
+    many.map((o) => uuidOrNull(o.contactId)),
+    many.map((o) => o.contactId == null),
+    many.map((o) => o.kind),
+    many.map((o) => o.suppressionOf ?? null),
+  ]);
+  const out: (EmailData | null)[] = [];
+  for (const [i, opts] of many.entries()) {
+    out.push(isUuid(opts.userId) ? await emailDataFrom(m, rows[i], opts) : null);
+  }
+  return out;
 }
 
 /**

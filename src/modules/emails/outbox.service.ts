@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Config } from '../../core/config';
+import { EntityReader } from '../../core/db/entity-reader';
+import { queryPrepared } from '../../core/db/prepared';
 import type { Logger } from '../../core/logger';
 import { Contact } from '../contacts/contact.entity';
 import { Meeting, MeetingStatus } from '../meetings/meeting.entity';
@@ -9,7 +11,7 @@ import type { EmailComposer, Renderable } from './email-composer';
 import { EmailEvent } from './email-event.entity';
 import { EmailEventType } from './email-event-type';
 import { CONTACT_FACING, EmailKind, EmailStatus } from './email-kind';
-import { planMeetingEmails } from './email-planner';
+import { planMeetingEmails, type PlanningContact, type PlanningMeeting, type PlanningUser } from './email-planner';
 import type { EmailQueue, OutboxChange } from './email-queue';
 import { ScheduledEmail } from './scheduled-email.entity';
 
@@ -37,6 +39,72 @@ const MEETING_KINDS = [EmailKind.PREP_REMINDER, EmailKind.THANK_YOU, EmailKind.F
 /** `meeting:<id>:<kind>:<step>`; the prep reminder's step is the meeting's .ics SEQUENCE. */
 export const meetingDedupeKey = (meetingId: string, kind: EmailKind, step = 0) =>
   `meeting:${meetingId}:${kind}:${step}`;
+
+/** A planned row before it is written: what `insert` writes, bar the subject and status. */
+type NewRow = Renderable & { id: string; dedupeKey: string; sendAt: Date };
+
+// The rows and their PLANNED events in one statement (planNewMeeting).
+const INSERT_PLANNED = `
+WITH planned AS (
+  INSERT INTO scheduled_emails (id, user_id, meeting_id, contact_id, kind, dedupe_key, to_email, to_name, subject,
+                                subject_override, body_override, send_at, message_id, status)
+  SELECT r.*, 'PENDING'::email_status
+    FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::email_kind[], $6::text[], $7::text[], $8::text[],
+                $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
+         AS r(id, user_id, meeting_id, contact_id, kind, dedupe_key, to_email, to_name, subject, subject_override,
+              body_override, send_at, message_id)
+  RETURNING id, user_id
+)
+INSERT INTO email_events (scheduled_email_id, user_id, event, attempt, detail)
+SELECT p.id, p.user_id, $14::text, 0, d.detail
+  FROM planned p JOIN unnest($1::uuid[], $15::text[]) AS d(id, detail) ON d.id = p.id`;
+
+interface MeetingOutbox {
+  meeting: Meeting;
+  user: User;
+  contact: Contact | null;
+  rows: ScheduledEmail[];
+}
+
+const outboxReads = new WeakMap<
+  DataSource,
+  (m: EntityManager, userId: string, id: string) => Promise<MeetingOutbox | null>
+>();
+
+/**
+ * The meeting, its user, its contact and its outbox rows, whole, in one statement (one row per
+ * outbox row); null when the meeting is missing or another user's.
+ */
+function readMeetingOutbox(m: EntityManager, userId: string, meetingId: string): Promise<MeetingOutbox | null> {
+  let read = outboxReads.get(m.connection);
+  if (!read) {
+    const ds = m.connection;
+    const meetings = new EntityReader(ds, Meeting);
+    const users = new EntityReader(ds, User);
+    const contacts = new EntityReader(ds, Contact);
+    const emails = new EntityReader(ds, ScheduledEmail);
+    const [all, u, c, e] = [meetings, users, contacts, emails].map((r) => r.columnsFor(null));
+    const text = `
+SELECT ${all.selectList('m')}, ${u.selectList('u')}, ${c.selectList('c')}, ${e.selectList('s')}
+  FROM meetings m
+  JOIN users u ON u.id = m.user_id
+  LEFT JOIN contacts c ON c.id = m.contact_id AND c.user_id = m.user_id
+  LEFT JOIN scheduled_emails s ON s.meeting_id = m.id AND s.user_id = m.user_id
+ WHERE m.id = $1 AND m.user_id = $2`;
+    read = async (manager, owner, id) => {
+      const found = await queryPrepared(manager, text, [id, owner]);
+      if (!found.length) return null;
+      return {
+        meeting: meetings.hydrate(found[0], 'm', all)!,
+        user: users.hydrate(found[0], 'u', u)!,
+        contact: contacts.hydrate(found[0], 'c', c),
+        rows: found.map((row) => emails.hydrate(row, 's', e)).filter((r): r is ScheduledEmail => r !== null),
+      };
+    };
+    outboxReads.set(ds, read);
+  }
+  return read(m, userId, meetingId);
+}
 
 /** Cancellation reasons; BY_USER is never undone by re-planning. */
 export enum CancelReason {
@@ -78,14 +146,9 @@ export class OutboxService {
    * an updated invitation, a cancel withdraws it.
    */
   async syncMeeting(m: EntityManager, userId: string, meetingId: string, now = new Date()): Promise<OutboxChange[]> {
-    const meeting = await m.getRepository(Meeting).findOneBy({ id: meetingId, userId });
-    if (!meeting) return [];
-    // One after another: a transaction is one connection, which runs one query at a time anyway.
-    const user = await m.getRepository(User).findOneByOrFail({ id: userId });
-    const contact = meeting.contactId
-      ? await m.getRepository(Contact).findOneBy({ id: meeting.contactId, userId })
-      : null;
-    const rows = await m.getRepository(ScheduledEmail).findBy({ userId, meetingId: meeting.id });
+    const read = await readMeetingOutbox(m, userId, meetingId);
+    if (!read) return [];
+    const { meeting, user, contact, rows } = read;
     const byKey = new Map(rows.map((r) => [r.dedupeKey, r]));
     // A reminder belongs to one version of the meeting: a reschedule (new SEQUENCE) plans a new one.
     const keyOf = (kind: EmailKind) =>
@@ -108,6 +171,9 @@ export class OutboxService {
     const target = { userId, meetingId: meeting.id, contactId: meeting.contactId };
 
     const changes: OutboxChange[] = [];
+    // New rows are written together at the end: their subjects' data in one statement, the rows
+    // and their events in one more.
+    const planned: NewRow[] = [];
     for (const kind of MEETING_KINDS) {
       const sendAt = plan[kind];
       const row = byKey.get(keyOf(kind));
@@ -116,7 +182,7 @@ export class OutboxService {
           ? toUser
           : { email: contact?.email ?? '', name: contact?.fullName ?? meeting.contactName };
       if (sendAt && !row) {
-        changes.push(await this.insert(m, { ...target, kind, dedupeKey: keyOf(kind), to, sendAt }));
+        planned.push(this.newRow({ ...target, kind, dedupeKey: keyOf(kind), to, sendAt }));
       } else if (sendAt && row && this.revivable(row)) {
         changes.push(...(await this.replan(m, row, to, sendAt)));
       } else if (!sendAt && row?.status === EmailStatus.PENDING) {
@@ -131,21 +197,83 @@ export class OutboxService {
     }
     // The user's calendar holds an invitation the moment a reminder went out.
     const invited = reminders.some((r) => r.status === EmailStatus.SENT);
-    const calendarUpdate = async (kind: EmailKind, step: number) => {
+    const calendarUpdate = (kind: EmailKind, step: number) => {
       const dedupeKey = meetingDedupeKey(meeting.id, kind, step);
       // A calendar update should not wait for the sending window.
-      if (!byKey.has(dedupeKey))
-        changes.push(await this.insert(m, { ...target, kind, dedupeKey, to: toUser, sendAt: now }));
+      if (!byKey.has(dedupeKey)) planned.push(this.newRow({ ...target, kind, dedupeKey, to: toUser, sendAt: now }));
     };
-    if (invited && meeting.status === MeetingStatus.CANCELLED) await calendarUpdate(EmailKind.MEETING_CANCELLED, 0);
+    if (invited && meeting.status === MeetingStatus.CANCELLED) calendarUpdate(EmailKind.MEETING_CANCELLED, 0);
     const currentReminder = plan[EmailKind.PREP_REMINDER];
     const reminderSoon = currentReminder !== undefined && currentReminder.getTime() - now.getTime() < 60_000;
     const currentSent = byKey.get(keyOf(EmailKind.PREP_REMINDER))?.status === EmailStatus.SENT;
     if (invited && !currentSent && !reminderSoon && meeting.status === MeetingStatus.SCHEDULED) {
       // Moved after the invitation went out, and the new reminder is not about to carry the new one.
-      await calendarUpdate(EmailKind.MEETING_UPDATED, meeting.icsSequence);
+      calendarUpdate(EmailKind.MEETING_UPDATED, meeting.icsSequence);
     }
+    changes.push(...(await this.insertPlanned(m, planned)));
     return changes;
+  }
+
+  /**
+   * The prep reminder, thank-you and follow-up of a meeting written in this transaction, from the
+   * meeting, user and contact the caller has just read: what syncMeeting does for a meeting that
+   * has no emails yet, in two statements (the subjects' data, then the rows with their events)
+   * instead of four reads and three for each email.
+   */
+  async planNewMeeting(
+    m: EntityManager,
+    meeting: Pick<Meeting, 'id' | 'userId' | 'contactId' | 'contactName' | 'icsSequence'> & PlanningMeeting,
+    user: PlanningUser & { email: string; name: string },
+    contact: (PlanningContact & { fullName: string }) | null,
+    now = new Date(),
+  ): Promise<OutboxChange[]> {
+    const plan = planMeetingEmails(meeting, user, contact, now);
+    const rows: NewRow[] = [];
+    for (const kind of MEETING_KINDS) {
+      const sendAt = plan[kind];
+      if (!sendAt) continue;
+      const to =
+        kind === EmailKind.PREP_REMINDER
+          ? { email: user.email, name: user.name }
+          : { email: contact?.email ?? '', name: contact?.fullName ?? meeting.contactName };
+      rows.push(
+        this.newRow({
+          userId: meeting.userId,
+          meetingId: meeting.id,
+          contactId: meeting.contactId,
+          kind,
+          dedupeKey: meetingDedupeKey(meeting.id, kind, kind === EmailKind.PREP_REMINDER ? meeting.icsSequence : 0),
+          to,
+          sendAt,
+        }),
+      );
+    }
+    return this.insertPlanned(m, rows);
+  }
+
+  /** New rows with their PLANNED events: two statements however many there are (none for none). */
+  private async insertPlanned(m: EntityManager, rows: NewRow[]): Promise<OutboxChange[]> {
+    if (!rows.length) return [];
+    const subjects = await this.plannedSubjects(m, rows);
+    const column = <K extends keyof NewRow>(key: K) => rows.map((r) => r[key]);
+    await queryPrepared(m, INSERT_PLANNED, [
+      column('id'),
+      column('userId'),
+      column('meetingId'),
+      column('contactId'),
+      column('kind'),
+      column('dedupeKey'),
+      column('toEmail'),
+      column('toName'),
+      subjects,
+      column('subjectOverride'),
+      column('bodyOverride'),
+      column('sendAt'),
+      column('messageId'),
+      EmailEventType.PLANNED,
+      rows.map((r) => r.sendAt.toISOString()),
+    ]);
+    return rows.map((r) => ({ id: r.id, status: EmailStatus.PENDING, sendAt: r.sendAt, userId: r.userId }));
   }
 
   /** Re-plans every meeting of the user that still has emails to come (after a settings change). */
@@ -248,6 +376,27 @@ export class OutboxService {
     }
   }
 
+  /** plannedSubject for several rows, their data read in one statement. */
+  private async plannedSubjects(m: EntityManager, rows: Renderable[]): Promise<string[]> {
+    const fallback = (row: Renderable, err: unknown) => {
+      this.logger.warn({ err, kind: row.kind }, 'could not render the subject of a planned email');
+      return row.subjectOverride ?? KIND_LABELS[row.kind];
+    };
+    let data: Awaited<ReturnType<EmailComposer['loadMany']>>;
+    try {
+      data = await this.composer.loadMany(m, rows);
+    } catch (err) {
+      return rows.map((row) => fallback(row, err));
+    }
+    return rows.map((row, i) => {
+      try {
+        return this.composer.subjectFrom(row, data[i]) ?? '';
+      } catch (err) {
+        return fallback(row, err);
+      }
+    });
+  }
+
   private revivable(row: ScheduledEmail): boolean {
     return (
       row.status === EmailStatus.PENDING ||
@@ -288,8 +437,26 @@ export class OutboxService {
       bodyOverride?: string | null;
     },
   ): Promise<OutboxChange> {
+    const row = this.newRow(data);
+    const { id } = row;
+    const subject = await this.plannedSubject(m, row);
+    await m.getRepository(ScheduledEmail).insert({ ...row, subject, status: EmailStatus.PENDING });
+    await this.event(m, { id, userId: data.userId, attempts: 0 }, EmailEventType.PLANNED, data.sendAt.toISOString());
+    return { id, status: EmailStatus.PENDING, sendAt: data.sendAt, userId: data.userId };
+  }
+
+  private newRow(data: {
+    userId: string;
+    meetingId: string | null;
+    contactId: string | null;
+    kind: EmailKind;
+    dedupeKey: string;
+    to: { email: string; name: string | null };
+    sendAt: Date;
+    bodyOverride?: string | null;
+  }): NewRow {
     const id = randomUUID();
-    const row = {
+    return {
       id,
       userId: data.userId,
       meetingId: data.meetingId,
@@ -304,10 +471,6 @@ export class OutboxService {
       // Fixed once: a retried or repeated send carries the same Message-ID, so receivers can dedupe.
       messageId: `<${id}@${this.config.email.messageIdDomain}>`,
     };
-    const subject = await this.plannedSubject(m, row);
-    await m.getRepository(ScheduledEmail).insert({ ...row, subject, status: EmailStatus.PENDING });
-    await this.event(m, { id, userId: data.userId, attempts: 0 }, EmailEventType.PLANNED, data.sendAt.toISOString());
-    return { id, status: EmailStatus.PENDING, sendAt: data.sendAt, userId: data.userId };
   }
 
   /** Moves or revives a row that is still as it was read; nothing when a worker got to it first. */

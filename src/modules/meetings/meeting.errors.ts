@@ -17,7 +17,7 @@ export function describeTime(meeting: Pick<Meeting, 'startsAt' | 'endsAt' | 'tim
 }
 
 export const MeetingErrors = {
-  overlap: (clash: Meeting) =>
+  overlap: (clash: Pick<Meeting, 'id' | 'title' | 'startsAt' | 'endsAt' | 'timezone'>) =>
     new ConflictError(
       `This overlaps “${clash.title}”, ${describeTime(clash)}. Pass allowOverlap: true to plan it anyway.`,
       {

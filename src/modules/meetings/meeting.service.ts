@@ -9,20 +9,18 @@ import { isIanaTimeZone } from '../../core/validation';
 import type { AuthUser } from '../auth/access-tokens';
 import { ContactStage, StageEvent } from '../contacts/contact-stage';
 import { moveStageOn } from '../contacts/contact-stage-moves';
-import { Contact } from '../contacts/contact.entity';
 import type { ContactService } from '../contacts/contact.service';
 import type { InsightService } from '../insights/insight.service';
-import { ownOrganisationId } from '../organisations/organisation-ownership';
 import type { OutboxChange } from '../emails/email-queue';
 import type { OutboxService } from '../emails/outbox.service';
 import type { QuestionService } from '../questions/question.service';
 import { Topic } from '../questions/topic';
-import { User } from '../users/user.entity';
 import { AgendaItem } from './agenda-item.entity';
 import { MEETING_CHANGED, MeetingChangeKind, type MeetingChangedPayload } from './meeting-changes';
 import { Meeting, MeetingStatus } from './meeting.entity';
 import { MeetingErrors } from './meeting.errors';
 import { meetingReaders, WHOLE_MEETINGS, type MeetingSelection } from './meeting-page';
+import { insertMeeting, readSchedulingFacts, type SchedulingFacts } from './meeting-scheduling';
 import {
   MeetingSort,
   type AgendaEntryInput,
@@ -84,11 +82,13 @@ export class MeetingService {
     user: AuthUser,
     change: MeetingChangeKind,
     work: (m: EntityManager) => Promise<Meeting>,
+    planEmails: (m: EntityManager, meeting: Meeting) => Promise<OutboxChange[]> = (m, meeting) =>
+      this.outbox.syncMeeting(m, user.id, meeting.id),
   ): Promise<Meeting> {
     const changes: OutboxChange[] = [];
     const meeting = await this.ds.transaction(async (m) => {
       const result = await work(m);
-      changes.push(...(await this.outbox.syncMeeting(m, user.id, result.id)));
+      changes.push(...(await planEmails(m, result)));
       return result;
     });
     await this.outbox.commit(changes);
@@ -185,50 +185,54 @@ export class MeetingService {
    */
   async schedule(user: AuthUser, input: ScheduleMeetingInput): Promise<Meeting> {
     assertTimes(input.startsAt, input.endsAt, 'input.');
-    return this.changeMeeting(user, MeetingChangeKind.SCHEDULED, async (m) => {
-      const contact = isUuid(input.contactId)
-        ? await m.getRepository(Contact).findOneBy({ id: input.contactId, userId: user.id })
-        : null;
-      if (!contact) throw MeetingErrors.relationNotFound('input.contactId', 'Contact');
-      const reopening = contact.stage === ContactStage.DECLINED;
-      if (reopening && !input.reopenDeclined) throw MeetingErrors.contactDeclined();
-      const organisationId = await ownOrganisationId(
-        m,
-        user.id,
-        input.organisationId,
-        'input.organisationId',
-        contact.organisationId,
-      );
-      const agenda = await this.planAgenda(m, user, input.questionIds ?? [], input.agenda ?? [], 'input.');
-      const timezone = input.timezone ?? (await m.getRepository(User).findOneByOrFail({ id: user.id })).timezone;
-
-      await this.lockCalendar(m, user);
-      if (!input.allowOverlap) await this.assertNoOverlap(m, user, input.startsAt, input.endsAt);
-
-      const meeting = await m.getRepository(Meeting).save(
-        m.getRepository(Meeting).create({
+    const questionIds = input.questionIds ?? [];
+    const entries = input.agenda ?? [];
+    let facts: SchedulingFacts | null = null;
+    return this.changeMeeting(
+      user,
+      MeetingChangeKind.SCHEDULED,
+      async (m) => {
+        // One statement reads all this and takes the calendar lock; the checks below keep their order.
+        facts = isUuid(input.contactId)
+          ? await readSchedulingFacts(m, user.id, {
+              contactId: input.contactId,
+              organisationId: input.organisationId,
+              questionIds: [...questionIds, ...entries.map((e) => e.questionId).filter((id): id is string => !!id)],
+            })
+          : null;
+        const contact = facts?.contact;
+        if (!facts || !contact) throw MeetingErrors.relationNotFound('input.contactId', 'Contact');
+        const reopening = contact.stage === ContactStage.DECLINED;
+        if (reopening && !input.reopenDeclined) throw MeetingErrors.contactDeclined();
+        const requested = input.organisationId;
+        if (requested !== undefined && requested !== null && !facts.organisationId) {
+          throw MeetingErrors.relationNotFound('input.organisationId', 'Organisation');
+        }
+        const agenda = agendaFrom(facts.questions, questionIds, entries, 'input.');
+        const written = await insertMeeting(m, {
           userId: user.id,
           contactId: contact.id,
           contactName: contact.fullName,
-          organisationId,
+          organisationId: requested == null ? contact.organisationId : facts.organisationId,
           title: cleanText(input.title) ?? `Informational interview with ${contact.fullName}`,
           startsAt: input.startsAt,
           endsAt: input.endsAt,
-          timezone,
+          timezone: input.timezone ?? facts.user.timezone,
           location: cleanText(input.location) ?? null,
           videoUrl: cleanText(input.videoUrl) ?? null,
           notes: cleanText(input.notes) ?? null,
-          status: MeetingStatus.SCHEDULED,
           allowOverlap: input.allowOverlap,
           sendThankYou: input.sendThankYou,
           sendFollowUp: input.sendFollowUp,
-        }),
-      );
-      await this.insertAgenda(m, user, meeting.id, agenda);
-      const event = reopening ? StageEvent.MEETING_SCHEDULED_REOPENING : StageEvent.MEETING_SCHEDULED;
-      await moveStageOn(m, event, { userId: user.id, contactId: contact.id });
-      return meeting;
-    });
+          agenda,
+          stageEvent: reopening ? StageEvent.MEETING_SCHEDULED_REOPENING : StageEvent.MEETING_SCHEDULED,
+        });
+        if (written.clash) throw MeetingErrors.overlap(written.clash);
+        return written.meeting;
+      },
+      // A new meeting has no emails yet: planned from what was just read, without reading it again.
+      (m, meeting) => this.outbox.planNewMeeting(m, meeting, facts!.user, facts!.contact),
+    );
   }
 
   async update(user: AuthUser, id: string, input: UpdateMeetingInput): Promise<Meeting> {
@@ -331,6 +335,7 @@ export class MeetingService {
     });
   }
 
+  /** The answers in one statement; NOT_FOUND (naming the first) when one is not this meeting's agenda item. */
   private async recordAnswers(
     m: EntityManager,
     user: AuthUser,
@@ -338,15 +343,26 @@ export class MeetingService {
     answers: CompleteMeetingInput['answers'] & object,
   ) {
     if (!answers.length) return;
-    const items = await m.getRepository(AgendaItem).findBy({ meetingId: meeting.id, userId: user.id });
-    const ids = new Set(items.map((i) => i.id));
+    // The last answer given for an item wins, as when they were written one after another.
+    const latest = new Map<string, string | null>();
+    for (const answer of answers) {
+      if (isUuid(answer.agendaItemId)) latest.set(answer.agendaItemId, cleanText(answer.answer) ?? null);
+    }
+    const written = latest.size
+      ? await queryPrepared<{ id: string }>(
+          m,
+          `UPDATE meeting_agenda_items a SET answer = x.answer
+             FROM unnest($1::uuid[], $2::text[]) AS x(id, answer)
+            WHERE a.id = x.id AND a.meeting_id = $3 AND a.user_id = $4
+           RETURNING a.id`,
+          [[...latest.keys()], [...latest.values()], meeting.id, user.id],
+        )
+      : [];
+    const ids = new Set(written.map((r) => r.id));
     for (const [i, answer] of answers.entries()) {
       if (!ids.has(answer.agendaItemId)) {
         throw MeetingErrors.relationNotFound(`input.answers[${i}].agendaItemId`, 'Agenda item of this meeting');
       }
-      await m
-        .getRepository(AgendaItem)
-        .update({ id: answer.agendaItemId }, { answer: cleanText(answer.answer) ?? null });
     }
   }
 
@@ -385,22 +401,7 @@ export class MeetingService {
     prefix: string,
   ): Promise<PlannedItem[]> {
     const wanted = [...questionIds, ...entries.map((e) => e.questionId).filter((id): id is string => !!id)];
-    const owned = new Map((await this.questions.findOwned(user.id, wanted, m)).map((q) => [q.id, q]));
-    const fromBank = (id: string, field: string): PlannedItem => {
-      const q = owned.get(id);
-      if (!q) throw MeetingErrors.relationNotFound(field, 'Question');
-      return { questionId: q.id, category: q.category, text: q.text };
-    };
-    return [
-      ...questionIds.map((id, i) => fromBank(id, `${prefix}questionIds[${i}]`)),
-      ...entries.map((entry, i) => {
-        if (entry.questionId) return fromBank(entry.questionId, `${prefix}agenda[${i}].questionId`);
-        const text = cleanText(entry.text);
-        if (!text)
-          throw ValidationError.field(`${prefix}agenda[${i}].text`, 'is required when questionId is not given');
-        return { questionId: null, category: entry.category ?? Topic.OTHER, text };
-      }),
-    ];
+    return agendaFrom(await this.questions.findOwned(user.id, wanted, m), questionIds, entries, prefix);
   }
 
   private async insertAgenda(m: EntityManager, user: AuthUser, meetingId: string, items: PlannedItem[]) {
@@ -409,6 +410,30 @@ export class MeetingService {
       .getRepository(AgendaItem)
       .insert(items.map((item, position) => ({ ...item, position, meetingId, userId: user.id })));
   }
+}
+
+/** The agenda asked for, from the user's own questions among those it names (NOT_FOUND for any other). */
+function agendaFrom(
+  owned: { id: string; category: Topic; text: string }[],
+  questionIds: string[],
+  entries: AgendaEntryInput[],
+  prefix: string,
+): PlannedItem[] {
+  const byId = new Map(owned.map((q) => [q.id, q]));
+  const fromBank = (id: string, field: string): PlannedItem => {
+    const q = byId.get(id);
+    if (!q) throw MeetingErrors.relationNotFound(field, 'Question');
+    return { questionId: q.id, category: q.category, text: q.text };
+  };
+  return [
+    ...questionIds.map((id, i) => fromBank(id, `${prefix}questionIds[${i}]`)),
+    ...entries.map((entry, i) => {
+      if (entry.questionId) return fromBank(entry.questionId, `${prefix}agenda[${i}].questionId`);
+      const text = cleanText(entry.text);
+      if (!text) throw ValidationError.field(`${prefix}agenda[${i}].text`, 'is required when questionId is not given');
+      return { questionId: null, category: entry.category ?? Topic.OTHER, text };
+    }),
+  ];
 }
 
 function assertTimes(startsAt: Date, endsAt: Date, prefix: string): void {
