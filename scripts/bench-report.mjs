@@ -128,7 +128,7 @@ export function goalRows(run) {
     const w3 = w?.W3;
     // bench/import.mjs: `runs[0]` is the first import into an empty account (`runs[1]` the same file again).
     const rows3 = pick(w3?.runs?.[0] ?? w3?.rapport ?? w3, ['rowsPerSecond', 'rowsPerSec']);
-    const rss3 = pick(w3?.rapport ?? w3, ['peakRssMb']);
+    const rss3 = pick(w3, ['peakRssMb']) ?? pick(w3?.rapport, ['peakRssMb']);
     add(
       'W3 importContacts ≥ 5,000 rows/s (peak RSS reported)',
       isNum(rows3) ? `${num(rows3, 0)} rows/s${isNum(rss3) ? `, peak RSS ${num(rss3, 0)} MB` : ''}` : NOT_IN_RUN,
