@@ -11,8 +11,9 @@
  * - at most $5 people at the target, and $5 chains per level, strongest first;
  * - each person is expanded along at most $6 of their links: the warmest kinds first (LINK_WARMTH),
  *   then by the next person's id, read in that order through the (introduced_by_id, id) and
- *   (reports_to_id, id) indexes, so a hub with thousands of links costs at most $6 rows a kind
- *   and the same data gives the same answer whatever the table's physical row order;
+ *   (reports_to_id, id) indexes (index only: they include what is read), so a hub with
+ *   thousands of links costs at most $6 index entries a kind, never a sort of them all, and the
+ *   same data gives the same answer whatever the table's physical row order;
  * - each person keeps one chain per level (the strongest), so chains do not multiply.
  * Every cap keeps a total order (ties broken by ids), never the order rows happen to come in.
  *
