@@ -17,11 +17,13 @@ export async function seed(client, userId, passwordHash, size) {
      FROM generate_series(1, $2) i`,
     [userId, size.organisations],
   );
+  // Contact ids from the account's email and i, not random: ties the walk of the paths query
+  // and Q3's choice of contact break by id, so random ids made them differ from run to run.
   await client.query(
     `WITH o AS (SELECT id, row_number() OVER (ORDER BY name) - 1 AS n FROM organisations WHERE user_id = $1)
-     INSERT INTO contacts (user_id, first_name, last_name, email, title, organisation_id)
-     SELECT $1, 'Contact', lpad(i::text, 6, '0'), 'contact' || i || '@bench.example', 'Engineer', o.id
-     FROM generate_series(1, $2) i JOIN o ON o.n = (i * 31) % $3`,
+     INSERT INTO contacts (id, user_id, first_name, last_name, email, title, organisation_id)
+     SELECT md5(u.email || ' contact ' || i)::uuid, $1, 'Contact', lpad(i::text, 6, '0'), 'contact' || i || '@bench.example', 'Engineer', o.id
+     FROM generate_series(1, $2) i JOIN o ON o.n = (i * 31) % $3 JOIN users u ON u.id = $1`,
     [userId, size.contacts, size.organisations],
   );
   await client.query(
@@ -78,7 +80,10 @@ export async function seed(client, userId, passwordHash, size) {
  * were introduced by someone earlier in the list (so introductions never form a circle, as the
  * API guarantees), every tenth of those was suggested in a debrief of one of the introducer's
  * completed meetings, each organisation's people form a chain of command four wide, and a third
- * were in touch within the last 400 days.
+ * were in touch within the last 400 days. The introducer of n is a multiplicative hash of n
+ * taken modulo n, (n × 2654435761 mod 4294967291) mod n: any of the n earlier contacts, spread
+ * over them all (a random recursive tree, no hub), where a polynomial in n modulo n would be
+ * one constant for every n above it.
  */
 async function seedNetwork(client, userId) {
   await client.query(
@@ -87,7 +92,7 @@ async function seedNetwork(client, userId) {
                 FROM contacts WHERE user_id = $1),
           links AS (
             SELECT c.id, i.id AS introducer, m.id AS manager, c.n FROM c
-            LEFT JOIN c i ON c.n % 5 <> 0 AND i.n = (c.n * 37 + 11) % nullif(c.n, 0)
+            LEFT JOIN c i ON c.n % 5 <> 0 AND i.n = (c.n::bigint * 2654435761 % 4294967291) % nullif(c.n, 0)
             LEFT JOIN c m ON m.organisation_id = c.organisation_id AND c.r > 0 AND m.r = (c.r - 1) / 4)
      UPDATE contacts t SET introduced_by_id = links.introducer, reports_to_id = links.manager,
             last_contacted_at = CASE WHEN links.n % 3 = 0 THEN now() - (links.n % 400) * interval '1 day' END

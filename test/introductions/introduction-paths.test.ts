@@ -250,3 +250,63 @@ describe('introductionPaths on a hostile graph', () => {
     }
   });
 });
+
+describe('introductionPaths past the cap on links a person', () => {
+  it('follows the warmest links first, then by id, whatever order the rows lie in on disk', async () => {
+    const kim = await signedInUser(app.url);
+    const target = await organisation(kim, 'Hubco');
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    // Hub decides at Hubco. Hub introduced 120 people (I001…I120, ids in that order; I081–I100
+    // in touch lately) and 10 report to Hub (R01…R10, ids after them all): 130 links, 30 past the
+    // cap of 100. Reporting lines are warmer (0.8) than introductions (0.7), so the walk keeps
+    // the 10 reports and the first 90 introductions by id. Rows go in in reverse id order.
+    await app.infra.ds.query(
+      `INSERT INTO contacts (id, user_id, first_name, organisation_id, is_decision_maker) VALUES ($1, $2, 'Hub', $3, true)`,
+      [id(5000), kim.user.id, target.id],
+    );
+    await app.infra.ds.query(
+      `INSERT INTO contacts (id, user_id, first_name, reports_to_id)
+       SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, $1, 'R' || lpad((i - 1000)::text, 2, '0'), $2
+       FROM generate_series(1010, 1001, -1) i`,
+      [kim.user.id, id(5000)],
+    );
+    await app.infra.ds.query(
+      `INSERT INTO contacts (id, user_id, first_name, introduced_by_id, last_contacted_at)
+       SELECT ('00000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, $1, 'I' || lpad(i::text, 3, '0'), $2,
+              CASE WHEN i BETWEEN 81 AND 100 THEN now() - interval '10 days' END
+       FROM generate_series(120, 1, -1) i`,
+      [kim.user.id, id(5000)],
+    );
+    const onDisk = async () =>
+      (
+        await app.infra.ds.query(
+          `SELECT first_name FROM contacts WHERE user_id = $1 AND first_name LIKE 'I%' ORDER BY ctid LIMIT 1`,
+          [kim.user.id],
+        )
+      )[0].first_name;
+    const ask = async () =>
+      (await paths(kim, { to: { organisationId: target.id }, maxHops: 2, first: 50 })).paths.map((p) => [
+        people(p),
+        p.score,
+      ]);
+    const range = (from: number, to: number, name: (n: number) => string) =>
+      Array.from({ length: to - from + 1 }, (_, i) => name(from + i));
+    const intro = (n: number) => `I${String(n).padStart(3, '0')}>Hub`;
+    const expected = [
+      // The warm introductions the walk kept (I091–I100 were past the cap), then Hub, the
+      // reports, and the cold introductions by name.
+      ...range(81, 90, intro).map((p) => [p, 0.245]),
+      ['Hub', 0.1],
+      ...range(1, 10, (n) => `R${String(n).padStart(2, '0')}>Hub`).map((p) => [p, 0.08]),
+      ...range(1, 29, intro).map((p) => [p, 0.07]),
+    ];
+    expect(await onDisk()).toBe('I120');
+    const before = await ask();
+    expect(before).toEqual(expected);
+    // The same rows, rewritten in id order.
+    await app.infra.ds.query(`CLUSTER contacts USING contacts_pkey`);
+    await app.infra.ds.query(`ALTER TABLE contacts SET WITHOUT CLUSTER`);
+    expect(await onDisk()).toBe('I001');
+    expect(await ask()).toEqual(before);
+  });
+});

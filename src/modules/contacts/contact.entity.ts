@@ -50,6 +50,10 @@ export const CONTACT_SEARCH_TEXT = `lower(c.first_name || ' ' || coalesce(c.last
 @Index('contacts_user_id_last_contacted_at_idx', { synchronize: false })
 @Index('contacts_search_text_trgm_idx', { synchronize: false })
 @Index('contacts_tags_idx', { synchronize: false })
+// (link, id) INCLUDE (user_id…): the introduction paths walk reads a person's links in id order,
+// index only (migration 0400).
+@Index('contacts_introduced_by_id_id_idx', { synchronize: false })
+@Index('contacts_reports_to_id_id_idx', { synchronize: false })
 export class Contact {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -111,7 +115,6 @@ export class Contact {
   @Column({ type: 'enum', enum: HowWeKnow, enumName: 'how_we_know', default: HowWeKnow.OTHER })
   howWeKnow: HowWeKnow;
 
-  @Index('contacts_introduced_by_id_idx')
   @Column('uuid', { nullable: true })
   introducedById: string | null;
 
@@ -119,7 +122,6 @@ export class Contact {
   @JoinColumn({ name: 'introduced_by_id' })
   introducedBy?: Relation<Contact>;
 
-  @Index('contacts_reports_to_id_idx')
   @Column('uuid', { nullable: true })
   reportsToId: string | null;
 

@@ -1,7 +1,7 @@
 /**
  * The walk behind `introductionPaths`, as one statement. It starts at the people at the target
  * (who work there, worked there, or the target contact) and walks outwards to the user's
- * contacts, over an edge view of introductions (both ways, referrals recorded in a debrief
+ * contacts, over the links of introductions (both ways, referrals recorded in a debrief
  * told apart) and reporting lines (both ways). Every row of the walk is a chain the user can
  * start: all its people are the user's own contacts.
  *
@@ -9,8 +9,13 @@
  * - `seen` holds the chain's people, so no chain visits anyone twice;
  * - at most $4 links (hops);
  * - at most $5 people at the target, and $5 chains per level, strongest first;
- * - each person is expanded along at most $6 of their links;
+ * - each person is expanded along at most $6 of their links: the warmest kinds first (LINK_WARMTH),
+ *   then by the next person's id, read in that order through the (introduced_by_id, id) and
+ *   (reports_to_id, id) indexes (index only: they include what is read), so a hub with
+ *   thousands of links costs at most $6 index entries a kind, never a sort of them all, and the
+ *   same data gives the same answer whatever the table's physical row order;
  * - each person keeps one chain per level (the strongest), so chains do not multiply.
+ * Every cap keeps a total order (ties broken by ids), never the order rows happen to come in.
  *
  * Parameters: $1 user, $2 organisation or null, $3 contact or null, $4 max hops, $5 level cap,
  * $6 fan-out cap, $7 paths wanted.
@@ -45,26 +50,9 @@ ends(id, why, meeting_id, decides) AS (
   (SELECT DISTINCT ON (m.contact_id) m.contact_id, 'WORKED_AT', m.id, c.is_decision_maker FROM meetings m
    JOIN contacts c ON c.id = m.contact_id
    WHERE m.user_id = $1 AND m.organisation_id = $2::uuid AND c.organisation_id IS DISTINCT FROM $2::uuid
-   ORDER BY m.contact_id, m.starts_at DESC LIMIT $5)
+   ORDER BY m.contact_id, m.starts_at DESC, m.id LIMIT $5)
   UNION ALL
   SELECT c.id, 'TARGET', NULL::uuid, c.is_decision_maker FROM contacts c WHERE c.user_id = $1 AND c.id = $3::uuid
-),
--- A link between two contacts: the chain goes from far (nearer the user) to near (nearer the
--- target); reason says what far is to near, strength how likely far can reach near.
-edges(near, far, reason, strength, meeting_id) AS (
-  SELECT c.id, c.introduced_by_id,
-         CASE WHEN c.source_meeting_id IS NULL THEN 'INTRODUCED' ELSE 'REFERRED_IN_MEETING' END,
-         CASE WHEN c.source_meeting_id IS NULL THEN ${w.INTRODUCED} ELSE ${w.REFERRED_IN_MEETING} END, c.source_meeting_id
-  FROM contacts c WHERE c.user_id = $1 AND c.introduced_by_id IS NOT NULL
-  UNION ALL
-  SELECT c.introduced_by_id, c.id, 'INTRODUCED_BY', ${w.INTRODUCED_BY}, c.source_meeting_id
-  FROM contacts c WHERE c.user_id = $1 AND c.introduced_by_id IS NOT NULL
-  UNION ALL
-  SELECT c.id, c.reports_to_id, 'MANAGES', ${w.MANAGES}, NULL::uuid
-  FROM contacts c WHERE c.user_id = $1 AND c.reports_to_id IS NOT NULL
-  UNION ALL
-  SELECT c.reports_to_id, c.id, 'REPORTS_TO', ${w.REPORTS_TO}, NULL::uuid
-  FROM contacts c WHERE c.user_id = $1 AND c.reports_to_id IS NOT NULL
 ),
 walk(node, hops, seen, reasons, meetings, strength, level_size) AS (
   SELECT e.id, 1, ARRAY[e.id], ARRAY[e.why], ARRAY[e.meeting_id],
@@ -78,9 +66,32 @@ walk(node, hops, seen, reasons, meetings, strength, level_size) AS (
     FROM (
       SELECT l.far AS node, w.hops + 1 AS hops, w.seen || l.far AS seen, w.reasons || l.reason AS reasons,
              w.meetings || l.meeting_id AS meetings, w.strength * l.strength AS strength,
-             row_number() OVER (PARTITION BY l.far ORDER BY w.strength * l.strength DESC, w.seen) AS node_rank
+             row_number() OVER (PARTITION BY l.far ORDER BY w.strength * l.strength DESC, w.seen, l.reason) AS node_rank
       FROM walk w
-      CROSS JOIN LATERAL (SELECT * FROM edges e WHERE e.near = w.node LIMIT $6) l
+      -- The links of w.node: the chain goes from far (nearer the user) to near (w.node, nearer
+      -- the target); reason says what far is to near, strength how likely far can reach near.
+      CROSS JOIN LATERAL (
+        SELECT * FROM (
+          -- Who introduced near, and whom near reports to: one each.
+          SELECT c.introduced_by_id AS far,
+                 CASE WHEN c.source_meeting_id IS NULL THEN 'INTRODUCED' ELSE 'REFERRED_IN_MEETING' END AS reason,
+                 CASE WHEN c.source_meeting_id IS NULL THEN ${w.INTRODUCED} ELSE ${w.REFERRED_IN_MEETING} END AS strength,
+                 c.source_meeting_id AS meeting_id
+          FROM contacts c WHERE c.id = w.node AND c.user_id = $1 AND c.introduced_by_id IS NOT NULL
+          UNION ALL
+          SELECT c.reports_to_id, 'MANAGES', ${w.MANAGES}, NULL::uuid
+          FROM contacts c WHERE c.id = w.node AND c.user_id = $1 AND c.reports_to_id IS NOT NULL
+          UNION ALL
+          -- Whom near introduced, and who reports to near: any number, one warmth a kind, so
+          -- each kind's first $6 by id come in order from its index.
+          (SELECT c.id, 'INTRODUCED_BY', ${w.INTRODUCED_BY}, c.source_meeting_id
+           FROM contacts c WHERE c.introduced_by_id = w.node AND c.user_id = $1 ORDER BY c.id LIMIT $6)
+          UNION ALL
+          (SELECT c.id, 'REPORTS_TO', ${w.REPORTS_TO}, NULL::uuid
+           FROM contacts c WHERE c.reports_to_id = w.node AND c.user_id = $1 ORDER BY c.id LIMIT $6)
+        ) e
+        ORDER BY e.strength DESC, e.far, e.reason LIMIT $6
+      ) l
       WHERE w.hops < $4 AND l.far <> ALL(w.seen)
     ) s
     WHERE s.node_rank = 1
