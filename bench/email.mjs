@@ -176,6 +176,18 @@ async function probes({ client, redis, workerPid }) {
     );
     return rows;
   };
+  // Redis commands by name (INFO commandstats): the worker's round trips per job.
+  const commands = async () => {
+    const info = await redis.info('commandstats');
+    return Object.fromEntries([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  };
+  const commandDelta = (a, b, n) =>
+    Object.fromEntries(
+      Object.entries(b)
+        .map(([k, v]) => [k, (v - (a[k] ?? 0)) / n])
+        .filter(([, v]) => v >= 0.01)
+        .sort((x, y) => y[1] - x[1]),
+    );
   const snapshot = async () => {
     const pids = await backendPids();
     return {
@@ -235,7 +247,7 @@ async function probes({ client, redis, workerPid }) {
       .filter((r) => r.callsPerEmail > 0)
       .sort((x, y) => y.msPerEmail - x.msPerEmail);
   };
-  return { snapshot, delta, tables, tableDelta, statementStats, statementDelta };
+  return { snapshot, delta, tables, tableDelta, statementStats, statementDelta, commands, commandDelta };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,6 +371,7 @@ async function runScenario(ctx, { name, n, overMs, sampleRss = false, detail = f
 
   const tablesBefore = detail ? await ctx.probe.tables() : null;
   const statementsBefore = detail ? await ctx.probe.statementStats() : null;
+  const commandsBefore = detail ? await ctx.probe.commands() : null;
   const before = await ctx.probe.snapshot();
   const totalBefore = sink.total;
   const rss = [];
@@ -393,8 +406,14 @@ async function runScenario(ctx, { name, n, overMs, sampleRss = false, detail = f
       `${TAG} SELECT status, count(*)::int AS n FROM scheduled_emails WHERE user_id = ANY($1) GROUP BY 1`,
       [senders.userIds],
     );
-    log('email', `${name}: ${JSON.stringify(states)}; ${await app.queue.getDelayedCount()} delayed, ${await app.queue.getWaitingCount()} waiting, ${await app.queue.getActiveCount()} active`);
-    log('email', `${name}: ${sink.total - totalBefore} of ${n} at the sink; the worker's last lines:\n${worker.output().slice(-3_000)}`);
+    log(
+      'email',
+      `${name}: ${JSON.stringify(states)}; ${await app.queue.getDelayedCount()} delayed, ${await app.queue.getWaitingCount()} waiting, ${await app.queue.getActiveCount()} active`,
+    );
+    log(
+      'email',
+      `${name}: ${sink.total - totalBefore} of ${n} at the sink; the worker's last lines:\n${worker.output().slice(-3_000)}`,
+    );
     throw err;
   } finally {
     if (sampler) clearInterval(sampler);
@@ -442,6 +461,7 @@ async function runScenario(ctx, { name, n, overMs, sampleRss = false, detail = f
   };
   if (detail) {
     result.statements = ctx.probe.statementDelta(statementsBefore, await ctx.probe.statementStats(), n);
+    result.redisCommandsPerEmail = ctx.probe.commandDelta(commandsBefore, await ctx.probe.commands(), n);
     // The worker's backends report their table counts within 10 s of going idle.
     await sleep(11_000);
     result.tables = ctx.probe.tableDelta(tablesBefore, await ctx.probe.tables(), n);
@@ -730,6 +750,12 @@ function burstReport(r, withStatements) {
   });
   const last = r.rounds.at(-1)?.burst;
   lines.push('', `Start lateness p50 / p99 / max (last round): ${triple(last.startLatenessMs)} ms.`);
+  lines.push(
+    '',
+    `Redis commands per email (last round): ${Object.entries(last.redisCommandsPerEmail)
+      .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+      .join(', ')}.`,
+  );
   if (withStatements) {
     lines.push(
       '',
