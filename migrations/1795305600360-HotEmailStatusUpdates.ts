@@ -1,7 +1,35 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Columns only the worker's lease bookkeeping writes; no client sees them (docs/clients.md § Offline sync). */
-const BOOKKEEPING = `ARRAY['lease_owner', 'lease_expires_at', 'smtp_started_at', 'updated_at']`;
+/**
+ * The columns whose change stamps `updated_at`: all but `id` (never changes) and the worker's lease
+ * bookkeeping (`lease_owner`, `lease_expires_at`, `smtp_started_at`), which no client sees
+ * (docs/clients.md § Offline sync). A column added later is added here by its migration
+ * (recreating the trigger); test/sync/scheduled-email-stamps.test.ts fails until it is. Compared
+ * as a row of columns: 9 µs per updated row, against 44 µs for the same test on `to_jsonb(OLD)`.
+ */
+const STAMPED = [
+  'user_id',
+  'meeting_id',
+  'contact_id',
+  'kind',
+  'dedupe_key',
+  'to_email',
+  'to_name',
+  'subject',
+  'subject_override',
+  'body_override',
+  'send_at',
+  'status',
+  'attempts',
+  'last_error',
+  'sent_at',
+  'message_id',
+  'smtp_response',
+  'cancel_reason',
+  'created_at',
+  'held_reason',
+];
+const row = (alias: 'OLD' | 'NEW') => `(${STAMPED.map((c) => `${alias}."${c}"`).join(', ')})`;
 
 /**
  * Cheaper status changes for the email pipeline (docs/benchmarks.md § Email pipeline):
@@ -28,7 +56,7 @@ export class HotEmailStatusUpdates1795305600360 implements MigrationInterface {
     await q.query(`DROP TRIGGER "scheduled_emails_touch_updated_at" ON "scheduled_emails"`);
     await q.query(`
       CREATE TRIGGER "scheduled_emails_touch_updated_at" BEFORE UPDATE ON "scheduled_emails"
-      FOR EACH ROW WHEN ((to_jsonb(OLD) - ${BOOKKEEPING}) IS DISTINCT FROM (to_jsonb(NEW) - ${BOOKKEEPING}))
+      FOR EACH ROW WHEN (${row('OLD')} IS DISTINCT FROM ${row('NEW')})
       EXECUTE FUNCTION sync_touch_updated_at()`);
   }
 

@@ -89,3 +89,19 @@ it('counts overdue emails through the index of open rows', async () => {
   );
   expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('scheduled_emails_open_status_send_at_idx');
 });
+
+it('stamps updated_at on a change of every column but the lease bookkeeping', async () => {
+  const [{ def }]: { def: string }[] = await app.infra.ds.query(
+    `SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgname = 'scheduled_emails_touch_updated_at'`,
+  );
+  const columns: { name: string }[] = await app.infra.ds.query(
+    `SELECT attname AS name FROM pg_attribute
+      WHERE attrelid = 'scheduled_emails'::regclass AND attnum > 0 AND NOT attisdropped`,
+  );
+  const bookkeeping = ['id', 'lease_owner', 'lease_expires_at', 'smtp_started_at', 'updated_at'];
+  // A new column is either something a client reads (compared by the trigger) or bookkeeping.
+  const unstamped = columns
+    .map((c) => c.name)
+    .filter((c) => !bookkeeping.includes(c) && !def.includes(`old.${c}`) && !def.includes(`old."${c}"`));
+  expect(unstamped).toEqual([]);
+});
