@@ -6,6 +6,9 @@
 //   emailBench({ databaseUrl, redisUrl, quick, log })   called by scripts/bench.mjs; returns { results, lines }
 //   node bench/email.mjs [--quick] [--only=spread,burst,soak,floor] [--worker-node-args="--cpu-prof"]
 //                                                        stand-alone: starts its own PostgreSQL and Redis
+//   node bench/email.mjs --burst=5000 [--rounds=3] [--statements]
+//                        burst and floor only, N each, interleaved round by round (the ratio of each
+//                        round is from the same minute); --statements lists the worker's SQL
 //
 // How each email is made: a meeting (with its contact and organisation) is inserted with SQL, as
 // fixture data; its thank-you is then planned by Rapport's own planner — OutboxService.syncMeeting
@@ -153,6 +156,39 @@ async function probes({ client, redis, workerPid }) {
     );
     return rows[0];
   };
+  // Row updates and how many were HOT, per table the worker writes (pg_stat_user_tables; a
+  // backend reports its counts when it goes idle, within 10 s, so they are read after a pause).
+  const tables = async () => {
+    const { rows } = await client.query(
+      `${TAG} SELECT relname, n_tup_upd::float AS upd, n_tup_hot_upd::float AS hot, n_tup_ins::float AS ins
+         FROM pg_stat_user_tables WHERE relname IN ('scheduled_emails', 'contacts', 'email_events')`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.relname, r]));
+  };
+  const statementStats = async () => {
+    if (!statements) return [];
+    const { rows } = await client.query(
+      `${TAG} SELECT queryid::text AS id, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query, calls::float AS calls,
+              rows::float AS rows, total_exec_time::float AS ms, total_plan_time::float AS plan_ms,
+              (shared_blks_hit + shared_blks_read)::float AS blks, wal_records::float AS wal
+         FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND query NOT LIKE '%email-bench%' AND query !~* 'pg_stat_statements' AND toplevel`,
+    );
+    return rows;
+  };
+  // Redis commands by name (INFO commandstats): the worker's round trips per job.
+  const commands = async () => {
+    const info = await redis.info('commandstats');
+    return Object.fromEntries([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  };
+  const commandDelta = (a, b, n) =>
+    Object.fromEntries(
+      Object.entries(b)
+        .map(([k, v]) => [k, (v - (a[k] ?? 0)) / n])
+        .filter(([, v]) => v >= 0.01)
+        .sort((x, y) => y[1] - x[1]),
+    );
   const snapshot = async () => {
     const pids = await backendPids();
     return {
@@ -178,7 +214,41 @@ async function probes({ client, redis, workerPid }) {
       dbMsPerEmail: a.sql && b.sql ? (b.sql.ms - a.sql.ms) / n : null,
     };
   };
-  return { snapshot, delta };
+  /** Per table: updates, HOT share and inserts per email between two `tables()` reads. */
+  const tableDelta = (a, b, n) =>
+    Object.fromEntries(
+      Object.keys(b).map((t) => {
+        const upd = b[t].upd - (a[t]?.upd ?? 0);
+        return [
+          t,
+          {
+            updatesPerEmail: upd / n,
+            hotShare: upd ? (b[t].hot - (a[t]?.hot ?? 0)) / upd : null,
+            insertsPerEmail: (b[t].ins - (a[t]?.ins ?? 0)) / n,
+          },
+        ];
+      }),
+    );
+  /** Per statement, what ran between two `statements()` reads, by total execution time. */
+  const statementDelta = (a, b, n) => {
+    const before = new Map(a.map((r) => [r.id, r]));
+    return b
+      .map((r) => {
+        const o = before.get(r.id) ?? { calls: 0, rows: 0, ms: 0, plan_ms: 0, blks: 0, wal: 0 };
+        return {
+          query: r.query,
+          callsPerEmail: (r.calls - o.calls) / n,
+          rowsPerCall: (r.rows - o.rows) / Math.max(1, r.calls - o.calls),
+          msPerEmail: (r.ms - o.ms) / n,
+          planMsPerEmail: (r.plan_ms - o.plan_ms) / n,
+          blocksPerEmail: (r.blks - o.blks) / n,
+          walRecordsPerEmail: (r.wal - o.wal) / n,
+        };
+      })
+      .filter((r) => r.callsPerEmail > 0)
+      .sort((x, y) => y.msPerEmail - x.msPerEmail);
+  };
+  return { snapshot, delta, tables, tableDelta, statementStats, statementDelta, commands, commandDelta };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,13 +332,14 @@ async function redisUsedMemory(redis) {
 // One scenario: plan N thank-yous due from t0 over `overMs`, let the worker send them, measure.
 // ---------------------------------------------------------------------------------------------
 
-async function runScenario(ctx, { name, n, overMs, sampleRss = false }) {
+async function runScenario(ctx, { name, n, overMs, sampleRss = false, detail = false }) {
   const { client, app, redis, sink, worker, log } = ctx;
   const tag = `${name}-${Date.now().toString(36)}`;
   const senders = await createSenders(client, tag, Math.max(1, Math.min(50, Math.ceil(n / 200))));
 
   // Time to plan N, with a margin: every timer must exist before the first one is due.
-  const planMs = Math.ceil((n / ctx.planRate) * 1000 * 1.5) + 2_000;
+  // (`--burst` allows for a loaded machine's slower planning: two and a half times over.)
+  const planMs = Math.ceil((n / ctx.planRate) * 1000 * (ctx.planMargin ?? 1.5)) + 2_000;
   const t0 = Date.now() + planMs;
   const meetings = await createMeetings(client, { tag, senders, n, t0, overMs });
   // Statistics as a long-running database has them (the harness's seed does the same).
@@ -299,6 +370,9 @@ async function runScenario(ctx, { name, n, overMs, sampleRss = false }) {
     `${name}: ${n} emails planned in ${planEnd - planStart} ms; ${delayed} timers pending; due in ${t0 - Date.now()} ms`,
   );
 
+  const tablesBefore = detail ? await ctx.probe.tables() : null;
+  const statementsBefore = detail ? await ctx.probe.statementStats() : null;
+  const commandsBefore = detail ? await ctx.probe.commands() : null;
   const before = await ctx.probe.snapshot();
   const totalBefore = sink.total;
   const rss = [];
@@ -328,6 +402,20 @@ async function runScenario(ctx, { name, n, overMs, sampleRss = false }) {
       `${name}: every email SENT in the database`,
       30_000,
     );
+  } catch (err) {
+    const { rows: states } = await client.query(
+      `${TAG} SELECT status, count(*)::int AS n FROM scheduled_emails WHERE user_id = ANY($1) GROUP BY 1`,
+      [senders.userIds],
+    );
+    log(
+      'email',
+      `${name}: ${JSON.stringify(states)}; ${await app.queue.getDelayedCount()} delayed, ${await app.queue.getWaitingCount()} waiting, ${await app.queue.getActiveCount()} active`,
+    );
+    log(
+      'email',
+      `${name}: ${sink.total - totalBefore} of ${n} at the sink; the worker's last lines:\n${worker.output().slice(-3_000)}`,
+    );
+    throw err;
   } finally {
     if (sampler) clearInterval(sampler);
   }
@@ -372,6 +460,13 @@ async function runScenario(ctx, { name, n, overMs, sampleRss = false }) {
     planningEmailsPerSecond: (n / (planEnd - planStart)) * 1000,
     ...cost,
   };
+  if (detail) {
+    result.statements = ctx.probe.statementDelta(statementsBefore, await ctx.probe.statementStats(), n);
+    result.redisCommandsPerEmail = ctx.probe.commandDelta(commandsBefore, await ctx.probe.commands(), n);
+    // The worker's backends report their table counts within 10 s of going idle.
+    await sleep(11_000);
+    result.tables = ctx.probe.tableDelta(tablesBefore, await ctx.probe.tables(), n);
+  }
   if (sampleRss) {
     result.rssMb = {
       start: rss[0].mb,
@@ -496,6 +591,7 @@ export async function emailBench({
   workerNodeArgs = [],
   workerEnv = {},
   sizes = quick ? EMAIL_SIZES.quick : EMAIL_SIZES.full,
+  burstOnly = null,
 }) {
   const wanted = (s) => !only || only.includes(s);
   const cleanups = [];
@@ -557,6 +653,26 @@ export async function emailBench({
     const ctx = { client, app, redis, sink, worker, log, probe, planRate: 100 };
 
     const results = { redisHz: Number(/^hz:(\d+)/m.exec(await redis.info('server'))?.[1] ?? NaN) };
+    if (burstOnly) {
+      ctx.planMargin = 2.5;
+      // Burst and floor, N each, round by round: each round's ratio is from the same minute.
+      results.warmup = await runScenario(ctx, { name: 'warm-up', n: Math.min(1_000, burstOnly.n), overMs: 0 });
+      const mail = await floorMessage(sink.sample);
+      results.rounds = [];
+      for (let i = 0; i < burstOnly.rounds; i++) {
+        const burst = await runScenario(ctx, { name: `burst-${i + 1}`, n: burstOnly.n, overMs: 0, detail: true });
+        const floor = await runFloor(sink, mail, burstOnly.n, `b${i}`);
+        log(
+          'email',
+          `round ${i + 1}: pipeline / floor = ${fmt(burst.emailsPerSecond / floor.emailsPerSecond, 2)}; ${JSON.stringify({ ...burst, statements: undefined, floor })}`,
+        );
+        results.rounds.push({ burst, floor });
+      }
+      results.messageBytes = sink.bytes / sink.total;
+      if (sink.duplicates().length) throw new Error('the sink received a Message-ID twice; no numbers reported');
+      results.workerProblems = worker.problems();
+      return { results, lines: burstReport(results, burstOnly.statements) };
+    }
     if (sizes.warmup) results.warmup = await runScenario(ctx, { name: 'warm-up', n: sizes.warmup, overMs: 0 });
     if (sizes.steady && wanted('steady')) results.steady = await runScenario(ctx, { name: 'steady', ...sizes.steady });
     if (sizes.spread && wanted('spread')) results.spread = await runScenario(ctx, { name: 'spread', ...sizes.spread });
@@ -623,6 +739,45 @@ function report(r, quick) {
   return lines;
 }
 
+/** `--burst=N`: each round's pipeline and floor, the cost per email, and where PostgreSQL's time went. */
+function burstReport(r, withStatements) {
+  const pct = (x) => (x === null ? '–' : `${fmt(x * 100)} %`);
+  const lines = [
+    '| Round | N | pipeline emails/s | floor emails/s | ratio | CPU ms/email: worker / PG / Redis / sink (floor client) | SQL/email | DB ms/email | updates/email, HOT: scheduled_emails; contacts | event rows/email |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  r.rounds.forEach(({ burst: b, floor: f }, i) => {
+    const se = b.tables.scheduled_emails ?? {};
+    const c = b.tables.contacts ?? {};
+    lines.push(
+      `| ${i + 1} | ${b.n} | ${fmt(b.emailsPerSecond)} | ${fmt(f.emailsPerSecond)} | ${fmt(b.emailsPerSecond / f.emailsPerSecond, 2)} | ${fmt(b.workerCpuMsPerEmail, 2)} / ${fmt(b.pgCpuMsPerEmail, 2)} / ${fmt(b.redisCpuMsPerEmail, 2)} / ${fmt(b.sinkCpuMsPerEmail, 2)} (${fmt(f.clientCpuMsPerEmail, 2)}) | ${fmt(b.sqlPerEmail, 2)} | ${fmt(b.dbMsPerEmail, 3)} | ${fmt(se.updatesPerEmail, 2)}, ${pct(se.hotShare)}; ${fmt(c.updatesPerEmail, 2)}, ${pct(c.hotShare)} | ${fmt(b.tables.email_events?.insertsPerEmail, 2)} |`,
+    );
+  });
+  const last = r.rounds.at(-1)?.burst;
+  lines.push('', `Start lateness p50 / p99 / max (last round): ${triple(last.startLatenessMs)} ms.`);
+  lines.push(
+    '',
+    `Redis commands per email (last round): ${Object.entries(last.redisCommandsPerEmail)
+      .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+      .join(', ')}.`,
+  );
+  if (withStatements) {
+    lines.push(
+      '',
+      '| Statement (last round) | calls/email | rows/call | exec ms/email | plan ms/email | blocks/email | WAL records/email |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...last.statements
+        .slice(0, 12)
+        .map(
+          (s) =>
+            `| \`${s.query.replace(/\|/g, '\\|')}\` | ${fmt(s.callsPerEmail, 3)} | ${fmt(s.rowsPerCall, 1)} | ${fmt(s.msPerEmail, 3)} | ${fmt(s.planMsPerEmail, 3)} | ${fmt(s.blocksPerEmail, 1)} | ${fmt(s.walRecordsPerEmail, 1)} |`,
+        ),
+    );
+  }
+  if (r.workerProblems?.length) lines.push('', 'Worker warnings:', ...r.workerProblems.map((l) => `    ${l}`));
+  return lines;
+}
+
 /** The issue's email goals against this run's numbers. */
 function goals(r) {
   const met = (ok) => (ok === null ? 'not measured' : ok ? 'met' : '**not met**');
@@ -682,6 +837,9 @@ async function standalone(argv) {
       log,
       only: arg('only')?.split(',') ?? null,
       workerNodeArgs: arg('worker-node-args')?.split(' ').filter(Boolean) ?? [],
+      burstOnly: arg('burst')
+        ? { n: Number(arg('burst')), rounds: Number(arg('rounds') ?? 1), statements: argv.includes('--statements') }
+        : null,
       workerEnv: Object.fromEntries(
         (arg('worker-env') ?? '')
           .split(',')

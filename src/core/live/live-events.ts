@@ -51,10 +51,26 @@ export function createLiveEvents(config: Pick<Config, 'redis'>, publisher: Redis
     return subscriber;
   };
   const failed = (err: unknown) => logger.warn({ err }, 'live updates: Redis command failed');
+  // Events published together (the email worker's status feed sends one per user at each flush, in
+  // one loop) go to Redis in one write, as a pipeline: each PUBLISH written alone is a system call
+  // and a packet of its own. Sent on the next microtask, so before anything awaiting the publisher
+  // (a shutdown's quit) runs.
+  let queued: [channel: string, message: string][] = [];
+  const sendQueued = () => {
+    const batch = queued;
+    queued = [];
+    if (batch.length === 1) return void publisher.publish(batch[0][0], batch[0][1]).catch(failed);
+    const pipeline = publisher.pipeline();
+    for (const [channel, message] of batch) pipeline.publish(channel, message);
+    pipeline.exec().then((results) => results?.forEach(([err]) => err && failed(err)), failed);
+  };
   // The two clients as redis-event-target uses them, with the prefix added and failures logged
   // (its own calls leave their promises unhandled).
   const publishClient = {
-    publish: (channel: string, message: string) => publisher.publish(prefix + channel, message).catch(failed),
+    publish: (channel: string, message: string) => {
+      if (!queued.length) queueMicrotask(sendQueued);
+      queued.push([prefix + channel, message]);
+    },
   };
   const subscribeClient = {
     on: (_event: 'message', listener: (channel: string, message: string) => void) => listeners.push(listener),

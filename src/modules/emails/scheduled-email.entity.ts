@@ -28,7 +28,9 @@ import { Node } from '../../core/graphql/node';
 // (user_id, updated_at): updatedSince (offline sync); created with its trigger in migration 0250.
 @Index('scheduled_emails_user_id_updated_at_idx', { synchronize: false })
 @Index('scheduled_emails_user_id_dedupe_key_key', ['userId', 'dedupeKey'], { unique: true })
-@Index('scheduled_emails_status_send_at_idx', ['status', 'sendAt'])
+// (status, send_at) of open rows only (PENDING, SENDING, UNCERTAIN, FAILED): the reconciler, the
+// overdue gauges, queue health, the admin list; partial, so a row that is sent leaves it (migration 0360).
+@Index('scheduled_emails_open_status_send_at_idx', { synchronize: false })
 @Index('scheduled_emails_user_id_send_at_idx', ['userId', 'sendAt', 'id'])
 export class ScheduledEmail {
   @Field(() => ID)
