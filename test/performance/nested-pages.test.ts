@@ -107,6 +107,34 @@ it('pages on from a nested page’s end cursor through the single path, with not
   expect(seen).toEqual(all.map((r) => r.id));
 });
 
+it('reads only the contact columns the nested selection needs, with the same nodes as the single path', async () => {
+  const narrow = await sql.during(() => nested('NAME_ASC', false));
+  // id, the owner and the selected firstName; not the columns nobody asked for.
+  expect(narrow[1]).toContain('"c"."first_name"');
+  expect(narrow[1]).not.toContain('"c"."email"');
+  expect(narrow[1]).not.toContain('"c"."notes"');
+
+  // Computed fields and relations read the columns they need (fullName: first and last name,
+  // organisation: its id), and answer as the top-level list does.
+  const NODE = 'id fullName email stage tags organisation { id name }';
+  let wide: { organisations: { edges: { node: { id: string; contacts: { edges: { node: unknown }[] } } }[] } };
+  const statements = await sql.during(async () => {
+    wide = await run(
+      `{ organisations(first: 20) { edges { node { id contacts(first: 3) { edges { node { ${NODE} } } } } } } }`,
+    );
+  });
+  expect(statements).toHaveLength(3); // the organisations, their contact pages, the contacts' organisations
+  expect(statements[1]).toContain('"c"."last_name"');
+  expect(statements[1]).not.toContain('"c"."notes"');
+  for (const { node } of wide!.organisations.edges) {
+    const { contacts } = await run<{ contacts: { edges: { node: unknown }[] } }>(
+      `query($org: ID!) { contacts(first: 3, filter: { organisationId: $org }) { edges { node { ${NODE} } } } }`,
+      { org: node.id },
+    );
+    expect(node.contacts.edges).toEqual(contacts.edges);
+  }
+});
+
 it('shows no other user’s contacts under an organisation id', async () => {
   const eve = await signedInUser(app.url);
   const { organisations } = ok(

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { EntityReader } from '../db/entity-reader';
+import type { ColumnSet, EntityReader } from '../db/entity-reader';
 import { padForGenericPlan, queryPrepared } from '../db/prepared';
 import type { NodeBudget } from './node-budget';
 import {
@@ -17,7 +17,7 @@ import {
 
 /** How a child list is read for many parents at once. */
 export interface ChildPages<T extends object> {
-  /** Reader of the child entity; its rows are read whole under `alias`. */
+  /** Reader of the child entity; its rows are read under `alias` (whole, unless a read names its columns). */
   reader: EntityReader<T>;
   /** The child table's alias in `order`'s expressions. */
   alias: string;
@@ -71,6 +71,8 @@ type PagesReader<T extends object> = ((
   page: ChildPageRequest,
   order: KeysetOrder<T>,
   filter?: ChildFilter,
+  /** The child columns to read (from the reader's `columnsFor`); every column when left out. */
+  columns?: ColumnSet,
 ) => Promise<Page<T>>) &
   InlinePages<ChildPageRead<T>>;
 
@@ -86,7 +88,9 @@ const renumber = (sql: string, offset: number) => sql.replace(/\$(\d+)/g, (_, n:
  * order, under the same filter. Edges and cursors are the ones `paginate` makes with the same
  * order, so they page on through the single-parent lists too. A page after or before a cursor
  * names one parent's position, so it is read on its own (a client pages one list at a time).
- * `totalCount` is one grouped count for every parent that asks.
+ * `totalCount` is one grouped count for every parent that asks. A read may name the columns its
+ * selection needs (partial entities: they stay on their page); pages inlined into a parent's
+ * statement (`inline`/`prime`) read whole rows.
  */
 export function pagesByParent<T extends object>(
   ds: DataSource,
@@ -125,13 +129,14 @@ export function pagesByParent<T extends object>(
 
   // One loader per page shape: the statement's text carries the order, the direction and the size.
   const loaders = new Map<string, DataLoader<string, Page<T>>>();
-  const loaderFor = (page: ChildPageRequest, order: KeysetOrder<T>, filter: ChildFilter) => {
+  const loaderFor = (page: ChildPageRequest, order: KeysetOrder<T>, filter: ChildFilter, columns: ColumnSet) => {
     const window = pageWindow(page);
     const key = JSON.stringify([window.size, window.backward, order.expression, order.direction, filter]);
-    let loader = loaders.get(key);
+    const shape = columns === all ? key : `${key} ${columns.selectList(alias)}`;
+    let loader = loaders.get(shape);
     if (!loader) {
-      loader = new DataLoader<string, Page<T>>((parentIds) => readPages(parentIds, page, order, filter));
-      loaders.set(key, loader);
+      loader = new DataLoader<string, Page<T>>((parentIds) => readPages(parentIds, page, order, filter, columns));
+      loaders.set(shape, loader);
     }
     return loader;
   };
@@ -141,6 +146,7 @@ export function pagesByParent<T extends object>(
     page: ChildPageRequest,
     order: KeysetOrder<T>,
     filter: ChildFilter,
+    columns: ColumnSet,
   ): Promise<Page<T>[]> => {
     const window = pageWindow(page);
     const direction = readDirection(order.direction, window);
@@ -151,11 +157,14 @@ export function pagesByParent<T extends object>(
           // (LATERAL); a window over each parent's children would sort all of them. Ranked again
           // over those few rows, since only an ORDER BY orders a result. The page size is written
           // into the text, as paginateSql does, to keep a generic plan.
-          `SELECT page.* FROM (SELECT DISTINCT unnest($1::uuid[]) AS parent_id) parents
+          // Only the columns, the parent and the sort key come back; the rest orders the rows.
+          `SELECT ${columns.columns.map((c) => `page."${alias}_${c.databaseName}"`).join(', ')},
+                  page.page_parent, page.sort_key
+           FROM (SELECT DISTINCT unnest($1::uuid[]) AS parent_id) parents
            CROSS JOIN LATERAL (
              SELECT top.*, row_number() OVER (ORDER BY top.sort_value ${direction}, top.page_id ${direction}) AS page_rank
              FROM (
-               SELECT ${all.selectList(alias)}, ${parent} AS page_parent, ${order.id} AS page_id,
+               SELECT ${columns.selectList(alias)}, ${parent} AS page_parent, ${order.id} AS page_id,
                       ${order.expression} AS sort_value, CAST(${order.expression} AS text) AS sort_key
                FROM ${table} "${alias}" WHERE ${parent} = parents.parent_id AND ${owner} = $2${conditions(filter, 2).join('')}
                ORDER BY ${order.expression} ${direction}, ${order.id} ${direction} LIMIT ${window.size + 1}
@@ -174,15 +183,15 @@ export function pagesByParent<T extends object>(
       list.push(row);
     }
     const tag = tagOf(order);
+    const fromRow = rowReader(columns);
     return parentIds.map((id) =>
       toPage(byParent.get(id) ?? [], fromRow, window, order, tag, filter, id, async () => false),
     );
   };
 
-  const fromRow = (row: Record<string, unknown>): [T, string] => [
-    reader.hydrate(row, alias, all)!,
-    String(row.sort_key),
-  ];
+  const rowReader =
+    (columns: ColumnSet) =>
+    (row: Record<string, unknown>): [T, string] => [reader.hydrate(row, alias, columns)!, String(row.sort_key)];
   // A row of an inline page: the columns, then the sort key (see inline).
   const fromJson = (row: unknown[]): [T, string] => [reader.hydrateJson(row, all)!, String(row.at(-1))];
 
@@ -214,6 +223,7 @@ export function pagesByParent<T extends object>(
     page: ChildPageRequest,
     order: KeysetOrder<T>,
     filter: ChildFilter,
+    columns: ColumnSet,
   ): Promise<Page<T>> => {
     const window = pageWindow(page);
     const tag = tagOf(order);
@@ -226,22 +236,28 @@ export function pagesByParent<T extends object>(
     const rows = userId
       ? await queryPrepared(
           ds,
-          `SELECT ${all.selectList(alias)}, CAST(${order.expression} AS text) AS sort_key ${base}${past(direction, false)}
+          `SELECT ${columns.selectList(alias)}, CAST(${order.expression} AS text) AS sort_key ${base}${past(direction, false)}
            ORDER BY ${order.expression} ${direction}, ${order.id} ${direction} LIMIT ${window.size + 1}`,
           values,
         )
       : [];
     budget.spend(rows.length);
     const opposite = direction === 'ASC' ? 'DESC' : 'ASC';
-    return toPage(rows, fromRow, window, order, tag, filter, parentId, async () =>
+    return toPage(rows, rowReader(columns), window, order, tag, filter, parentId, async () =>
       userId ? (await queryPrepared(ds, `SELECT 1 ${base}${past(opposite, true)} LIMIT 1`, values)).length > 0 : false,
     );
   };
 
-  const read = (parentId: string, page: ChildPageRequest, order: KeysetOrder<T>, filter = NO_FILTER) => {
+  const read = (
+    parentId: string,
+    page: ChildPageRequest,
+    order: KeysetOrder<T>,
+    filter = NO_FILTER,
+    columns: ColumnSet = all,
+  ) => {
     const { cursor } = pageWindow(page);
-    if (cursor) return readFrom(parentId, page, order, filter);
-    return loaderFor(page, order, filter).load(parentId);
+    if (cursor) return readFrom(parentId, page, order, filter, columns);
+    return loaderFor(page, order, filter, columns).load(parentId);
   };
 
   // The same rows as readPages reads for one parent, as a JSON array of [columns…, sort key].
@@ -282,7 +298,7 @@ export function pagesByParent<T extends object>(
     } catch (err) {
       result = err as Error;
     }
-    loaderFor(page, order, filter).prime(parentId, result);
+    loaderFor(page, order, filter, all).prime(parentId, result);
     if (values.length > 1) countsFor(filter).prime(parentId, values[1] as number);
   };
 
@@ -298,11 +314,17 @@ export function firstPagesByParent<T extends object>(
   userId: string | null,
   budget: NodeBudget,
   child: ChildPages<T>,
-): ((parentId: string, first: number | null | undefined, order: KeysetOrder<T>) => Promise<Page<T>>) &
+): ((
+  parentId: string,
+  first: number | null | undefined,
+  order: KeysetOrder<T>,
+  columns?: ColumnSet,
+) => Promise<Page<T>>) &
   InlinePages<ChildPageRead<T>> {
   const pages = pagesByParent(ds, userId, budget, child);
   return Object.assign(
-    (parentId: string, first: number | null | undefined, order: KeysetOrder<T>) => pages(parentId, { first }, order),
+    (parentId: string, first: number | null | undefined, order: KeysetOrder<T>, columns?: ColumnSet) =>
+      pages(parentId, { first }, order, NO_FILTER, columns),
     { inline: pages.inline, prime: pages.prime },
   );
 }

@@ -107,10 +107,12 @@ export class OrganisationContactsResolver {
     @Args() page: PageArgs,
     @Arg('sort', () => ContactSort, { defaultValue: ContactSort.NAME_ASC }) sort: ContactSort,
     @Ctx() { user, services, loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Page<Contact>> {
     // First pages of every organisation in the parent list are read together (one statement per
-    // level); a later page goes through the list's own path, from the same cursors.
-    if (!page.after) return loaders.contactPagesByOrganisation(org.id, page.first, contactOrder(sort));
+    // level), with the columns the selection needs; a later page goes through the list's own
+    // path, from the same cursors.
+    if (!page.after) return loaders.contactPagesByOrganisation(org.id, page.first, contactOrder(sort), info);
     return services.contacts.list(user!, { organisationId: org.id }, page, sort);
   }
 

@@ -4,7 +4,8 @@ import { EntityReader } from '../../core/db/entity-reader';
 import type { LoadersOf } from '../../core/graphql/loaders';
 import type { contactLoaders } from '../contacts/contact.loaders';
 import { asksTotalCount, selectedFields } from '../../core/graphql/selection';
-import { Contact } from '../contacts/contact.entity';
+import type { Contact } from '../contacts/contact.entity';
+import { contactReader } from '../contacts/contact-reader';
 import { Organisation } from '../organisations/organisation.entity';
 import type { organisationLoaders } from '../organisations/organisation.loaders';
 import { Meeting } from './meeting.entity';
@@ -22,18 +23,6 @@ const MEETING_FIELDS = {
   jobLeads: ['id'],
   referrals: ['id'],
   scheduledEmails: ['id'],
-} as const;
-const CONTACT_FIELDS = {
-  fullName: ['firstName', 'lastName'],
-  organisation: ['organisationId'],
-  introducedBy: ['introducedById'],
-  reportsTo: ['reportsToId'],
-  introductions: ['id'],
-  introductionChain: ['id'],
-  interactions: ['id'],
-  meetings: ['id'],
-  insights: ['id'],
-  commitments: ['id'],
 } as const;
 const ORGANISATION_FIELDS = {
   contacts: ['id'],
@@ -57,7 +46,7 @@ export function meetingReaders(ds: DataSource): MeetingReaders {
   if (!readers) {
     readers = {
       meeting: new EntityReader(ds, Meeting, MEETING_FIELDS),
-      contact: new EntityReader(ds, Contact, CONTACT_FIELDS),
+      contact: contactReader(ds),
       organisation: new EntityReader(ds, Organisation, ORGANISATION_FIELDS),
     };
     cache.set(ds, readers);
