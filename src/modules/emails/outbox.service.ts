@@ -43,6 +43,18 @@ export const meetingDedupeKey = (meetingId: string, kind: EmailKind, step = 0) =
 /** A planned row before it is written: what `insert` writes, bar the subject and status. */
 type NewRow = Renderable & { id: string; dedupeKey: string; sendAt: Date };
 
+/** One email to plan: whose, about what, to whom and when (`dedupeKey` unique for the user). */
+interface PlannedEmail {
+  userId: string;
+  meetingId: string | null;
+  contactId: string | null;
+  kind: EmailKind;
+  dedupeKey: string;
+  to: { email: string; name: string | null };
+  sendAt: Date;
+  bodyOverride?: string | null;
+}
+
 // The rows and their PLANNED events in one statement (planNewMeeting).
 const INSERT_PLANNED = `
 WITH planned AS (
@@ -409,34 +421,11 @@ export class OutboxService {
    * caller's transaction. `dedupeKey` must be unique for the user: planning the same key twice
    * is a unique violation, so callers choose keys that say which occurrence this is.
    */
-  plan(
-    m: EntityManager,
-    data: {
-      userId: string;
-      contactId: string | null;
-      kind: EmailKind;
-      dedupeKey: string;
-      to: { email: string; name: string | null };
-      sendAt: Date;
-      bodyOverride?: string | null;
-    },
-  ): Promise<OutboxChange> {
+  plan(m: EntityManager, data: Omit<PlannedEmail, 'meetingId'>): Promise<OutboxChange> {
     return this.insert(m, { ...data, meetingId: null });
   }
 
-  private async insert(
-    m: EntityManager,
-    data: {
-      userId: string;
-      meetingId: string | null;
-      contactId: string | null;
-      kind: EmailKind;
-      dedupeKey: string;
-      to: { email: string; name: string | null };
-      sendAt: Date;
-      bodyOverride?: string | null;
-    },
-  ): Promise<OutboxChange> {
+  private async insert(m: EntityManager, data: PlannedEmail): Promise<OutboxChange> {
     const row = this.newRow(data);
     const { id } = row;
     const subject = await this.plannedSubject(m, row);
@@ -445,16 +434,7 @@ export class OutboxService {
     return { id, status: EmailStatus.PENDING, sendAt: data.sendAt, userId: data.userId };
   }
 
-  private newRow(data: {
-    userId: string;
-    meetingId: string | null;
-    contactId: string | null;
-    kind: EmailKind;
-    dedupeKey: string;
-    to: { email: string; name: string | null };
-    sendAt: Date;
-    bodyOverride?: string | null;
-  }): NewRow {
+  private newRow(data: PlannedEmail): NewRow {
     const id = randomUUID();
     return {
       id,
