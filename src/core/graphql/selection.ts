@@ -12,6 +12,17 @@ export function selectedFields(info: GraphQLResolveInfo, path: string[]): Set<st
   return new Set(level.flatMap((node) => fieldsOf(node.selectionSet, info).map((f) => f.name.value)));
 }
 
+/**
+ * The fields selected on a connection's nodes at `below` (e.g. ['contact']), whichever way the
+ * client reached them: `edges { node { … } }`, `nodes { … }`, or both (the union). A read that
+ * takes only the columns its selection needs must look at both, or `nodes` gets half-read rows.
+ */
+export function nodeFields(info: GraphQLResolveInfo, below: string[] = []): Set<string> {
+  const fields = selectedFields(info, ['edges', 'node', ...below]);
+  for (const f of selectedFields(info, ['nodes', ...below])) fields.add(f);
+  return fields;
+}
+
 function fieldsOf(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {
   if (!set) return [];
   return set.selections.flatMap((selection) => {

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { EntityReader, type ColumnSet } from '../../core/db/entity-reader';
-import { selectedFields } from '../../core/graphql/selection';
+import { nodeFields } from '../../core/graphql/selection';
 import { Contact } from './contact.entity';
 
 /**
@@ -33,14 +33,14 @@ export function contactReader(ds: DataSource): EntityReader<Contact> {
 // Apollo reuses the parsed document of a repeated query, so the answer is kept per field node.
 const nodeColumns = new WeakMap<DataSource, WeakMap<object, ColumnSet>>();
 
-/** The contact columns a connection field's `edges.node` selection needs. */
+/** The contact columns a connection field's node selection (`edges.node` and `nodes`) needs. */
 export function contactNodeColumns(ds: DataSource, info: GraphQLResolveInfo): ColumnSet {
   let byNode = nodeColumns.get(ds);
   if (!byNode) nodeColumns.set(ds, (byNode = new WeakMap()));
   const node = info.fieldNodes.length === 1 ? info.fieldNodes[0] : undefined;
   let set = node && byNode.get(node);
   if (!set) {
-    set = contactReader(ds).columnsFor(selectedFields(info, ['edges', 'node']));
+    set = contactReader(ds).columnsFor(nodeFields(info));
     if (node) byNode.set(node, set);
   }
   return set;

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { EntityReader } from '../../core/db/entity-reader';
 import type { LoadersOf } from '../../core/graphql/loaders';
 import type { contactLoaders } from '../contacts/contact.loaders';
-import { asksTotalCount, selectedFields } from '../../core/graphql/selection';
+import { asksTotalCount, nodeFields } from '../../core/graphql/selection';
 import type { Contact } from '../contacts/contact.entity';
 import { contactReader } from '../contacts/contact-reader';
 import { Organisation } from '../organisations/organisation.entity';
@@ -70,7 +70,7 @@ export interface MeetingSelection {
 // Apollo reuses the parsed document of a repeated query, so the answer is kept per field node.
 const selections = new WeakMap<object, MeetingSelection>();
 
-/** The selection below `edges.node` of a meetings connection field. */
+/** The selection on the nodes (`edges.node` and `nodes`) of a meetings connection field. */
 export function meetingSelection(info: GraphQLResolveInfo): MeetingSelection {
   const known = info.fieldNodes.length === 1 ? selections.get(info.fieldNodes[0]) : undefined;
   if (known) return known;
@@ -80,16 +80,13 @@ export function meetingSelection(info: GraphQLResolveInfo): MeetingSelection {
 }
 
 function readSelection(info: GraphQLResolveInfo): MeetingSelection {
-  const node = ['edges', 'node'];
-  const meeting = selectedFields(info, node);
-  const contact = meeting.has('contact') ? selectedFields(info, [...node, 'contact']) : undefined;
+  const meeting = nodeFields(info);
+  const contact = meeting.has('contact') ? nodeFields(info, ['contact']) : undefined;
   return {
     meeting,
     contact,
-    contactOrganisation: contact?.has('organisation')
-      ? selectedFields(info, [...node, 'contact', 'organisation'])
-      : undefined,
-    organisation: meeting.has('organisation') ? selectedFields(info, [...node, 'organisation']) : undefined,
+    contactOrganisation: contact?.has('organisation') ? nodeFields(info, ['contact', 'organisation']) : undefined,
+    organisation: meeting.has('organisation') ? nodeFields(info, ['organisation']) : undefined,
     totalCount: asksTotalCount(info),
   };
 }
