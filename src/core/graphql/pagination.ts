@@ -365,14 +365,19 @@ export interface SqlPageQuery<T> {
   run: (text: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
   /** Builds a node from a row. */
   hydrate: (row: Record<string, unknown>) => T;
-  /** How many rows match, across pages; called only when the client asks for totalCount. */
-  count: () => Promise<number>;
   /**
-   * The client asked for totalCount: the page statement counts too, over this FROM (the list's
-   * table under the same alias, without the joins), so page and count are one statement. An
-   * empty page after a cursor carries no row to count on, and falls back to `count`.
+   * The list's table under the page's alias, without the joins (e.g. `meetings m`): what
+   * totalCount counts, by the same conditions and parameters, through `run`.
    */
-  countFrom?: string;
+  table?: string;
+  /**
+   * The client asked for totalCount: the page statement counts too (over `table`), so page and
+   * count are one statement. An empty page after a cursor carries no row to count on, and
+   * counts apart.
+   */
+  withCount?: boolean;
+  /** How many rows match, across pages, when not a count over `table` (called only for totalCount). */
+  count?: () => Promise<number>;
 }
 
 /**
@@ -406,9 +411,15 @@ export async function paginateSql<T>(
   // pageWindow), and a client uses a handful of page sizes, so the prepared texts stay few.
   // An uncorrelated subquery: PostgreSQL runs it once (an InitPlan), not per row; its alias
   // shadows the page's, so the same conditions (and parameters) apply to it.
-  const total = q.countFrom
-    ? `, (SELECT count(*)::int FROM ${q.countFrom} WHERE ${filters.join(' AND ')}) AS total_count`
-    : '';
+  const countAll =
+    q.count ??
+    (async () => {
+      if (!q.table) throw new Error('paginateSql: totalCount needs `count` or `table`');
+      const [row] = await q.run(`SELECT count(*)::int AS n FROM ${q.table} WHERE ${filters.join(' AND ')}`, q.values);
+      return row.n as number;
+    });
+  const inline = q.withCount && q.table;
+  const total = inline ? `, (SELECT count(*)::int FROM ${q.table} WHERE ${filters.join(' AND ')}) AS total_count` : '';
   const text =
     `SELECT ${q.select}, CAST(${order.expression} AS text) AS sort_key${total} FROM ${q.from}` +
     ` WHERE ${where.join(' AND ')}` +
@@ -426,8 +437,8 @@ export async function paginateSql<T>(
       (await q.run(`SELECT 1 FROM ${q.from} WHERE ${[...filters, past(opposite, true)].join(' AND ')} LIMIT 1`, values))
         .length > 0,
   );
-  let count = q.count;
-  if (q.countFrom && (rows.length > 0 || !window.cursor)) {
+  let count = countAll;
+  if (inline && (rows.length > 0 || !window.cursor)) {
     const n = rows.length > 0 ? (rows[0].total_count as number) : 0;
     count = () => Promise.resolve(n);
   }

@@ -55,7 +55,6 @@ export class CommitmentService {
     if (filter.owner) where.push(`c.owner = ${param(filter.owner)}`);
     if (filter.contactId) where.push(`c.contact_id = ${param(idOrNull(filter.contactId))}::uuid`);
     if (filter.updatedSince) where.push(`c.updated_at >= ${param(filter.updatedSince)}`);
-    const countValues = [...values];
     const run = (text: string, params: unknown[]) => queryPrepared(this.ds, text, params);
     return paginateSql<Commitment>(
       {
@@ -65,11 +64,9 @@ export class CommitmentService {
         values,
         order: DUE_ORDER,
         run,
-        countFrom: withCount ? 'commitments c' : undefined,
+        table: 'commitments c',
+        withCount,
         hydrate: (row) => reader.hydrate(row, 'c', all)!,
-        count: async () =>
-          (await run(`SELECT count(*)::int AS n FROM commitments c WHERE ${where.join(' AND ')}`, countValues))[0]
-            .n as number,
       },
       page,
     );

@@ -141,7 +141,6 @@ export class MeetingService {
     if (filter.from) where.push(`m.ends_at > ${param(filter.from)}`);
     if (filter.to) where.push(`m.starts_at < ${param(filter.to)}`);
     if (filter.updatedSince) where.push(`m.updated_at >= ${param(filter.updatedSince)}`);
-    const countValues = [...values];
     // A time window is priced higher by a generic plan than by the custom plan for any one
     // window, so PostgreSQL would plan it on every call; the plan is the same index range
     // either way (meetings_user_id_starts_at_idx), so it runs on the generic-plan connections.
@@ -154,7 +153,8 @@ export class MeetingService {
         values,
         order: ORDERS[sort],
         run: (text, params) => queryPrepared(this.ds, text, params, prepared),
-        countFrom: selection.totalCount ? 'meetings m' : undefined,
+        table: 'meetings m',
+        withCount: selection.totalCount,
         hydrate: (row) => {
           const meeting = r.meeting.hydrate(row, 'm', m)!;
           if (c) {
@@ -164,15 +164,6 @@ export class MeetingService {
           }
           if (mo) meeting.organisation = r.organisation.hydrate(row, 'mo', mo) ?? undefined;
           return meeting;
-        },
-        count: async () => {
-          const [row] = await queryPrepared(
-            this.ds,
-            `SELECT count(*)::int AS n FROM meetings m WHERE ${where.join(' AND ')}`,
-            countValues,
-            prepared,
-          );
-          return row.n as number;
         },
       },
       page,

@@ -76,7 +76,6 @@ export class OrganisationService {
     if (filter.tag) where.push(`${param(filter.tag.trim().toLowerCase())}::text = ANY(o.tags)`);
     if (filter.ids) where.push(`o.id = ANY(${param(padForGenericPlan(filter.ids.filter(isUuid)))}::uuid[])`);
     if (filter.updatedSince) where.push(`o.updated_at >= ${param(filter.updatedSince)}`);
-    const countValues = [...values];
     const run = (text: string, params: unknown[]) => queryPrepared(this.ds, text, params);
     return paginateSql<Organisation>(
       {
@@ -86,11 +85,9 @@ export class OrganisationService {
         values,
         order: ORDERS[sort],
         run,
-        countFrom: withCount ? 'organisations o' : undefined,
+        table: 'organisations o',
+        withCount,
         hydrate: (row) => reader.hydrate(row, 'o', all)!,
-        count: async () =>
-          (await run(`SELECT count(*)::int AS n FROM organisations o WHERE ${where.join(' AND ')}`, countValues))[0]
-            .n as number,
       },
       page,
     );
